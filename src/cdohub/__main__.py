@@ -1,0 +1,3 @@
+from cdohub.cli import main
+
+main()

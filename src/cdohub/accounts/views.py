@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cdohub.core.permissions import can, restrict
+from cdohub.org.models import Unit
+
+from . import services
+from .forms import GrantRoleForm, TokenForm
+from .models import ApiToken, RoleAssignment, User
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this once an account has failed to sign in too often."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_required
+def unit_members(request, pk):
+    """The users and role assignments of a unit: 404 outside the viewer's scope."""
+    unit = get_object_or_404(Unit, pk=pk)
+    if not can(request.user, "view", RoleAssignment(unit=unit)):
+        raise Http404
+    can_grant = can(request.user, "change", RoleAssignment(unit=unit))
+    form = GrantRoleForm(request.POST or None)
+    if request.method == "POST":
+        if not can_grant:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.grant_role(
+                    request.user, form.cleaned_data["username"], form.cleaned_data["role"], unit
+                )
+                messages.success(request, _("Role granted."))
+                return redirect("accounts:unit_members", pk=unit.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    assignments = restrict(request.user, "view", RoleAssignment.objects.filter(unit=unit)).select_related(
+        "user", "granted_by"
+    )
+    members = restrict(request.user, "view", User.objects.filter(home_unit=unit))
+    return render(
+        request,
+        "accounts/unit_members.html",
+        {
+            "unit": unit,
+            "assignments": assignments,
+            "members": members,
+            "form": form,
+            "can_grant": can_grant,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    assignment = get_object_or_404(restrict(request.user, "view", RoleAssignment.objects.all()), pk=pk)
+    services.revoke_role(request.user, assignment)
+    messages.success(request, _("Role revoked."))
+    return redirect("accounts:unit_members", pk=assignment.unit_id)
+
+
+@login_required
+def profile(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.create_token(
+            request.user, request.user, form.cleaned_data["name"], form.cleaned_data["days"]
+        )
+        form = TokenForm()
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "assignments": request.user.role_assignments.select_related("unit"),
+            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
+            "form": form,
+            "new_key": new_key,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.revoke_token(request.user, token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:profile")

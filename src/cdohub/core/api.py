@@ -1,0 +1,34 @@
+"""DRF base classes: every viewset reads through the permission gate and writes through services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, mixins, views, viewsets
+
+from .permissions import restrict
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and retrieve only what the user may see; anything else is a 404."""
+
+    view_action = "view"
+
+    def get_queryset(self):
+        return restrict(self.request.user, self.view_action, super().get_queryset())
+
+
+class ScopedViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedReadOnlyViewSet,
+):
+    """Writes go through the app's services, which check the change permission (403)."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+
+def exception_handler(exc, context):
+    """Django's ValidationError from a service becomes a 400 with its messages."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    return views.exception_handler(exc, context)

@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from cdohub import __version__
+
+
+def platform(request):
+    unread = 0
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    return {
+        "site_name": settings.CDOHUB["SITE_NAME"],
+        "version": __version__,
+        "unread_notifications": unread,
+    }

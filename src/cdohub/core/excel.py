@@ -1,0 +1,187 @@
+"""Excel import and export.
+
+An import reads every row, validates all of them, and applies them in one transaction only if no
+row has an error. Otherwise nothing is applied and the user gets their own workbook back with a
+column that says what is wrong in each row.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not a workbook, wrong headers, empty)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # lazily translated
+    required: bool = True
+    example: str = ""
+
+    def accepted_headers(self) -> set[str]:
+        names = {self.key}
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                names.add(str(self.header))
+        return {n.strip().rstrip("*").strip() for n in names}
+
+
+@dataclass
+class Row:
+    number: int  # the row number the user sees in Excel
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key):
+        return self.values.get(key, "")
+
+
+@dataclass
+class ImportResult:
+    rows: list[Row]
+    applied: int = 0
+    annotated: bytes | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(row.errors for row in self.rows)
+
+    @property
+    def error_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.errors]
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class ExcelImport:
+    """Subclass with `columns`, `validate(rows, user)` and `apply(rows, user)`."""
+
+    columns: list[Column] = []
+    sheet_title = gettext_lazy("Data")
+
+    def template(self) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = str(self.sheet_title)
+        for index, column in enumerate(self.columns, start=1):
+            cell = ws.cell(row=1, column=index, value=self._header(column))
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            ws.cell(row=2, column=index, value=column.example)
+            ws.column_dimensions[get_column_letter(index)].width = 24
+        ws.freeze_panes = "A2"
+        return save_workbook(wb)
+
+    def _header(self, column: Column) -> str:
+        return f"{column.header}*" if column.required else str(column.header)
+
+    def read(self, data: bytes) -> list[Row]:
+        try:
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+            table = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
+        if not table:
+            raise ImportFileError(_("The workbook is empty."))
+        positions = self._positions([_cell_text(v) for v in table[0]])
+        rows = []
+        for offset, raw in enumerate(table[1:], start=2):
+            values = {key: _cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+            if any(values.values()):
+                rows.append(Row(offset, values))
+        if not rows:
+            raise ImportFileError(_("The workbook has no data rows."))
+        return rows
+
+    def _positions(self, headers: list[str]) -> dict[str, int]:
+        cleaned = [h.rstrip("*").strip() for h in headers]
+        positions, missing = {}, []
+        for column in self.columns:
+            names = column.accepted_headers()
+            index = next((i for i, h in enumerate(cleaned) if h in names), None)
+            if index is not None:
+                positions[column.key] = index
+            elif column.required:
+                missing.append(str(column.header))
+        if missing:
+            raise ImportFileError(
+                _("The first row must hold the template's headers; missing: %(cols)s")
+                % {"cols": "、".join(missing)}
+            )
+        return positions
+
+    def run(self, data: bytes, user) -> ImportResult:
+        result = ImportResult(self.read(data))
+        for row in result.rows:
+            for column in self.columns:
+                if column.required and not row[column.key]:
+                    row.errors.append(_("%(col)s is required.") % {"col": column.header})
+        self.validate(result.rows, user)
+        if result.ok:
+            with transaction.atomic():
+                result.applied = self.apply(result.rows, user)
+        else:
+            result.annotated = annotate(data, result.rows)
+        return result
+
+    def validate(self, rows: list[Row], user) -> None:
+        raise NotImplementedError
+
+    def apply(self, rows: list[Row], user) -> int:
+        raise NotImplementedError
+
+
+def annotate(data: bytes, rows: list[Row]) -> bytes:
+    """The user's own workbook with an error column added to its first sheet."""
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[0]
+    column = ws.max_column + 1
+    header = ws.cell(row=1, column=column, value=_("Errors"))
+    header.font, header.fill = Font(bold=True, color="9C0006"), ERROR_FILL
+    ws.column_dimensions[get_column_letter(column)].width = 60
+    for row in rows:
+        if row.errors:
+            cell = ws.cell(row=row.number, column=column, value="；".join(row.errors))
+            cell.fill = ERROR_FILL
+    return save_workbook(wb)
+
+
+def export_rows(title: str, headers: list[str], rows) -> bytes:
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for row in rows:
+        ws.append(list(row))
+    for index in range(1, len(headers) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 22
+    ws.freeze_panes = "A2"
+    return save_workbook(wb)
+
+
+def save_workbook(wb) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

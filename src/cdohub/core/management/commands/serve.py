@@ -1,0 +1,48 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn and run the background job worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "cdohub.settings.dev"),
+        }
+        worker = subprocess.Popen([sys.executable, "-m", "cdohub", "db_worker"], env=env)
+        self.stdout.write(
+            f"CDO Hub on http://{options['bind']}/  (database: "
+            f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        )
+        try:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "cdohub.wsgi:application",
+                    "--bind",
+                    options["bind"],
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                ],
+                env=env,
+                check=False,
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

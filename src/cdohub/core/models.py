@@ -1,0 +1,133 @@
+"""Framework models: base classes, the audit log and in-app notifications. No domain models."""
+
+import hashlib
+import json
+from datetime import UTC
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TrackedModel(TimeStampedModel):
+    """A model whose every field change is written to the audit log (see core.audit)."""
+
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = dict(zip(field_names, values, strict=True))
+        return instance
+
+    @property
+    def audit_unit_id(self):
+        """The unit this object belongs to, so the audit log can be read by unit scope."""
+        return getattr(self, "unit_id", None)
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, hash-chained audit log.
+
+    kind "change" rows are field-level changes of a model; kind "event" rows are named domain
+    events (appointment.filed, scope.nominated, …). Both share one chain, so deleting or editing
+    any row breaks the chain from that row on.
+    """
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("field change")
+        EVENT = "event", _("domain event")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=16)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    unit_id = models.BigIntegerField(_("unit id"), null=True, blank=True, db_index=True)
+    data = models.JSONField(_("data"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The audit log is append-only.")
+
+    def canonical(self) -> str:
+        body = {
+            "at": self.at.astimezone(UTC).isoformat(),
+            "kind": self.kind,
+            "action": self.action,
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "source": self.source,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "unit_id": self.unit_id,
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The newest link; locked while appending so concurrent writers extend the chain in turn."""
+
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_entry_id = models.BigIntegerField(null=True)
+
+    def __str__(self):
+        return self.last_hash
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.title

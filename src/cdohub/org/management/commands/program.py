@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import BaseCommand, CommandError
+
+from cdohub.core import audit
+from cdohub.org import services
+
+
+class Command(BaseCommand):
+    help = "Pilot programs. `program load FILE --as USER` creates or updates a program from its file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["load"])
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--as", dest="username", required=True, help="The acting user.")
+
+    def handle(self, *args, **options):
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"No user {options['username']}.")
+        try:
+            with audit.acting_as(user, "command"):
+                program = services.load_program(user, options["file"])
+        except (ValidationError, OSError, KeyError) as exc:
+            raise CommandError(f"Cannot load {options['file']}: {exc}") from exc
+        self.stdout.write(self.style.SUCCESS(f"Loaded {program.code}: {program.name}"))

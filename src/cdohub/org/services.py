@@ -1,0 +1,293 @@
+"""Every change to regions, units, programs and pilot scope."""
+
+import hashlib
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from cdohub.core import audit
+from cdohub.core.permissions import can, require
+from cdohub.core.services import service
+
+from .choices import GOVERNMENT_BODIES, RegionLevel, ScopeCategory, UnitKind
+from .models import Milestone, PilotProgram, Region, ScopeMember, Unit
+
+# Regions -------------------------------------------------------------------------------------
+
+
+def load_regions(records: list[dict]) -> int:
+    """Create or update regions from records {code, name, level, parent}; parents come first."""
+    existing = {r.code: r for r in Region.objects.all()}
+    with_towns = {r["parent"] for r in records if r["level"] == RegionLevel.TOWN}
+    with_counties = {r["parent"] for r in records if r["level"] == RegionLevel.COUNTY}
+    count = 0
+    for record in sorted(records, key=lambda r: (len(r["code"]), r["code"])):
+        region = existing.get(record["code"]) or Region(code=record["code"])
+        region.name, region.level = record["name"], record["level"]
+        region.parent = existing.get(record["parent"]) if record.get("parent") else None
+        region.has_districts = not (record["code"] in with_towns and record["code"] not in with_counties)
+        region.save()
+        existing[region.code] = region
+        count += 1
+    audit.record_event("org.regions_loaded", count=count)
+    return count
+
+
+# Units ---------------------------------------------------------------------------------------
+
+
+def placement_errors(kind: str, region: Region | None, parent: Unit | None) -> list[str]:
+    """Why a unit of `kind` in `region` cannot hang under `parent` (empty when it can)."""
+    if region is None:
+        return [_("Unknown region code.")]
+    if parent is None:
+        if kind == UnitKind.GOVERNMENT and region.level == RegionLevel.PROVINCE:
+            return []
+        return [_("Only a provincial government can be a top-level unit; give a parent unit.")]
+    if parent.region.province_code != region.province_code:
+        return [_("The parent unit %(parent)s is in another province.") % {"parent": parent}]
+    if kind in GOVERNMENT_BODIES:
+        if not parent.is_government:
+            return [_("A department, data bureau or leading group must belong to a government.")]
+        if parent.region_id != region.pk:
+            return [
+                _("A department must be in the same region as its government %(parent)s.")
+                % {"parent": parent}
+            ]
+        return []
+    if not parent.is_government or region.parent_id != parent.region_id:
+        return [
+            _("Wrong level: %(region)s is not directly below the region of %(parent)s.")
+            % {"region": region, "parent": parent}
+        ]
+    return []
+
+
+def _check_unit(kind, region, parent):
+    errors = placement_errors(kind, region, parent)
+    if errors:
+        raise ValidationError(errors)
+
+
+@service
+def create_unit(actor, *, parent: Unit | None, code, name, kind, region, short_name="") -> Unit:
+    if parent is None:
+        if not getattr(actor, "is_superuser", False):
+            raise PermissionDenied(_("Only a system administrator may add a top-level unit."))
+    else:
+        require(actor, "change", parent)
+    _check_unit(kind, region, parent)
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError(_("The unit code %(code)s is already in use.") % {"code": code})
+    fields = {
+        "code": code,
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "region": region,
+        "level": region.level,
+    }
+    unit = parent.add_child(**fields) if parent else Unit.add_root(**fields)
+    audit.record_event("unit.created", unit, parent=parent.pk if parent else None)
+    return unit
+
+
+@service
+def update_unit(actor, unit: Unit, **changes) -> Unit:
+    require(actor, "change", unit)
+    for name, value in changes.items():
+        setattr(unit, name, value)
+    parent = unit.get_parent()
+    _check_unit(unit.kind, unit.region, parent)
+    unit.level = unit.region.level
+    unit.save()
+    return unit
+
+
+# Pilot programs ------------------------------------------------------------------------------
+
+
+def read_program_file(path: Path) -> tuple[dict, str]:
+    raw = Path(path).read_bytes()
+    return tomllib.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
+
+
+def _unit_named(name: str, under: Unit) -> Unit:
+    unit = Unit.objects.filter(name=name, path__startswith=under.path).first()
+    if unit is None:
+        raise ValidationError(
+            _("The program names %(name)s, which is not a unit under %(under)s.")
+            % {"name": name, "under": under}
+        )
+    return unit
+
+
+@service
+def load_program(actor, path: Path) -> PilotProgram:
+    """Create or update a pilot program from its file; its scope units must already exist."""
+    spec, digest = read_program_file(path)
+    region = Region.objects.filter(code=spec["region"]).first()
+    government = Unit.objects.filter(kind=UnitKind.GOVERNMENT, region=region).first()
+    if government is None:
+        raise ValidationError(_("No government unit exists for region %(code)s.") % {"code": spec["region"]})
+    owner = _unit_named(spec["organised_by"], government)
+    program = PilotProgram.objects.filter(code=spec["code"]).first() or PilotProgram(code=spec["code"])
+    if program.pk and not can(actor, "change", program):
+        raise PermissionDenied
+    if not program.pk and not can(actor, "change", owner):
+        raise PermissionDenied
+    program.name, program.issuer = spec["name"], spec["issuer"]
+    program.document_number, program.issued_on = spec["document_number"], spec["issued_on"]
+    program.region, program.owner_unit = region, owner
+    program.organisational_model = spec.get("organisational_model", "")
+    program.dimensions = spec["dimensions"]
+    program.rules = {k: spec[k] for k in ("scope_rules", "appointment_rules", "roster") if k in spec}
+    program.source_sha256 = digest
+    program.save()
+    for item in spec.get("milestones", []):
+        Milestone.objects.update_or_create(
+            program=program,
+            key=item["key"],
+            defaults={
+                "title": item["title"],
+                "due_on": item["due_on"],
+                "description": item.get("description", ""),
+                "reminder_offsets": item.get("reminder_offsets", []),
+            },
+        )
+    scope = spec["scope"]
+    for name in scope.get("departments", []):
+        ScopeMember.objects.get_or_create(
+            program=program,
+            unit=_unit_named(name, government),
+            defaults={"category": ScopeCategory.PILOT_DEPARTMENT},
+        )
+    for code in scope.get("cities", []):
+        city = Unit.objects.filter(kind=UnitKind.GOVERNMENT, region__code=code).first()
+        if city is None:
+            raise ValidationError(_("No government unit exists for region %(code)s.") % {"code": code})
+        ScopeMember.objects.get_or_create(
+            program=program, unit=city, defaults={"category": ScopeCategory.PILOT_CITY}
+        )
+    audit.record_event("program.loaded", program, sha256=digest, file=Path(path).name)
+    return program
+
+
+# Scope nominations ---------------------------------------------------------------------------
+
+
+def nomination_category(city: Unit, unit: Unit) -> str:
+    """What a nomination of `unit` by pilot city `city` counts as; ValidationError if it can't."""
+    if unit.depth != city.depth + 1 or not unit.path.startswith(city.path):
+        raise ValidationError(_("%(unit)s is not directly under %(city)s.") % {"unit": unit, "city": city})
+    if unit.kind in (UnitKind.DEPARTMENT, UnitKind.DATA_BUREAU):
+        return ScopeCategory.PILOT_CITY_DEPARTMENT
+    if unit.kind == UnitKind.GOVERNMENT:
+        if unit.level == RegionLevel.COUNTY:
+            return ScopeCategory.PILOT_COUNTY
+        if unit.level == RegionLevel.TOWN and not city.region.has_districts:
+            return ScopeCategory.PILOT_COUNTY
+        if unit.level == RegionLevel.TOWN:
+            raise ValidationError(
+                _("%(city)s has districts: nominate counties or districts, not towns.") % {"city": city}
+            )
+    raise ValidationError(
+        _(
+            "Only a county-level government (or, in a city without districts, a "
+            "town or street) or a municipal department can be nominated."
+        )
+    )
+
+
+@service
+def nominate(actor, city_member: ScopeMember, unit: Unit, note: str = "") -> ScopeMember:
+    if city_member.category != ScopeCategory.PILOT_CITY:
+        raise ValidationError(_("Only a pilot city nominates further pilots."))
+    member = ScopeMember(
+        program=city_member.program, unit=unit, parent=city_member, nominated_by=actor, note=note
+    )
+    require(actor, "change", member)
+    member.category = nomination_category(city_member.unit, unit)
+    if ScopeMember.objects.filter(program=city_member.program, unit=unit).exists():
+        raise ValidationError(_("%(unit)s is already in the pilot scope.") % {"unit": unit})
+    member.save()
+    audit.record_event(
+        "scope.nominated",
+        member,
+        unit_id=city_member.unit_id,
+        program=city_member.program.code,
+        nominee=unit.pk,
+        category=member.category,
+    )
+    return member
+
+
+@service
+def withdraw(actor, member: ScopeMember) -> None:
+    require(actor, "change", member)
+    if member.parent_id is None:
+        raise ValidationError(_("Units named by the program file cannot be withdrawn here."))
+    audit.record_event(
+        "scope.withdrawn",
+        member,
+        unit_id=member.parent.unit_id,
+        program=member.program.code,
+        nominee=member.unit_id,
+    )
+    member.delete()
+
+
+# Compliance with the scope rules -------------------------------------------------------------
+
+
+@dataclass
+class RuleStatus:
+    rule: dict
+    count: int
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.rule["min"]
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.rule["min"] - self.count)
+
+
+@dataclass
+class CityCompliance:
+    member: ScopeMember
+    rules: list[RuleStatus] = field(default_factory=list)
+
+    @property
+    def compliant(self) -> bool:
+        return all(status.met for status in self.rules)
+
+    def counts(self) -> dict[str, int]:
+        return {status.rule["key"]: status.count for status in self.rules}
+
+
+def scope_compliance(program: PilotProgram, cities=None) -> list[CityCompliance]:
+    """Per pilot city, how many nominations each scope rule counts and whether it is met."""
+    members = ScopeMember.objects.filter(program=program, category=ScopeCategory.PILOT_CITY)
+    if cities is not None:
+        members = members.filter(pk__in=[c.pk for c in cities])
+    members = list(members.select_related("unit", "unit__region"))
+    counts = defaultdict(int)
+    rows = (
+        ScopeMember.objects.filter(parent__in=members).values("parent_id", "category").annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[(row["parent_id"], row["category"])] = row["n"]
+    return [
+        CityCompliance(
+            member,
+            [RuleStatus(rule, counts[(member.pk, rule["category"])]) for rule in program.scope_rules],
+        )
+        for member in members
+    ]

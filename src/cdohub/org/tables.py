@@ -1,0 +1,29 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit
+
+
+class UnitTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    code = tables.Column(verbose_name=_("Unit code"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    level = tables.Column(verbose_name=_("Level"))
+    region = tables.Column(verbose_name=_("Region"), accessor="region__name")
+    ancestry = tables.Column(verbose_name=_("Belongs to"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "kind", "level", "region"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = "path"
+
+    def before_render(self, request):
+        # Ancestor names for the whole page in one query, whatever the page size or tree depth.
+        rows = self.page.object_list if getattr(self, "page", None) else self.rows
+        paths = {p for row in rows for p in row.record.ancestor_paths()}
+        self.ancestor_names = dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
+
+    def render_ancestry(self, record):
+        names = getattr(self, "ancestor_names", {})
+        return " › ".join(names.get(p, "") for p in record.ancestor_paths()) or "—"

@@ -1,0 +1,330 @@
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from cdohub.accounts.models import RoleAssignment
+from cdohub.core.calendar import working_days_between
+from cdohub.core.excel import ImportFileError
+from cdohub.core.permissions import Scope, can, require
+from cdohub.core.views import ScopedDetailView, ScopedTableView, ScopedUpdateView, xlsx_response
+
+from . import services
+from .choices import ScopeCategory
+from .filtersets import UnitFilter
+from .forms import ImportForm, UnitForm
+from .importers import NominationImport, UnitImport
+from .models import Milestone, PilotProgram, ScopeMember, Unit
+from .tables import UnitTable
+
+
+def milestone_countdown(milestones, today: date | None = None) -> list[dict]:
+    today = today or timezone.localdate()
+    rows = []
+    for m in milestones:
+        working_days = working_days_between(today, m.due_on)
+        rows.append(
+            {
+                "milestone": m,
+                "working_days": working_days,
+                "working_days_ago": -working_days,
+                "days": (m.due_on - today).days,
+            }
+        )
+    return rows
+
+
+def primary_program() -> PilotProgram | None:
+    return PilotProgram.objects.filter(is_active=True).select_related("owner_unit").first()
+
+
+@login_required
+def dashboard(request):
+    program = primary_program()
+    context = {"program": program}
+    if program is not None:
+        compliance = services.scope_compliance(program)
+        scope = Scope.of(request.user)
+        own = [c for c in compliance if scope.covers(c.member.unit.path, scope.roles)]
+        countdown = milestone_countdown(program.milestones.all())
+        upcoming = [c for c in countdown if c["days"] >= 0]
+        context.update(
+            compliance=compliance,
+            own_cities=own,
+            compliant_count=sum(c.compliant for c in compliance),
+            departments=program.members.filter(category=ScopeCategory.PILOT_DEPARTMENT).select_related(
+                "unit"
+            ),
+            countdown=countdown,
+            next_milestone=upcoming[0] if upcoming else None,
+            chart=compliance_chart(program, compliance),
+        )
+    return render(request, "org/dashboard.html", context)
+
+
+def compliance_chart(program, compliance) -> dict:
+    """ECharts option: nominations per city against each scope rule's minimum."""
+    lang_en = translation.get_language() == "en"
+    return {
+        "cities": [c.member.unit.name for c in compliance],
+        "series": [
+            {
+                "name": rule.get("label_en" if lang_en else "label", rule["key"]),
+                "min": rule["min"],
+                "data": [c.counts().get(rule["key"], 0) for c in compliance],
+            }
+            for rule in program.scope_rules
+        ],
+    }
+
+
+# Units ---------------------------------------------------------------------------------------
+
+
+class UnitListView(ScopedTableView):
+    model = Unit
+    table_class = UnitTable
+    filterset_class = UnitFilter
+    template_name = "org/unit_list.html"
+    partial_template_name = "org/_unit_table.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+
+class UnitDetailView(ScopedDetailView):
+    model = Unit
+    template_name = "org/unit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        unit = self.object
+        user = self.request.user
+        children = unit.get_children().select_related("region")
+        return super().get_context_data(
+            ancestors=Unit.objects.filter(path__in=unit.ancestor_paths()),
+            children=children[:200],
+            children_count=unit.numchild,
+            memberships=unit.scope_memberships.select_related("program", "parent__unit"),
+            can_change=can(user, "change", unit),
+            can_see_members=can(user, "view", RoleAssignment(unit=unit)),
+            **kwargs,
+        )
+
+
+class UnitUpdateView(ScopedUpdateView):
+    model = Unit
+    form_class = UnitForm
+    template_name = "org/unit_form.html"
+
+    def perform_update(self, form):
+        return services.update_unit(self.request.user, self.object, **form.unit_fields())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+@login_required
+def unit_create(request, pk):
+    parent = get_object_or_404(Unit, pk=pk)
+    require(request.user, "change", parent)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(request.user, parent=parent, **form.unit_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Unit %(name)s added.") % {"name": unit.name})
+            return redirect(unit)
+    return render(request, "org/unit_form.html", {"form": form, "parent": parent})
+
+
+# Excel imports -------------------------------------------------------------------------------
+
+RESULT_DIR = "import-results"
+
+
+def _keep_annotated(request, content: bytes) -> str:
+    """Store the annotated workbook for this session only; returns its download token."""
+    token = uuid.uuid4().hex
+    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{token}.xlsx").write_bytes(content)
+    request.session.setdefault("import_results", []).append(token)
+    request.session.modified = True
+    return token
+
+
+@login_required
+def import_result(request, token):
+    if token not in request.session.get("import_results", []):
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / RESULT_DIR / f"{token}.xlsx"
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=_("import-errors") + ".xlsx")
+
+
+def run_import(request, importer, *, title, template_url, done_url):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "title": title, "template_url": template_url}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = importer.run(form.cleaned_data["file"].read(), request.user)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.ok:
+                messages.success(request, _("%(n)d rows imported.") % {"n": result.applied})
+                return redirect(done_url)
+            context.update(result=result, token=_keep_annotated(request, result.annotated))
+    return render(request, "org/import.html", context, status=422 if "result" in context else 200)
+
+
+@login_required
+def unit_import(request):
+    if not Scope.of(request.user).superuser and not Scope.of(request.user).paths(
+        {"sysadmin", "bureau_admin"}
+    ):
+        raise PermissionDenied
+    if request.GET.get("template"):
+        return xlsx_response(UnitImport().template(), _("unit-import-template") + ".xlsx")
+    return run_import(
+        request,
+        UnitImport(),
+        title=_("Import units"),
+        template_url=reverse("org:unit_import") + "?template=1",
+        done_url=reverse("org:unit_list"),
+    )
+
+
+# Pilot programs and scope --------------------------------------------------------------------
+
+
+class ProgramListView(LoginRequiredMixin, ListView):
+    model = PilotProgram
+    template_name = "org/program_list.html"
+
+
+class ProgramDetailView(LoginRequiredMixin, DetailView):
+    model = PilotProgram
+    slug_field = slug_url_kwarg = "code"
+    template_name = "org/program_detail.html"
+
+    def get_context_data(self, **kwargs):
+        program = self.object
+        return super().get_context_data(
+            countdown=milestone_countdown(Milestone.objects.filter(program=program)),
+            departments=program.members.filter(category=ScopeCategory.PILOT_DEPARTMENT).select_related(
+                "unit"
+            ),
+            compliance=services.scope_compliance(program),
+            dimensions=[(key, title, program.dimensions.get(key, "")) for key, title in DIMENSIONS],
+            **kwargs,
+        )
+
+
+DIMENSIONS = [
+    ("objectives", gettext_lazy("Work objectives")),
+    ("scope", gettext_lazy("Pilot scope")),
+    ("organisation", gettext_lazy("Organisational system")),
+    ("responsibilities", gettext_lazy("Main responsibilities")),
+    ("steps", gettext_lazy("Implementation steps")),
+    ("safeguards", gettext_lazy("Safeguards")),
+]
+
+
+def _city_member(code, pk) -> ScopeMember:
+    return get_object_or_404(
+        ScopeMember.objects.select_related("program", "unit", "unit__region"),
+        program__code=code,
+        pk=pk,
+        category=ScopeCategory.PILOT_CITY,
+    )
+
+
+def _city_context(request, city: ScopeMember) -> dict:
+    nominated = list(
+        city.nominations.select_related("unit", "nominated_by").order_by("category", "unit__path")
+    )
+    taken = {m.unit_id for m in nominated}
+    candidates = [u for u in city.unit.get_children().select_related("region") if u.pk not in taken]
+    eligible = []
+    for unit in candidates:
+        try:
+            eligible.append((unit, services.nomination_category(city.unit, unit)))
+        except ValidationError:
+            continue
+    return {
+        "city": city,
+        "program": city.program,
+        "status": services.scope_compliance(city.program, cities=[city])[0],
+        "nominated": nominated,
+        "candidates": eligible,
+        "can_nominate": can(request.user, "change", ScopeMember(parent=city)),
+    }
+
+
+@login_required
+def city_scope(request, code, pk):
+    city = _city_member(code, pk)
+    return render(request, "org/city_scope.html", _city_context(request, city))
+
+
+@login_required
+@require_POST
+def city_nominate(request, code, pk):
+    city = _city_member(code, pk)
+    unit = get_object_or_404(Unit, pk=request.POST.get("unit"))
+    try:
+        services.nominate(request.user, city, unit, note=request.POST.get("note", ""))
+        messages.success(request, _("%(unit)s nominated.") % {"unit": unit})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _city_response(request, city)
+
+
+@login_required
+@require_POST
+def city_withdraw(request, code, pk, member_pk):
+    city = _city_member(code, pk)
+    member = get_object_or_404(ScopeMember, pk=member_pk, parent=city)
+    try:
+        services.withdraw(request.user, member)
+        messages.success(request, _("%(unit)s withdrawn.") % {"unit": member.unit})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _city_response(request, city)
+
+
+def _city_response(request, city):
+    if request.htmx:
+        return render(request, "org/_city_scope_panel.html", _city_context(request, city))
+    return redirect("org:city_scope", code=city.program.code, pk=city.pk)
+
+
+@login_required
+def nomination_import(request, code):
+    program = get_object_or_404(PilotProgram, code=code)
+    if request.GET.get("template"):
+        return xlsx_response(NominationImport(program).template(), _("nomination-template") + ".xlsx")
+    return run_import(
+        request,
+        NominationImport(program),
+        title=_("Import nominations"),
+        template_url=reverse("org:nomination_import", args=[code]) + "?template=1",
+        done_url=program.get_absolute_url(),
+    )

@@ -1,0 +1,18 @@
+// Scope-compliance chart: nominations per pilot city against each rule's minimum.
+(function () {
+  const el = document.getElementById("compliance-chart");
+  const data = document.getElementById("chart-data");
+  if (!el || !data || !window.echarts) return;
+  const chart = JSON.parse(data.textContent);
+  const series = chart.series.map((s) => ({
+    name: s.name, type: "bar", data: s.data,
+    markLine: { symbol: "none", data: [{ yAxis: s.min, name: s.name }], label: { formatter: "≥ {c}" } },
+  }));
+  echarts.init(el).setOption({
+    tooltip: { trigger: "axis" }, legend: {},
+    grid: { left: 40, right: 20, bottom: 60 },
+    xAxis: { type: "category", data: chart.cities, axisLabel: { rotate: 40 } },
+    yAxis: { type: "value", minInterval: 1 },
+    series,
+  });
+})();
