@@ -148,7 +148,7 @@ def build_units(actor) -> Unit:
 def nominate_pilots(actor, program: PilotProgram) -> None:
     for member in ScopeMember.objects.filter(program=program, category=ScopeCategory.PILOT_CITY):
         counties = NOMINATED_COUNTIES.get(member.unit.code, 3)
-        children = list(member.unit.get_children())
+        children = list(Unit.objects.get_children(member.unit))
         govs = [u for u in children if u.kind == UnitKind.GOVERNMENT][:counties]
         depts = [u for u in children if u.kind == UnitKind.DEPARTMENT][:5]
         for unit in govs + depts:
@@ -192,7 +192,7 @@ def load(admin) -> None:
     records = json.loads((DATA_DIR / "regions_guangdong.json").read_text(encoding="utf-8"))
     services.load_regions(records)
     root = build_units(admin)
-    admin.home_unit = root.get_children().get(code="440000-SJJ")
+    admin.home_unit = Unit.objects.get(code="440000-SJJ")
     admin.save()
     RoleAssignment.objects.get_or_create(user=admin, role=Role.SYSADMIN, unit=root)
     for path in settings.CDOHUB["PROGRAM_FILES"]:

@@ -92,7 +92,7 @@ def create_unit(actor, *, parent: Unit | None, code, name, kind, region, short_n
         "region": region,
         "level": region.level,
     }
-    unit = parent.add_child(**fields) if parent else Unit.add_root(**fields)
+    unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
     audit.record_event("unit.created", unit, parent=parent.pk if parent else None)
     return unit
 
@@ -102,7 +102,7 @@ def update_unit(actor, unit: Unit, **changes) -> Unit:
     require(actor, "change", unit)
     for name, value in changes.items():
         setattr(unit, name, value)
-    parent = unit.get_parent()
+    parent = Unit.objects.get_parent(unit)
     _check_unit(unit.kind, unit.region, parent)
     unit.level = unit.region.level
     unit.save()

@@ -112,7 +112,7 @@ class UnitDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         unit = self.object
         user = self.request.user
-        children = unit.get_children().select_related("region")
+        children = Unit.objects.get_children(unit).select_related("region")
         return super().get_context_data(
             ancestors=Unit.objects.filter(path__in=unit.ancestor_paths()),
             children=children[:200],
@@ -223,6 +223,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
     model = PilotProgram
     slug_field = slug_url_kwarg = "code"
     template_name = "org/program_detail.html"
+    context_object_name = "program"
 
     def get_context_data(self, **kwargs):
         program = self.object
@@ -261,7 +262,7 @@ def _city_context(request, city: ScopeMember) -> dict:
         city.nominations.select_related("unit", "nominated_by").order_by("category", "unit__path")
     )
     taken = {m.unit_id for m in nominated}
-    candidates = [u for u in city.unit.get_children().select_related("region") if u.pk not in taken]
+    candidates = [u for u in Unit.objects.get_children(city.unit).select_related("region") if u.pk not in taken]
     eligible = []
     for unit in candidates:
         try:

@@ -21,7 +21,7 @@ class RoleAssignmentFilter(django_filters.FilterSet):
 class RoleAssignmentViewSet(ScopedViewSet):
     """Role assignments in your scope. POST grants a role on a unit; DELETE revokes it."""
 
-    queryset = RoleAssignment.objects.select_related("user", "unit", "granted_by")
+    queryset = RoleAssignment.objects.select_related("user", "unit", "granted_by").order_by("id")
     serializer_class = RoleAssignmentSerializer
     filterset_class = RoleAssignmentFilter
     http_method_names = ["get", "post", "delete", "head", "options"]
@@ -37,6 +37,6 @@ class RoleAssignmentViewSet(ScopedViewSet):
 class UserViewSet(ScopedReadOnlyViewSet):
     """Users whose home unit is in your scope."""
 
-    queryset = User.objects.select_related("home_unit")
+    queryset = User.objects.select_related("home_unit").order_by("id")
     serializer_class = UserSerializer
     filterset_fields = ["is_active"]

@@ -1,0 +1,77 @@
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth.hashers import identify_hasher
+from django.test import override_settings
+
+from cdohub.accounts import services
+from cdohub.accounts.models import User
+from cdohub.core.models import AuditEntry
+
+
+@pytest.mark.django_db
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
+def test_passwords_are_hashed_with_argon2():
+    user = User(username="argon")
+    user.set_password("Correct horse 9!")
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert user.check_password("Correct horse 9!")
+
+
+def _sign_in(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_eight_failures_lock_the_account_and_are_logged(client):
+    for _ in range(7):
+        response = _sign_in(client, "maoming_cdo", "wrong")
+        assert response.status_code == 200  # the form again, with an error
+    response = _sign_in(client, "maoming_cdo", "wrong")
+    assert response.status_code == 429
+    assert "locked-out" in response.content.decode()
+    # Locked: even the right password is refused now.
+    assert _sign_in(client, "maoming_cdo", "Demo@2021!").status_code == 429
+    assert AccessFailureLog.objects.filter(username="maoming_cdo").count() >= 8
+    assert AccessAttempt.objects.get(username="maoming_cdo").failures_since_start >= 8
+    assert AuditEntry.objects.filter(action="auth.login_failed", data__username="maoming_cdo").count() >= 8
+    # Another account is not affected.
+    assert _sign_in(client, "maoming_lgo", "Demo@2021!").status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_in_succeeds_and_is_audited(client):
+    response = _sign_in(client, "maoming_bureau", "Demo@2021!")
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="auth.login", actor_name="maoming_bureau").exists()
+
+
+@pytest.mark.django_db
+def test_api_token_authenticates_until_revoked(client, users):
+    user = users["maonan_bureau"]
+    token, key = services.create_token(user, user, "etl")
+    assert token.key_hash != key and key.startswith("cdo_")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    response = client.get("/api/units/?mine=true", **auth)
+    assert response.status_code == 200
+    codes = {row["code"] for row in response.json()["results"]}
+    assert "440902" in codes and "440904" not in codes
+    services.revoke_token(user, token)
+    assert client.get("/api/units/", **auth).status_code == 401
+    assert client.get("/api/units/", HTTP_AUTHORIZATION="Bearer cdo_nonsense").status_code == 401
+
+
+@pytest.mark.django_db
+def test_role_grants_are_scoped(users, units):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    county_admin = users["maonan_bureau"]
+    staff = users["maoming_staff"]
+    grant = services.grant_role(county_admin, staff, "data_specialist", units["440902-RS"])
+    assert AuditEntry.objects.filter(action="role.granted", object_id=str(grant.pk)).exists()
+    with pytest.raises(Http404):  # another county: not even visible
+        services.grant_role(county_admin, staff, "data_specialist", units["440904-RS"])
+    with pytest.raises(PermissionDenied):  # a city CDO sees the city but may not grant roles
+        services.grant_role(users["maoming_cdo"], staff, "staff", units["440902"])
+    with pytest.raises(PermissionDenied):  # only system administrators grant sysadmin
+        services.grant_role(county_admin, staff, "sysadmin", units["440902"])

@@ -1,0 +1,161 @@
+"""Scope isolation for every page and API endpoint.
+
+A county administrator (茂南区) acts on another county (电白区): the directory is readable by all, so
+changing a unit there is a 403; its users and role assignments are invisible, so they are a 404.
+`test_every_route_is_covered` fails when a route is added without an expectation here.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cdohub.accounts import services as account_services
+from cdohub.accounts.models import ApiToken, RoleAssignment, User
+from cdohub.org.models import ScopeMember
+
+ACTOR = "maonan_bureau"  # bureau administrator of 茂南区 (440902)
+
+
+@pytest.fixture
+def world(db, units, program, users):
+    admin = users["admin"]
+    other_admin = account_services.create_user(
+        admin, username="dianbai_bureau", password="x-Demo@2021!", home_unit=units["440904-SJJ"]
+    )
+    other_grant = account_services.grant_role(admin, other_admin, "bureau_admin", units["440904"])
+    other_token, _ = account_services.create_token(admin, other_admin, "other")
+    maoming = ScopeMember.objects.get(program=program, unit=units["440900"])
+    nomination = maoming.nominations.first()
+    return {
+        "other_unit": units["440904"], "own_unit": units["440902"], "other_admin": other_admin,
+        "other_grant": other_grant, "other_token": other_token, "maoming": maoming,
+        "nomination": nomination, "program": program,
+    }
+
+
+def expectations(w):
+    """(route name, kwargs, method, data, expected status) for ACTOR."""
+    other, own, prog = w["other_unit"], w["own_unit"], w["program"].code
+    city = w["maoming"].pk
+    return [
+        ("home", {}, "get", None, 302),
+        ("core:home", {}, "get", None, 302),
+        ("core:notifications", {}, "get", None, 200),
+        ("org:dashboard", {}, "get", None, 200),
+        ("org:unit_list", {}, "get", None, 200),
+        ("org:unit_import", {}, "get", None, 200),
+        ("org:import_result", {"token": "nope"}, "get", None, 404),
+        ("org:unit_detail", {"pk": other.pk}, "get", None, 200),
+        ("org:unit_edit", {"pk": other.pk}, "get", None, 403),
+        ("org:unit_edit", {"pk": other.pk}, "post", {"name": "x"}, 403),
+        ("org:unit_edit", {"pk": own.pk}, "get", None, 200),
+        ("org:unit_add", {"pk": other.pk}, "get", None, 403),
+        ("org:unit_add", {"pk": other.pk}, "post", {"name": "x"}, 403),
+        ("org:program_list", {}, "get", None, 200),
+        ("org:program_detail", {"code": prog}, "get", None, 200),
+        ("org:nomination_import", {"code": prog}, "get", None, 200),
+        ("org:city_scope", {"code": prog, "pk": city}, "get", None, 200),
+        ("org:city_nominate", {"code": prog, "pk": city}, "post", {"unit": other.pk}, 403),
+        ("org:city_withdraw", {"code": prog, "pk": city, "member_pk": w["nomination"].pk}, "post", None, 403),
+        ("accounts:login", {}, "get", None, 200),
+        ("accounts:logout", {}, "post", None, 302),
+        ("accounts:profile", {}, "get", None, 200),
+        ("accounts:revoke_token", {"pk": w["other_token"].pk}, "post", None, 404),
+        ("accounts:unit_members", {"pk": other.pk}, "get", None, 404),
+        ("accounts:unit_members", {"pk": other.pk}, "post", {"username": ACTOR, "role": "staff"}, 404),
+        ("accounts:unit_members", {"pk": own.pk}, "get", None, 200),
+        ("accounts:revoke", {"pk": w["other_grant"].pk}, "post", None, 404),
+        ("api-root", {}, "get", None, 200),
+        ("region-list", {}, "get", None, 200),
+        ("region-detail", {"code": "440904"}, "get", None, 200),
+        ("unit-list", {}, "get", None, 200),
+        ("unit-detail", {"pk": other.pk}, "get", None, 200),
+        ("unit-detail", {"pk": other.pk}, "patch", {"name": "改名"}, 403),
+        ("unit-list", {}, "post", {"code": "X-1", "name": "x", "kind": "department",
+                                     "region": "440904", "parent_code": "440904"}, 403),
+        ("pilotprogram-list", {}, "get", None, 200),
+        ("pilotprogram-detail", {"code": prog}, "get", None, 200),
+        ("pilotprogram-compliance", {"code": prog}, "get", None, 200),
+        ("scopemember-list", {}, "get", None, 200),
+        ("scopemember-list", {}, "post", {"parent": city, "unit": "440983"}, 403),
+        ("scopemember-detail", {"pk": w["nomination"].pk}, "delete", None, 403),
+        ("roleassignment-list", {}, "get", None, 200),
+        ("roleassignment-detail", {"pk": w["other_grant"].pk}, "get", None, 404),
+        ("roleassignment-detail", {"pk": w["other_grant"].pk}, "delete", None, 404),
+        ("roleassignment-list", {}, "post", {"user": ACTOR, "role": "staff", "unit": "440904"}, 404),
+        ("user-list", {}, "get", None, 200),
+        ("user-detail", {"pk": w["other_admin"].pk}, "get", None, 404),
+        ("schema", {}, "get", None, 200),
+        ("docs", {}, "get", None, 200),
+        ("set_language", {}, "post", {"language": "en"}, 302),
+    ]
+
+
+def _call(client, name, kwargs, method, data):
+    from django.urls import reverse
+
+    url = reverse(name, kwargs=kwargs)
+    if method in ("patch",) or (method in ("post", "delete") and name.endswith(("-list", "-detail"))):
+        return getattr(client, method)(url, data, content_type="application/json")
+    return getattr(client, method)(url, data or {})
+
+
+@pytest.mark.django_db
+def test_county_user_is_confined_to_its_county(world, client_for):
+    client = client_for(ACTOR)
+    failures = []
+    for name, kwargs, method, data, expected in expectations(world):
+        if name == "accounts:logout":
+            continue  # checked last: it ends the session
+        status = _call(client, name, kwargs, method, data).status_code
+        if status != expected:
+            failures.append(f"{method.upper()} {name} {kwargs}: {status}, expected {expected}")
+    assert not failures, "\n".join(failures)
+    # Nothing was changed by any of the refused calls.
+    world["other_unit"].refresh_from_db()
+    assert world["other_unit"].name == "电白区人民政府"
+    assert RoleAssignment.objects.filter(pk=world["other_grant"].pk).exists()
+    assert ApiToken.objects.get(pk=world["other_token"].pk).revoked_at is None
+    assert ScopeMember.objects.filter(pk=world["nomination"].pk).exists()
+    assert _call(client, "accounts:logout", {}, "post", None).status_code == 302
+
+
+@pytest.mark.django_db
+def test_lists_hold_only_what_is_in_scope(world, client_for):
+    client = client_for(ACTOR)
+    grants = client.get("/api/role-assignments/?page_size=500").json()["results"]
+    assert grants and {g["unit"] for g in grants} <= {"440902", "440902-SJJ", "440902-RS", "440902-WJ"}
+    people = {u["username"] for u in client.get("/api/users/?page_size=500").json()["results"]}
+    assert ACTOR in people and "dianbai_bureau" not in people and "maoming_bureau" not in people
+    mine = client.get("/api/units/?mine=true&page_size=500").json()
+    assert mine["count"] == 4 and all(u["code"].startswith("440902") for u in mine["results"])
+    page = client.get("/accounts/units/%d/members/" % world["own_unit"].pk).content.decode()
+    assert "maonan_bureau" in page
+
+
+@pytest.mark.django_db
+def test_anonymous_users_see_nothing(world, client):
+    assert client.get("/dashboard/").status_code == 302
+    assert client.get("/units/").status_code == 302
+    assert client.get("/api/units/").status_code in (401, 403)
+    assert client.get("/healthz").status_code == 200
+
+
+def _route_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if entry.app_name in ("admin",):
+                continue
+            yield from _route_names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if entry.name.endswith("-detail") and "format" in entry.pattern.regex.pattern:
+                continue
+            yield prefix + entry.name
+
+
+@pytest.mark.django_db
+def test_every_route_is_covered(world):
+    covered = {row[0] for row in expectations(world)}
+    routes = set(_route_names()) - {"healthz"}
+    assert routes - covered == set(), "routes without a scope expectation"
