@@ -38,7 +38,7 @@ def test_template_downloads(client_for):
 def test_good_workbook_is_applied_in_file_order(client_for):
     content = workbook([
         ["440900-DSJ", "茂名市大数据中心", "部门", "440900", "440900", "大数据中心"],
-        ["440983-SJJ", "信宜市政务服务数据管理局", "data_bureau", "440983", "440983", ""],
+        ["440983-DSJ", "信宜市大数据中心", "data_bureau", "440983", "440983", ""],
     ])
     response = client_for("maoming_bureau").post("/units/import/", {"file": _named(content)})
     assert response.status_code == 302

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, Django checks, every test on SQLite (browser tests included), then
+# every non-browser test again on PostgreSQL. Installs the Debian packages the browser tests need.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DJANGO_SETTINGS_MODULE=cdohub.settings.test
+PG_URL=${CDOHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/cdohub}
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+if ((${#missing[@]})); then
+  echo "==> installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "==> lint"
+$BIN/ruff check .
+$BIN/ruff format --check .
+
+echo "==> Django checks"
+$BIN/cdohub check --fail-level WARNING
+$BIN/cdohub makemigrations --check --dry-run >/dev/null
+
+echo "==> tests on SQLite"
+$BIN/pytest "$@"
+
+echo "==> tests on PostgreSQL ($PG_URL)"
+if $BIN/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('/cdohub', '/postgres'), connect_timeout=3).close()" "$PG_URL" 2>/dev/null; then
+  CDOHUB_DATABASE_URL=$PG_URL $BIN/pytest -m "not browser" --create-db "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is required in CI but not reachable at $PG_URL" >&2
+  exit 1
+else
+  echo "SKIPPED: PostgreSQL tests (no server reachable at $PG_URL)"
+fi
