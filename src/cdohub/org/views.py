@@ -262,7 +262,9 @@ def _city_context(request, city: ScopeMember) -> dict:
         city.nominations.select_related("unit", "nominated_by").order_by("category", "unit__path")
     )
     taken = {m.unit_id for m in nominated}
-    candidates = [u for u in Unit.objects.get_children(city.unit).select_related("region") if u.pk not in taken]
+    candidates = [
+        u for u in Unit.objects.get_children(city.unit).select_related("region") if u.pk not in taken
+    ]
     eligible = []
     for unit in candidates:
         try:

@@ -95,8 +95,12 @@ def test_a_failed_service_leaves_no_audit_trace(users, units):
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError):
         services.create_unit(
-            users["maoming_bureau"], parent=units["440900"], code="440900-GA", name="重复",
-            kind="department", region=units["440900"].region,
+            users["maoming_bureau"],
+            parent=units["440900"],
+            code="440900-GA",
+            name="重复",
+            kind="department",
+            region=units["440900"].region,
         )
     assert AuditEntry.objects.count() == before
     assert Unit.objects.filter(name="重复").count() == 0

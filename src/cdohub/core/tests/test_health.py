@@ -18,6 +18,12 @@ def test_openapi_schema_documents_the_api(client_for):
     response = client_for("gd_bureau").get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ["/api/regions/", "/api/units/", "/api/programs/", "/api/scope-members/",
-                 "/api/role-assignments/", "/api/programs/{code}/compliance/"]:
+    for path in [
+        "/api/regions/",
+        "/api/units/",
+        "/api/programs/",
+        "/api/scope-members/",
+        "/api/role-assignments/",
+        "/api/programs/{code}/compliance/",
+    ]:
         assert path in paths

@@ -14,8 +14,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def browser_page(live_server):
     from playwright.sync_api import sync_playwright
 
-    from conftest import load_demo
     from cdohub.accounts.models import User
+    from conftest import load_demo
 
     if not User.objects.filter(username="admin").exists():
         load_demo()
@@ -24,8 +24,14 @@ def browser_page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
         page = context.new_page()

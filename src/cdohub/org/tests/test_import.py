@@ -36,10 +36,12 @@ def test_template_downloads(client_for):
 
 @pytest.mark.django_db
 def test_good_workbook_is_applied_in_file_order(client_for):
-    content = workbook([
-        ["440900-DSJ", "茂名市大数据中心", "部门", "440900", "440900", "大数据中心"],
-        ["440983-DSJ", "信宜市大数据中心", "data_bureau", "440983", "440983", ""],
-    ])
+    content = workbook(
+        [
+            ["440900-DSJ", "茂名市大数据中心", "部门", "440900", "440900", "大数据中心"],
+            ["440983-DSJ", "信宜市大数据中心", "data_bureau", "440983", "440983", ""],
+        ]
+    )
     response = client_for("maoming_bureau").post("/units/import/", {"file": _named(content)})
     assert response.status_code == 302
     unit = Unit.objects.get(code="440900-DSJ")
@@ -50,16 +52,18 @@ def test_good_workbook_is_applied_in_file_order(client_for):
 @pytest.mark.django_db
 def test_bad_workbook_is_rejected_whole_with_reasons(client_for):
     before = Unit.objects.count()
-    content = workbook([
-        ["440900-OK", "茂名市合格单位", "部门", "440900", "440900", ""],  # valid on its own
-        ["440900-GA", "重复编码", "部门", "440900", "440900", ""],  # duplicate code
-        ["440900-X1", "未知区划", "部门", "440900", "449999", ""],  # unknown region
-        ["440900-X2", "缺少上级", "部门", "NOPE", "440900", ""],  # missing parent
-        ["440900-X3", "外省上级", "政府", "440900", "430100", ""],  # parent in another province
-        ["440900-X4", "层级错误", "政府", "440900", "440103", ""],  # wrong level: a Guangzhou district
-        ["440900-OK", "文件内重复", "部门", "440900", "440900", ""],  # duplicate within the file
-        ["440900-X5", "", "部门", "440900", "440900", ""],  # missing name
-    ])
+    content = workbook(
+        [
+            ["440900-OK", "茂名市合格单位", "部门", "440900", "440900", ""],  # valid on its own
+            ["440900-GA", "重复编码", "部门", "440900", "440900", ""],  # duplicate code
+            ["440900-X1", "未知区划", "部门", "440900", "449999", ""],  # unknown region
+            ["440900-X2", "缺少上级", "部门", "NOPE", "440900", ""],  # missing parent
+            ["440900-X3", "外省上级", "政府", "440900", "430100", ""],  # parent in another province
+            ["440900-X4", "层级错误", "政府", "440900", "440103", ""],  # wrong level: a Guangzhou district
+            ["440900-OK", "文件内重复", "部门", "440900", "440900", ""],  # duplicate within the file
+            ["440900-X5", "", "部门", "440900", "440900", ""],  # missing name
+        ]
+    )
     response = client_for("maoming_bureau", "en").post("/units/import/", {"file": _named(content)})
     assert response.status_code == 422
     assert Unit.objects.count() == before  # nothing applied, not even the valid first row

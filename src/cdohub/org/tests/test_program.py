@@ -25,7 +25,12 @@ def test_program_loaded_from_its_file(program):
     assert program.document_number == "粤办函〔2021〕63号"
     assert str(program.issued_on) == "2021-04-23"
     assert set(program.dimensions) == {
-        "objectives", "scope", "organisation", "responsibilities", "steps", "safeguards"
+        "objectives",
+        "scope",
+        "organisation",
+        "responsibilities",
+        "steps",
+        "safeguards",
     }
     assert [str(m.due_on) for m in program.milestones.all()] == ["2021-05-31", "2022-06-30"]
     members = ScopeMember.objects.filter(program=program, parent=None)
@@ -100,8 +105,10 @@ def test_unit_placement_rules(units):
     assert services.placement_errors("department", regions["440900"], maoming) == []
     assert "Wrong level" in services.placement_errors("government", regions["440103"], maoming)[0]
     assert "same region" in services.placement_errors("department", regions["440902"], maoming)[0]
-    assert "belong to a government" in services.placement_errors(
-        "department", regions["440900"], units["440900-GA"])[0]
+    assert (
+        "belong to a government"
+        in services.placement_errors("department", regions["440900"], units["440900-GA"])[0]
+    )
     hunan = Region(code="430000", name="湖南省", level="province")
     assert "another province" in services.placement_errors("government", hunan, maonan)[0]
     assert "Unknown region" in services.placement_errors("government", None, maonan)[0]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cdohub.accounts import services as account_services
-from cdohub.accounts.models import ApiToken, RoleAssignment, User
+from cdohub.accounts.models import ApiToken, RoleAssignment
 from cdohub.org.models import ScopeMember
 
 ACTOR = "maonan_bureau"  # bureau administrator of 茂南区 (440902)
@@ -26,9 +26,14 @@ def world(db, units, program, users):
     maoming = ScopeMember.objects.get(program=program, unit=units["440900"])
     nomination = maoming.nominations.first()
     return {
-        "other_unit": units["440904"], "own_unit": units["440902"], "other_admin": other_admin,
-        "other_grant": other_grant, "other_token": other_token, "maoming": maoming,
-        "nomination": nomination, "program": program,
+        "other_unit": units["440904"],
+        "own_unit": units["440902"],
+        "other_admin": other_admin,
+        "other_grant": other_grant,
+        "other_token": other_token,
+        "maoming": maoming,
+        "nomination": nomination,
+        "program": program,
     }
 
 
@@ -70,8 +75,13 @@ def expectations(w):
         ("unit-list", {}, "get", None, 200),
         ("unit-detail", {"pk": other.pk}, "get", None, 200),
         ("unit-detail", {"pk": other.pk}, "patch", {"name": "改名"}, 403),
-        ("unit-list", {}, "post", {"code": "X-1", "name": "x", "kind": "department",
-                                     "region": "440904", "parent_code": "440904"}, 403),
+        (
+            "unit-list",
+            {},
+            "post",
+            {"code": "X-1", "name": "x", "kind": "department", "region": "440904", "parent_code": "440904"},
+            403,
+        ),
         ("pilotprogram-list", {}, "get", None, 200),
         ("pilotprogram-detail", {"code": prog}, "get", None, 200),
         ("pilotprogram-compliance", {"code": prog}, "get", None, 200),
@@ -128,7 +138,7 @@ def test_lists_hold_only_what_is_in_scope(world, client_for):
     assert ACTOR in people and "dianbai_bureau" not in people and "maoming_bureau" not in people
     mine = client.get("/api/units/?mine=true&page_size=500").json()
     assert mine["count"] == 4 and all(u["code"].startswith("440902") for u in mine["results"])
-    page = client.get("/accounts/units/%d/members/" % world["own_unit"].pk).content.decode()
+    page = client.get(f"/accounts/units/{world['own_unit'].pk}/members/").content.decode()
     assert "maonan_bureau" in page
 
 
