@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from . import lookups  # noqa: F401  (registers __subtree)
+
 SIGNED_IN = "*"  # any signed-in user, whatever their roles and scope
 
 
@@ -92,7 +94,7 @@ def restrict(user, action: str, queryset):
     prefixes = scope.paths(roles)
     if not prefixes:
         return queryset.none()
-    lookup = f"{policy.unit_path}__startswith"
+    lookup = f"{policy.unit_path}__subtree"
     return queryset.filter(reduce(or_, (Q(**{lookup: p}) for p in prefixes)))
 
 

@@ -49,7 +49,7 @@ class HtmxPartialMixin:
 
 class ScopedTableView(LoginRequiredMixin, HtmxPartialMixin, SingleTableMixin, FilterView):
     view_action = "view"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # the table paginates; the list view must not count again
 
     def get_queryset(self):
         return restrict(self.request.user, self.view_action, super().get_queryset())

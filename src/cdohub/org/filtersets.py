@@ -25,7 +25,7 @@ def within_own_scope(queryset, user):
         return queryset.none()
     condition = Q()
     for prefix in prefixes:
-        condition |= Q(path__startswith=prefix)
+        condition |= Q(path__subtree=prefix)
     return queryset.filter(condition)
 
 

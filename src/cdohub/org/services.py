@@ -118,7 +118,7 @@ def read_program_file(path: Path) -> tuple[dict, str]:
 
 
 def _unit_named(name: str, under: Unit) -> Unit:
-    unit = Unit.objects.filter(name=name, path__startswith=under.path).first()
+    unit = Unit.objects.filter(name=name, path__subtree=under.path).first()
     if unit is None:
         raise ValidationError(
             _("The program names %(name)s, which is not a unit under %(under)s.")
