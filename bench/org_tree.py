@@ -337,12 +337,14 @@ def main():
         print(json.dumps(run_one(args.one), ensure_ascii=False))
         return
     dbs = ["sqlite", "postgresql"] if args.db == "all" else [args.db]
-    results = []
+    OUT.mkdir(parents=True, exist_ok=True)
     for db in dbs:
         out = subprocess.run(
             [sys.executable, __file__, "--one", db], capture_output=True, text=True, cwd=ROOT, check=True
         )
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        (OUT / f"org_tree-{db}.json").write_text(out.stdout.strip().splitlines()[-1], encoding="utf-8")
+    # The report holds the latest run of each database, so one database can be re-measured alone.
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(OUT.glob("org_tree-*.json"))]
     text = report(results)
     print(text)
     (ROOT / "docs" / "benchmarks.md").write_text(text + "\n", encoding="utf-8")

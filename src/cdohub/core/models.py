@@ -64,8 +64,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     unit_id = models.BigIntegerField(_("unit id"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("data"), default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -116,7 +116,10 @@ class AuditChainHead(models.Model):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)

@@ -101,7 +101,7 @@ class PilotProgram(TrackedModel):
     organisational_model = models.CharField(_("organisational model"), max_length=200, blank=True)
     dimensions = models.JSONField(_("six dimensions"), default=dict)
     rules = models.JSONField(_("rules"), default=dict)
-    source_sha256 = models.CharField(max_length=64, blank=True)
+    source_sha256 = models.CharField(_("program file SHA-256"), max_length=64, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -125,7 +125,9 @@ class PilotProgram(TrackedModel):
 
 
 class Milestone(TrackedModel):
-    program = models.ForeignKey(PilotProgram, on_delete=models.CASCADE, related_name="milestones")
+    program = models.ForeignKey(
+        PilotProgram, verbose_name=_("pilot program"), on_delete=models.CASCADE, related_name="milestones"
+    )
     key = models.SlugField(_("key"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     due_on = models.DateField(_("due on"))
@@ -149,7 +151,9 @@ class Milestone(TrackedModel):
 class ScopeMember(TrackedModel):
     """A unit in a program's pilot scope: named by the program file, or nominated by its city."""
 
-    program = models.ForeignKey(PilotProgram, on_delete=models.CASCADE, related_name="members")
+    program = models.ForeignKey(
+        PilotProgram, verbose_name=_("pilot program"), on_delete=models.CASCADE, related_name="members"
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="scope_memberships"
     )

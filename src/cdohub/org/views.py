@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -188,7 +188,8 @@ def run_import(request, importer, *, title, template_url, done_url):
             form.add_error("file", str(exc))
         else:
             if result.ok:
-                messages.success(request, _("%(n)d rows imported.") % {"n": result.applied})
+                text = ngettext("%(n)d row imported.", "%(n)d rows imported.", result.applied)
+                messages.success(request, text % {"n": result.applied})
                 return redirect(done_url)
             context.update(result=result, token=_keep_annotated(request, result.annotated))
     return render(request, "org/import.html", context, status=422 if "result" in context else 200)

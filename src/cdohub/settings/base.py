@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CDOHUB_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
 
 
 def env_bool(name: str, default: bool = False) -> bool:

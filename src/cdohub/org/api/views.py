@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -36,11 +37,11 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 
 
 class UnitApiFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", help_text="Name, short name or code.")
+    q = django_filters.CharFilter(method="filter_q", help_text=_("Name, short name or code."))
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices)
     region = django_filters.CharFilter(field_name="region__code")
-    mine = django_filters.BooleanFilter(method="filter_mine", help_text="Only units in my scope.")
+    mine = django_filters.BooleanFilter(method="filter_mine", help_text=_("Only units in my scope."))
 
     class Meta:
         model = Unit
