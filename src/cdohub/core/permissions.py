@@ -91,10 +91,14 @@ def restrict(user, action: str, queryset):
     scope = Scope.of(user)
     if scope.superuser or roles == SIGNED_IN:
         return queryset
-    prefixes = scope.paths(roles)
+    return within_subtrees(queryset, policy.unit_path, scope.paths(roles))
+
+
+def within_subtrees(queryset, unit_path: str, prefixes: list[str]):
+    """Rows whose unit lies under any of the tree paths `prefixes` (none when there are none)."""
     if not prefixes:
         return queryset.none()
-    lookup = f"{policy.unit_path}__subtree"
+    lookup = f"{unit_path}__subtree"
     return queryset.filter(reduce(or_, (Q(**{lookup: p}) for p in prefixes)))
 
 

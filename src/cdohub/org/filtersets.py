@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.permissions import Scope
+from cdohub.core.permissions import Scope, within_subtrees
 
 from .choices import RegionLevel, UnitKind
 from .models import Unit
@@ -20,13 +20,7 @@ def within_own_scope(queryset, user):
     scope = Scope.of(user)
     if scope.superuser:
         return queryset
-    prefixes = scope.paths(scope.roles)
-    if not prefixes:
-        return queryset.none()
-    condition = Q()
-    for prefix in prefixes:
-        condition |= Q(path__subtree=prefix)
-    return queryset.filter(condition)
+    return within_subtrees(queryset, "path", scope.paths(scope.roles))
 
 
 class UnitFilter(django_filters.FilterSet):

@@ -85,6 +85,12 @@ class Unit(MP_Node, TrackedModel):
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
 
+    @classmethod
+    def ancestors_of(cls, units) -> dict[str, "Unit"]:
+        """Every ancestor of `units`, by path, in one query whatever their number or depth."""
+        paths = {p for unit in units for p in unit.ancestor_paths()}
+        return {u.path: u for u in cls.objects.filter(path__in=paths).only("id", "path", "code", "name")}
+
 
 class PilotProgram(TrackedModel):
     """A region's CDO pilot program, loaded from a program file (see org/programs/)."""

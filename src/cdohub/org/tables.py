@@ -21,9 +21,8 @@ class UnitTable(tables.Table):
     def before_render(self, request):
         # Ancestor names for the whole page in one query, whatever the page size or tree depth.
         rows = self.page.object_list if getattr(self, "page", None) else self.rows
-        paths = {p for row in rows for p in row.record.ancestor_paths()}
-        self.ancestor_names = dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
+        self.ancestors = Unit.ancestors_of(row.record for row in rows)
 
     def render_ancestry(self, record):
-        names = getattr(self, "ancestor_names", {})
-        return " › ".join(names.get(p, "") for p in record.ancestor_paths()) or "—"
+        known = getattr(self, "ancestors", {})
+        return " › ".join(known[p].name for p in record.ancestor_paths() if p in known) or "—"

@@ -114,7 +114,7 @@ class UnitDetailView(ScopedDetailView):
         user = self.request.user
         children = Unit.objects.get_children(unit).select_related("region")
         return super().get_context_data(
-            ancestors=Unit.objects.filter(path__in=unit.ancestor_paths()),
+            ancestors=list(Unit.ancestors_of([unit]).values()),  # ordered by path
             children=children[:200],
             children_count=unit.numchild,
             memberships=unit.scope_memberships.select_related("program", "parent__unit"),

@@ -35,7 +35,11 @@ class UnitSerializer(serializers.ModelSerializer):
 
     def _ancestors(self, unit) -> list[dict]:
         known = self.context.get("ancestors", {})
-        return [known[p] for p in unit.ancestor_paths() if p in known]
+        return [
+            {"id": a.pk, "code": a.code, "name": a.name}
+            for a in (known.get(p) for p in unit.ancestor_paths())
+            if a is not None
+        ]
 
     def get_parent(self, unit) -> str | None:
         chain = self._ancestors(unit)

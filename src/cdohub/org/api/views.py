@@ -67,13 +67,7 @@ class UnitViewSet(ScopedViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
-        # All ancestors of the page in one query, whatever the page size or tree depth.
-        paths = {p for unit in rows for p in unit.ancestor_paths()}
-        self.ancestor_map = {
-            u["path"]: {"id": u["id"], "code": u["code"], "name": u["name"]}
-            for u in Unit.objects.filter(path__in=paths).values("id", "path", "code", "name")
-        }
+        self.ancestor_map = Unit.ancestors_of(page if page is not None else queryset)
         return page
 
     def get_serializer_context(self):
@@ -83,10 +77,7 @@ class UnitViewSet(ScopedViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         unit = self.get_object()
-        self.ancestor_map = {
-            u.path: {"id": u.pk, "code": u.code, "name": u.name}
-            for u in Unit.objects.filter(path__in=unit.ancestor_paths())
-        }
+        self.ancestor_map = Unit.ancestors_of([unit])
         return Response(self.get_serializer(unit).data)
 
     def perform_create(self, serializer):
