@@ -2,6 +2,7 @@
 around every test; browser tests (transactional) load it again themselves."""
 
 import os
+import shutil
 
 import pytest
 from django.db import connection
@@ -28,6 +29,15 @@ def load_demo():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def committed_demo(db):
+    """For transactional tests: the demo, loaded again if an earlier such test flushed it."""
+    from cdohub.accounts.models import User
+
+    if not User.objects.filter(username="admin").exists():
         load_demo()
 
 
@@ -84,3 +94,41 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+# Browser tests ---------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(live_server, committed_demo):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls above are done.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page, live_server.url
+        browser.close()
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "Demo@2021!")
+    page.click("#sign-in")
+    page.wait_for_url(f"{base}/dashboard/")

@@ -7,6 +7,7 @@ from cdohub.core import views as core_views
 api_patterns = [
     path("", include("cdohub.org.api.urls")),
     path("", include("cdohub.accounts.api.urls")),
+    path("", include("cdohub.appointments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("cdohub.core.urls")),
     path("accounts/", include("cdohub.accounts.urls")),
     path("", include("cdohub.org.urls")),
+    path("", include("cdohub.appointments.urls")),
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

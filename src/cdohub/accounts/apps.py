@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import policies, signals  # noqa: F401
+        from . import policies, schema, signals  # noqa: F401

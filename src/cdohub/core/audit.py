@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -91,10 +92,15 @@ def record_event(name: str, obj=None, unit_id=None, **data) -> AuditEntry:
 def _field_values(instance) -> dict:
     exclude = set(instance.audit_exclude)
     return {
-        f.attname: getattr(instance, f.attname)
+        f.attname: _stored(getattr(instance, f.attname))
         for f in instance._meta.concrete_fields
         if f.attname not in exclude
     }
+
+
+def _stored(value):
+    """What the database holds: a file field holds the file's name."""
+    return value.name if isinstance(value, FieldFile) else value
 
 
 @receiver(post_save)

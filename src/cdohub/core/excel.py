@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -174,7 +175,7 @@ def export_rows(title: str, headers: list[str], rows) -> bytes:
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     for row in rows:
-        ws.append(list(row))
+        ws.append([str(v) if isinstance(v, Promise) else v for v in row])  # lazy translations
     for index in range(1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 22
     ws.freeze_panes = "A2"

@@ -77,6 +77,14 @@ class Scope:
     def covers(self, path: str | None, roles) -> bool:
         return path is not None and any(path.startswith(p) for p in self.paths(roles))
 
+    def holds(self, roles, paths) -> bool:
+        """Whether one of `roles` was granted on exactly one of the units at `paths`.
+
+        For acts of a body (a filing decision, an appointment), where a grant higher up the tree
+        must not count: the provincial bureau does not decide a city bureau's filings.
+        """
+        return any(role in roles and path in paths for role, path in self.grants)
+
     @property
     def roles(self) -> set[str]:
         return {role for role, _ in self.grants}

@@ -28,3 +28,14 @@ class ScopeCategory(models.TextChoices):
     PILOT_CITY = "pilot_city", _("Pilot city")
     PILOT_COUNTY = "pilot_county", _("Pilot county, district or town")
     PILOT_CITY_DEPARTMENT = "pilot_city_department", _("Pilot municipal department")
+
+
+# The six dimensions along which pilot programs are compared (the 2024 comparison paper).
+DIMENSIONS = [
+    ("objectives", _("Work objectives")),
+    ("scope", _("Pilot scope")),
+    ("organisation", _("Organisational system")),
+    ("responsibilities", _("Main responsibilities")),
+    ("steps", _("Implementation steps")),
+    ("safeguards", _("Safeguards")),
+]

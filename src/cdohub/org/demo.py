@@ -155,6 +155,7 @@ def nominate_pilots(actor, program: PilotProgram) -> None:
             services.nominate(actor, member, unit)
 
 
+DEMO_MAIL_DOMAIN = "demo.gdzwfw.gov.cn"
 DEMO_USERS = [
     # username, display name, role, unit the role is granted on, home unit
     ("gd_bureau", "省数据局管理员", Role.BUREAU_ADMIN, "440000", "440000-SJJ"),
@@ -173,7 +174,12 @@ DEMO_USERS = [
 def create_users(admin) -> None:
     units = {u.code: u for u in Unit.objects.filter(code__in={c for row in DEMO_USERS for c in row[3:]})}
     for username, display, role, unit_code, home_code in DEMO_USERS:
-        user = User(username=username, display_name=display, home_unit=units[home_code])
+        user = User(
+            username=username,
+            display_name=display,
+            home_unit=units[home_code],
+            email=f"{username}@{DEMO_MAIL_DOMAIN}",
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleAssignment.objects.create(user=user, role=role, unit=units[unit_code], granted_by=admin)

@@ -146,7 +146,7 @@ def load_program(actor, path: Path) -> PilotProgram:
     program.region, program.owner_unit = region, owner
     program.organisational_model = spec.get("organisational_model", "")
     program.dimensions = spec["dimensions"]
-    program.rules = {k: spec[k] for k in ("scope_rules", "appointment_rules", "roster") if k in spec}
+    program.rules = {k: spec[k] for k in ("scope_rules", "posts", "plans", "roster") if k in spec}
     program.source_sha256 = digest
     program.save()
     for item in spec.get("milestones", []):

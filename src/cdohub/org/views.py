@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -23,7 +23,7 @@ from cdohub.core.permissions import Scope, can, require
 from cdohub.core.views import ScopedDetailView, ScopedTableView, ScopedUpdateView, xlsx_response
 
 from . import services
-from .choices import ScopeCategory
+from .choices import DIMENSIONS, ScopeCategory
 from .filtersets import UnitFilter
 from .forms import ImportForm, UnitForm
 from .importers import NominationImport, UnitImport
@@ -237,16 +237,6 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             dimensions=[(key, title, program.dimensions.get(key, "")) for key, title in DIMENSIONS],
             **kwargs,
         )
-
-
-DIMENSIONS = [
-    ("objectives", gettext_lazy("Work objectives")),
-    ("scope", gettext_lazy("Pilot scope")),
-    ("organisation", gettext_lazy("Organisational system")),
-    ("responsibilities", gettext_lazy("Main responsibilities")),
-    ("steps", gettext_lazy("Implementation steps")),
-    ("safeguards", gettext_lazy("Safeguards")),
-]
 
 
 def _city_member(code, pk) -> ScopeMember:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cdohub.core",
     "cdohub.accounts",
     "cdohub.org",
+    "cdohub.appointments",
 ]
 
 MIDDLEWARE = [
@@ -193,4 +194,6 @@ CDOHUB = {
     # The pilot-program files shipped with the platform; more can be loaded with `cdohub program load`.
     "PROGRAM_FILES": [PACKAGE_DIR / "org" / "programs" / "guangdong-2021.toml"],
     "SITE_NAME": _("CDO Hub"),
+    # Appointment letters and implementation plans: PDF only, at most this size.
+    "MAX_DOCUMENT_BYTES": int(os.environ.get("CDOHUB_MAX_DOCUMENT_MB", 10)) * 1024 * 1024,
 }

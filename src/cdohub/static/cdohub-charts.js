@@ -16,3 +16,21 @@
     series,
   });
 })();
+
+// Filing status: per pilot city (and the provincial departments), filings stacked by state.
+(function () {
+  const el = document.getElementById("filing-chart");
+  const data = document.getElementById("filing-chart-data");
+  if (!el || !data || !window.echarts) return;
+  const chart = JSON.parse(data.textContent);
+  const colours = { filed: "#198754", pending: "#0d6efd", returned: "#fd7e14", missing: "#dc3545" };
+  echarts.init(el).setOption({
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: {},
+    grid: { left: 110, right: 20, bottom: 30 },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: chart.groups, inverse: true },
+    series: chart.series.map((s) => ({
+      name: s.name, type: "bar", stack: "filings", data: s.data, itemStyle: { color: colours[s.key] },
+    })),
+  });
+})();

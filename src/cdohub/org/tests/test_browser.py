@@ -1,51 +1,12 @@
 """The pilot scope, end to end in a real chromium (Playwright driving Debian's package)."""
 
 import os
-import shutil
 
 import pytest
 
+from conftest import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser_page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    from cdohub.accounts.models import User
-    from conftest import load_demo
-
-    if not User.objects.filter(username="admin").exists():
-        load_demo()
-    # Playwright's sync API runs an event loop in this thread; the ORM calls above are done.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page, live_server.url
-        browser.close()
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "Demo@2021!")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/dashboard/")
 
 
 def test_maoming_nominates_a_third_county_and_the_province_sees_all_compliant(browser_page):

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cdohub.accounts import services as account_services
 from cdohub.accounts.models import ApiToken, RoleAssignment
+from cdohub.appointments.models import Appointment, ImplementationPlan
 from cdohub.org.models import ScopeMember
 
 ACTOR = "maonan_bureau"  # bureau administrator of 茂南区 (440902)
@@ -26,6 +27,9 @@ def world(db, units, program, users):
     maoming = ScopeMember.objects.get(program=program, unit=units["440900"])
     nomination = maoming.nominations.first()
     return {
+        "own_appointment": Appointment.objects.get(unit=units["440902"], post="government_cdo"),
+        "other_appointment": Appointment.objects.get(unit=units["440200"], post="government_cdo"),
+        "other_plan": ImplementationPlan.objects.get(unit=units["440200"]),
         "other_unit": units["440904"],
         "own_unit": units["440902"],
         "other_admin": other_admin,
@@ -41,6 +45,9 @@ def expectations(w):
     """(route name, kwargs, method, data, expected status) for ACTOR."""
     other, own, prog = w["other_unit"], w["own_unit"], w["program"].code
     city = w["maoming"].pk
+    mine, theirs, plan = w["own_appointment"], w["other_appointment"], w["other_plan"]
+    draft = {"post": "government_cdo", "person_name": "x", "position": "x", "rank": "deputy"}
+    draft["effective_on"] = "2021-06-01"
     return [
         ("home", {}, "get", None, 302),
         ("core:home", {}, "get", None, 302),
@@ -61,6 +68,63 @@ def expectations(w):
         ("org:city_scope", {"code": prog, "pk": city}, "get", None, 200),
         ("org:city_nominate", {"code": prog, "pk": city}, "post", {"unit": other.pk}, 403),
         ("org:city_withdraw", {"code": prog, "pk": city, "member_pk": w["nomination"].pk}, "post", None, 403),
+        ("appointments:appointment_list", {}, "get", None, 200),
+        # A county bureau appoints its county's CDEO, but not the county CDO: the post is not offered.
+        ("appointments:appointment_create", {}, "get", None, 200),
+        ("appointments:appointment_create", {}, "post", {"unit": own.pk, "post": "government_cdo"}, 200),
+        ("appointments:derived_bodies", {}, "get", {"unit": other.pk, "post": "government_cdo"}, 200),
+        ("appointments:filing_dashboard", {}, "get", None, 200),
+        ("appointments:overdue", {}, "get", None, 200),
+        ("appointments:roster", {}, "get", None, 200),
+        ("appointments:public_roster", {"code": prog}, "get", None, 200),
+        ("appointments:appointment_detail", {"pk": mine.pk}, "get", None, 200),
+        ("appointments:appointment_detail", {"pk": theirs.pk}, "get", None, 404),
+        ("appointments:appointment_edit", {"pk": mine.pk}, "get", None, 403),
+        ("appointments:appointment_edit", {"pk": theirs.pk}, "post", {"person_name": "x"}, 404),
+        ("appointments:appointment_end", {"pk": mine.pk}, "post", {"ends_on": "2026-01-01"}, 403),
+        ("appointments:appointment_submit", {"pk": theirs.pk}, "post", None, 404),
+        ("appointments:appointment_decide", {"pk": mine.pk}, "post", {"decision": "file", "version": 1}, 403),
+        (
+            "appointments:appointment_decide",
+            {"pk": theirs.pk},
+            "post",
+            {"decision": "file", "version": 1},
+            404,
+        ),
+        ("appointments:appointment_document", {"pk": mine.pk}, "get", None, 200),
+        ("appointments:appointment_document", {"pk": theirs.pk}, "get", None, 404),
+        ("appointments:plan_list", {}, "get", None, 200),
+        ("appointments:plan_create", {}, "get", None, 403),
+        ("appointments:plan_detail", {"pk": plan.pk}, "get", None, 404),
+        ("appointments:plan_edit", {"pk": plan.pk}, "post", {"title": "x"}, 404),
+        ("appointments:plan_submit", {"pk": plan.pk}, "post", None, 404),
+        ("appointments:plan_decide", {"pk": plan.pk}, "post", {"decision": "return", "version": 1}, 404),
+        ("appointments:plan_document", {"pk": plan.pk}, "get", None, 404),
+        ("appointment-list", {}, "get", None, 200),
+        ("appointment-list", {}, "post", {"program": prog, "unit": "440900", **draft}, 404),
+        ("appointment-list", {}, "post", {"program": prog, "unit": "440902", **draft}, 403),
+        ("appointment-bodies", {}, "get", {"program": prog, "unit": "440900", "post": "government_cdo"}, 200),
+        ("appointment-detail", {"pk": theirs.pk}, "get", None, 404),
+        ("appointment-detail", {"pk": theirs.pk}, "patch", {"person_name": "改名"}, 404),
+        ("appointment-detail", {"pk": mine.pk}, "get", None, 200),
+        ("appointment-detail", {"pk": mine.pk}, "patch", {"person_name": "改名"}, 403),
+        ("appointment-submit", {"pk": theirs.pk}, "post", {"version": theirs.version}, 404),
+        ("appointment-submit", {"pk": mine.pk}, "post", {"version": mine.version}, 403),
+        ("appointment-file", {"pk": theirs.pk}, "post", {"version": theirs.version}, 404),
+        ("appointment-file", {"pk": mine.pk}, "post", {"version": mine.version}, 403),
+        ("appointment-return", {"pk": theirs.pk}, "post", {"version": theirs.version, "reason": "x"}, 404),
+        ("appointment-return", {"pk": mine.pk}, "post", {"version": mine.version, "reason": "x"}, 403),
+        ("appointment-end", {"pk": theirs.pk}, "post", {"ends_on": "2022-01-31"}, 404),
+        ("appointment-end", {"pk": mine.pk}, "post", {"ends_on": "2022-01-31"}, 403),
+        ("implementationplan-list", {}, "get", None, 200),
+        ("implementationplan-list", {}, "post", {"program": prog, "unit": "440200", "title": "x"}, 404),
+        ("implementationplan-detail", {"pk": plan.pk}, "get", None, 404),
+        ("implementationplan-detail", {"pk": plan.pk}, "patch", {"title": "改名"}, 404),
+        ("implementationplan-submit", {"pk": plan.pk}, "post", {"version": plan.version}, 404),
+        ("implementationplan-file", {"pk": plan.pk}, "post", {"version": plan.version}, 404),
+        ("implementationplan-return", {"pk": plan.pk}, "post", {"version": plan.version, "reason": "x"}, 404),
+        ("filing-status-list", {}, "get", {"program": prog}, 200),
+        ("roster-list", {}, "get", {"program": prog}, 200),
         ("accounts:login", {}, "get", None, 200),
         ("accounts:logout", {}, "post", None, 302),
         ("accounts:profile", {}, "get", None, 200),
@@ -104,7 +168,7 @@ def _call(client, name, kwargs, method, data):
     from django.urls import reverse
 
     url = reverse(name, kwargs=kwargs)
-    if method in ("patch",) or (method in ("post", "delete") and name.endswith(("-list", "-detail"))):
+    if method == "patch" or (method in ("post", "delete") and "-" in name and ":" not in name):
         return getattr(client, method)(url, data, content_type="application/json")
     return getattr(client, method)(url, data or {})
 
@@ -126,6 +190,11 @@ def test_county_user_is_confined_to_its_county(world, client_for):
     assert RoleAssignment.objects.filter(pk=world["other_grant"].pk).exists()
     assert ApiToken.objects.get(pk=world["other_token"].pk).revoked_at is None
     assert ScopeMember.objects.filter(pk=world["nomination"].pk).exists()
+    assert Appointment.objects.filter(unit=world["own_unit"]).count() == 1
+    for filing in (world["own_appointment"], world["other_appointment"], world["other_plan"]):
+        before = (filing.status, filing.version, filing.ends_on if hasattr(filing, "ends_on") else None)
+        filing.refresh_from_db()
+        assert before == (filing.status, filing.version, getattr(filing, "ends_on", None))
     assert _call(client, "accounts:logout", {}, "post", None).status_code == 302
 
 

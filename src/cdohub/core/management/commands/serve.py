@@ -19,7 +19,11 @@ class Command(BaseCommand):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "cdohub.settings.dev"),
         }
-        worker = subprocess.Popen([sys.executable, "-m", "cdohub", "db_worker"], env=env)
+        # Beside the web server: the job worker, and the hourly deadline-reminder check.
+        helpers = [
+            subprocess.Popen([sys.executable, "-m", "cdohub", "db_worker"], env=env),
+            subprocess.Popen([sys.executable, "-m", "cdohub", "reminders", "--every", "3600"], env=env),
+        ]
         self.stdout.write(
             f"CDO Hub on http://{options['bind']}/  (database: "
             f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
@@ -44,5 +48,6 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+                helper.wait(timeout=10)

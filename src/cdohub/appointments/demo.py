@@ -1,0 +1,235 @@
+"""The Guangdong pilot at its 2021-05-31 filing deadline, replayed through the services.
+
+Most pilots filed on time; some filed late; 韶关's city CDO was returned; a 河源 department CDO is
+below the rank the plan asks for and is flagged; 茂名 still has to appoint its city CDO and its
+public security bureau's CDO (the browser test does it); 广州's CDO was later succeeded.
+"""
+
+import io
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from faker import Faker
+from pypdf import PdfWriter
+
+from cdohub.accounts.choices import Role
+from cdohub.accounts.models import RoleAssignment, User
+from cdohub.core import clock
+from cdohub.core.calendar import add_working_days
+from cdohub.core.management.commands.demo import DEMO_PASSWORD
+from cdohub.org.choices import RegionLevel, UnitKind
+from cdohub.org.demo import DEMO_MAIL_DOMAIN
+from cdohub.org.models import PilotProgram, ScopeMember, Unit
+
+from . import rules, services
+from .choices import Rank
+
+TZ = ZoneInfo("Asia/Shanghai")
+# Units left for the browser test, and the exceptions that make the demo realistic.
+NOT_YET = {"440900", "440900-GA"}
+LATE = {"441600": date(2021, 6, 10), "440203": date(2021, 6, 8), "441200-ZR": date(2021, 6, 4)}
+PENDING = {"440700-ST", "440604"}
+MISSING = {"441200-YB", "440000-JR"}
+RETURNED = {"440200": "任免文件未加盖印章，请补充盖章页后重新报送。"}
+FLAGGED = {
+    "441600-ZR": "本局分管数字政府工作的副局长职位空缺，经局党组会议研究，由总工程师（正处级）"
+    "兼任首席数据官，待副局长到任后调整。"
+}
+PLAN_MISSING = {"440000-JR"}
+PLAN_PENDING = {"440600"}
+SUCCESSION = ("440100", date(2022, 3, 1))
+
+
+def letter(title: str) -> SimpleUploadedFile:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(f"{title}.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), TZ)
+
+
+class Actors:
+    """One account per acting body, made on demand (demo accounts beyond the printed ones)."""
+
+    def __init__(self, admin):
+        self.admin = admin
+        self.password = make_password(DEMO_PASSWORD)
+        self.cache = {}
+
+    def get(self, username, display, role, unit: Unit) -> User:
+        if username not in self.cache:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create(
+                    username=username,
+                    display_name=display,
+                    home_unit=unit,
+                    password=self.password,
+                    email=f"{username}@{DEMO_MAIL_DOMAIN}",
+                )
+                RoleAssignment.objects.create(user=user, role=role, unit=unit, granted_by=self.admin)
+            self.cache[username] = user
+        return self.cache[username]
+
+    def preparer(self, body: Unit) -> User:
+        if body.kind == UnitKind.LEADING_GROUP:
+            government = Unit.objects.get_parent(body)
+            return self.get(
+                f"lgo_{government.code}",
+                f"{government.name}领导小组办公室",
+                Role.LEADING_GROUP_OFFICE,
+                government,
+            )
+        if body.is_government:
+            return self.get(f"bureau_{body.code}", f"{body.name}数据局管理员", Role.BUREAU_ADMIN, body)
+        return self.get(f"ds_{body.code}", f"{body.name}数据专员", Role.DATA_SPECIALIST, body)
+
+    def decider(self, body: Unit) -> User:
+        government = Unit.objects.get_parent(body)
+        return self.get(f"bureau_{government.code}", f"{body.name}管理员", Role.BUREAU_ADMIN, government)
+
+
+# Existing demo accounts act for their bodies, so what they see matches what they did.
+KNOWN = {
+    "lgo_440900": "maoming_lgo",
+    "bureau_440900": "maoming_bureau",
+    "bureau_440000": "gd_bureau",
+    "ds_440900-GA": "maoming_specialist",
+}
+
+
+def position_for(unit: Unit) -> str:
+    if unit.is_government:
+        head = {
+            RegionLevel.PREFECTURE: "副市长",
+            RegionLevel.TOWN: "副镇长" if unit.name.endswith("镇人民政府") else "副主任",
+        }.get(unit.level)
+        if head is None:
+            head = (
+                "副区长"
+                if "区" in unit.region.name
+                else ("副市长" if unit.region.name.endswith("市") else "副县长")
+            )
+        return f"{unit.region.name}{head}"
+    title = "副厅长" if unit.level == RegionLevel.PROVINCE and unit.name.endswith("厅") else "副局长"
+    return f"{unit.short_name or unit.name}{title}"
+
+
+def appoint(actors: Actors, program, member: ScopeMember, post: rules.Post, fake: Faker, submitted: date):
+    unit = member.unit
+    bodies = rules.derive_bodies(program, post, unit)
+    preparer, decider = actors.preparer(bodies.appointing), actors.decider(bodies.filing)
+    flagged = FLAGGED.get(unit.code)
+    number = f"{bodies.appointing.short_name or bodies.appointing.name}〔2021〕{fake.random_int(10, 99)}号"
+    with clock.travel(at(submitted - timedelta(days=3))):
+        appointment = services.create_appointment(
+            preparer,
+            program,
+            unit,
+            post.key,
+            person_name=fake.name(),
+            position=position_for(unit) if not flagged else f"{unit.short_name}总工程师",
+            rank=Rank.OTHER if flagged else Rank.DEPUTY,
+            in_charge_of_digital_government=not flagged,
+            justification=flagged or "",
+            phone=fake.phone_number(),
+            document_number=number,
+            document_date=submitted - timedelta(days=5),
+            document=letter(number),
+            effective_on=submitted - timedelta(days=5),
+        )
+    if unit.code in MISSING:
+        return appointment
+    with clock.travel(at(submitted)):
+        appointment = services.submit(preparer, appointment)
+    if unit.code in PENDING:
+        return appointment
+    decided = add_working_days(submitted, 2)
+    with clock.travel(at(decided, 15)):
+        if unit.code in RETURNED:
+            return services.return_filing(decider, appointment, RETURNED[unit.code])
+        return services.file(decider, appointment)
+
+
+def file_plan(actors, program, member, fake, submitted: date):
+    unit = member.unit
+    preparer = actors.preparer(unit)
+    rule = rules.plan_rule(program)
+    decider = actors.decider(rule.filed_with.resolve(unit))
+    number = f"{unit.short_name or unit.name}〔2021〕{fake.random_int(100, 199)}号"
+    with clock.travel(at(submitted - timedelta(days=2))):
+        plan = services.create_plan(
+            preparer,
+            program,
+            unit,
+            title=f"{unit.name}首席数据官制度试点实施方案",
+            dimensions={key: f"{unit.name}：{text[:60]}……" for key, text in program.dimensions.items()},
+            document_number=number,
+            document_date=submitted - timedelta(days=2),
+            document=letter(number),
+        )
+    with clock.travel(at(submitted)):
+        plan = services.submit(preparer, plan)
+    if unit.code not in PLAN_PENDING:
+        with clock.travel(at(add_working_days(submitted, 3), 16)):
+            services.file(decider, plan)
+
+
+def succeed(actors, program, code: str, on: date, fake):
+    member = ScopeMember.objects.get(program=program, unit__code=code)
+    post = rules.posts(program)["government_cdo"]
+    bodies = rules.derive_bodies(program, post, member.unit)
+    preparer, decider = actors.preparer(bodies.appointing), actors.decider(bodies.filing)
+    number = f"{bodies.appointing.short_name}〔2022〕{fake.random_int(10, 99)}号"
+    with clock.travel(at(on - timedelta(days=7))):
+        appointment = services.create_appointment(
+            preparer,
+            program,
+            member.unit,
+            post.key,
+            person_name=fake.name(),
+            position=position_for(member.unit),
+            rank=Rank.DEPUTY,
+            in_charge_of_digital_government=True,
+            phone=fake.phone_number(),
+            document_number=number,
+            document_date=on - timedelta(days=7),
+            document=letter(number),
+            effective_on=on,
+        )
+        appointment = services.submit(preparer, appointment)
+    with clock.travel(at(add_working_days(on - timedelta(days=7), 2), 15)):
+        services.file(decider, appointment)
+
+
+def load(admin) -> None:
+    program = PilotProgram.objects.get(code="guangdong-2021")
+    fake = Faker("zh_CN")
+    fake.seed_instance(2021)
+    actors = Actors(admin)
+    for username, existing in KNOWN.items():
+        actors.cache[username] = User.objects.get(username=existing)
+    posts = rules.posts(program)
+    plan_filers = rules.plan_rule(program).filers
+    members = ScopeMember.objects.filter(program=program).select_related("unit", "unit__region")
+    for i, member in enumerate(members.order_by("unit__path")):
+        code = member.unit.code
+        if code in NOT_YET:
+            continue
+        post = next(p for p in posts.values() if member.category in p.holders)
+        on_time = add_working_days(date(2021, 5, 10), i % 12)
+        appoint(actors, program, member, post, fake, LATE.get(code, on_time))
+        if member.category in plan_filers and code not in PLAN_MISSING:
+            file_plan(actors, program, member, fake, add_working_days(date(2021, 5, 12), i % 10))
+    succeed(actors, program, *SUCCESSION, fake)
+
+
+def logins() -> list[tuple[str, str, str]]:
+    return []

@@ -1,0 +1,105 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cdohub.core.forms import BootstrapForm
+from cdohub.org.choices import DIMENSIONS
+
+from .models import Appointment, ImplementationPlan
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PDF = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+
+
+class AppointmentForm(BootstrapForm, forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = [
+            "person_name",
+            "position",
+            "rank",
+            "in_charge_of_digital_government",
+            "phone",
+            "effective_on",
+            "document_number",
+            "document_date",
+            "document",
+            "justification",
+        ]
+        widgets = {
+            "effective_on": DATE,
+            "document_date": DATE,
+            "document": PDF,
+            "justification": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "justification": _(
+                "Required when the person is below an administrative deputy head or not in charge of "
+                "digital-government reform; such appointments are flagged."
+            ),
+        }
+
+
+class NewAppointmentForm(AppointmentForm):
+    unit = forms.ChoiceField(label=_("Unit"))
+    post = forms.ChoiceField(label=_("Post"))
+
+    def __init__(self, *args, units=(), posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—")] + [(u.pk, u.name) for u in units]
+        self.fields["post"].choices = [(p.key, p.label) for p in posts]
+        self.order_fields(["unit", "post"])
+
+
+def _dimension(key: str) -> forms.CharField:
+    return forms.CharField(
+        label=dict(DIMENSIONS)[key], required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanForm(BootstrapForm, forms.ModelForm):
+    # The plan's text along the six dimensions pilots are compared on.
+    dim_objectives = _dimension("objectives")
+    dim_scope = _dimension("scope")
+    dim_organisation = _dimension("organisation")
+    dim_responsibilities = _dimension("responsibilities")
+    dim_steps = _dimension("steps")
+    dim_safeguards = _dimension("safeguards")
+
+    class Meta:
+        model = ImplementationPlan
+        fields = ["title", "document_number", "document_date", "document"]
+        widgets = {"document_date": DATE, "document": PDF}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, _label in DIMENSIONS:
+            self.initial.setdefault(f"dim_{key}", self.instance.dimensions.get(key, ""))
+
+    def plan_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["dimensions"] = {key: self.cleaned_data[f"dim_{key}"] for key, _ in DIMENSIONS}
+        if not data["document"]:
+            data.pop("document")  # keep the stored document unless a new one is uploaded
+        return data
+
+
+class NewPlanForm(PlanForm):
+    unit = forms.ChoiceField(label=_("Pilot"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—")] + [(u.pk, u.name) for u in units]
+        self.order_fields(["unit"])
+
+
+class DecisionForm(BootstrapForm, forms.Form):
+    decision = forms.ChoiceField(choices=[("file", _("File")), ("return", _("Return"))])
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EndForm(BootstrapForm, forms.Form):
+    ends_on = forms.DateField(label=_("Term ends on"), widget=DATE)
+    document_number = forms.CharField(label=_("Removal document number"), max_length=100)

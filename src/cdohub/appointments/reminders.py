@@ -1,0 +1,108 @@
+"""Deadline reminders: in the app and by email, at the working-day offsets the program file sets.
+
+A pilot whose filing is still missing (or returned) hears from the platform N working days before
+the deadline, for each N in the milestone's `reminder_offsets`; on the first working day after it,
+the pilot and its filing body are told it is overdue. Each reminder is sent once (a `Reminder` row),
+so the job can run as often as you like.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cdohub.core import clock
+from cdohub.core.calendar import is_working_day, working_days_between
+from cdohub.core.models import Notification
+from cdohub.org.models import Milestone, PilotProgram
+
+from . import rules, status
+from .choices import UnitFilingState
+from .models import Reminder
+from .policies import DECIDERS, preparer_roles
+from .services import body_users
+
+OVERDUE = -1  # the offset of the one overdue notice, on the first working day after the deadline
+DUE_STATES = (UnitFilingState.MISSING, UnitFilingState.RETURNED)
+
+
+def _filings(program, row):
+    """(state, preparing body, filing body, what is due) for each filing a pilot owes."""
+    if row.appointment and row.appointment.state in DUE_STATES:
+        bodies = rules.derive_bodies(program, row.post, row.unit)
+        yield (
+            row.appointment,
+            bodies.appointing,
+            bodies.filing,
+            _("the %(post)s appointment of %(unit)s")
+            % {
+                "post": row.post.label,
+                "unit": row.unit,
+            },
+        )
+    if row.plan and row.plan.state in DUE_STATES:
+        filing_body = rules.plan_rule(program).filed_with.resolve(row.unit)
+        yield row.plan, row.unit, filing_body, _("the implementation plan of %(unit)s") % {"unit": row.unit}
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Send what is due today; returns the number of reminders sent."""
+    today = today or clock.today()
+    if not is_working_day(today):
+        return 0
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for program in PilotProgram.objects.filter(is_active=True):
+            milestones = {m.key: m for m in Milestone.objects.filter(program=program)}
+            for row in status.pilot_status(program, today=today):
+                for state, body, filing_body, what in _filings(program, row):
+                    milestone = milestones.get(_milestone_key(program, state, row))
+                    if milestone is not None:
+                        sent += _remind(milestone, row.unit, (body, filing_body), what, today)
+    return sent
+
+
+def _milestone_key(program, state, row) -> str | None:
+    if state is row.plan:
+        rule = rules.plan_rule(program)
+        return rule.milestone if rule else None
+    return row.post.milestone
+
+
+def _remind(milestone, unit, bodies, what: str, today: date) -> int:
+    left = working_days_between(today, milestone.due_on)
+    if left not in milestone.reminder_offsets and left != OVERDUE:
+        return 0
+    with transaction.atomic():
+        reminder, created = Reminder.objects.get_or_create(
+            milestone=milestone,
+            unit=unit,
+            working_days_before=left,
+            defaults={"sent_at": clock.now()},
+        )
+        if not created:
+            return 0
+        body, filing_body = bodies
+        recipients = set(body_users(body, preparer_roles(body)))
+        if left == OVERDUE:
+            recipients |= set(body_users(filing_body, DECIDERS))
+            title = _("Overdue: %(what)s was due on %(due)s") % {"what": what, "due": milestone.due_on}
+        else:
+            title = _("%(n)d working days left: %(what)s is due on %(due)s") % {
+                "n": left,
+                "what": what,
+                "due": milestone.due_on,
+            }
+        reminder.recipients = len(recipients)
+        reminder.save(update_fields=["recipients"])
+        _deliver(recipients, title, milestone.title)
+    return 1
+
+
+def _deliver(recipients, title: str, body: str) -> None:
+    Notification.objects.bulk_create(Notification(recipient=u, title=title, body=body) for u in recipients)
+    mails = [(title, body, None, [u.email]) for u in recipients if u.email]
+    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))

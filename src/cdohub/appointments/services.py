@@ -1,0 +1,382 @@
+"""Every change to appointments and implementation plans, by the program's rules.
+
+The appointing and filing bodies are derived, never chosen; a filing moves draft → submitted →
+filed, or → returned (with a reason) → submitted again; filing an appointment ends the previous
+holder's term on the new one's effective date.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cdohub.accounts.models import User
+from cdohub.core import audit, clock
+from cdohub.core.files import validate_pdf
+from cdohub.core.permissions import can
+from cdohub.core.services import notify_on_commit, service
+from cdohub.core.workflow import Transition, Workflow
+from cdohub.org.models import PilotProgram, ScopeMember, Unit
+
+from . import rules
+from .choices import EndReason, FilingStatus
+from .models import OPEN, Appointment, FilingDecision, ImplementationPlan
+from .policies import DECIDERS, body_paths, may_decide, may_prepare, preparer_roles
+
+FILING = Workflow(
+    Transition("submit", (FilingStatus.DRAFT, FilingStatus.RETURNED), FilingStatus.SUBMITTED),
+    Transition("file", (FilingStatus.SUBMITTED,), FilingStatus.FILED),
+    Transition("return", (FilingStatus.SUBMITTED,), FilingStatus.RETURNED, needs_comment=True),
+)
+EVENT_PREFIX = {Appointment: "appointment", ImplementationPlan: "plan"}
+APPOINTMENT_FIELDS = {
+    "person_name",
+    "position",
+    "rank",
+    "in_charge_of_digital_government",
+    "phone",
+    "justification",
+    "document_number",
+    "document_date",
+    "document",
+    "effective_on",
+}
+PLAN_FIELDS = {"title", "dimensions", "document_number", "document_date", "document"}
+
+
+def preparing_body(filing) -> Unit:
+    """The body whose users draft and submit the filing."""
+    return filing.appointing_body if isinstance(filing, Appointment) else filing.unit
+
+
+def body_users(body: Unit, roles):
+    return User.objects.filter(
+        is_active=True, role_assignments__role__in=roles, role_assignments__unit__path__in=body_paths(body)
+    ).distinct()
+
+
+def _require_visible(actor, obj) -> None:
+    if not can(actor, "view", obj):
+        raise Http404
+
+
+def in_pilot_scope(program: PilotProgram, unit: Unit) -> bool:
+    """A unit in the scope, or a department of a government in it (各级试点部门)."""
+    candidates = [unit.pk] if unit.is_government else [unit.pk, rules.governing(unit).pk]
+    return ScopeMember.objects.filter(program=program, unit_id__in=candidates).exists()
+
+
+def _check_document(filing, upload) -> None:
+    if upload and not getattr(upload, "_committed", False):
+        try:
+            validate_pdf(upload)
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.messages}) from exc
+
+
+def _apply(filing, changes: dict, allowed: set[str]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    _check_document(filing, changes.get("document"))
+    for name, value in changes.items():
+        setattr(filing, name, value)
+
+
+# Appointments --------------------------------------------------------------------------------
+
+
+def _check_eligibility(appointment: Appointment, post: rules.Post) -> None:
+    gaps = post.eligibility_gaps(appointment.rank, appointment.in_charge_of_digital_government)
+    appointment.flagged = bool(gaps)
+    if gaps and not appointment.justification.strip():
+        raise ValidationError(
+            {
+                "justification": _(
+                    "%(post)s is in principle held by an administrative deputy head or above in "
+                    "charge of digital-government reform. This person is %(gaps)s: give a written "
+                    "justification."
+                )
+                % {"post": post.label, "gaps": _(", ").join(gaps)}
+            }
+        )
+
+
+def current_holder(program, unit, post_key, on=None) -> Appointment | None:
+    on = on or clock.today()
+    return (
+        Appointment.objects.filter(program=program, unit=unit, post=post_key, status=FilingStatus.FILED)
+        .exclude(ends_on__lte=on)
+        .order_by("-effective_on")
+        .first()
+    )
+
+
+def _check_succession(appointment: Appointment) -> Appointment | None:
+    """The term the appointment will end; refuses two holders of one post at the same time."""
+    holder = (
+        Appointment.objects.filter(
+            program=appointment.program,
+            unit=appointment.unit,
+            post=appointment.post,
+            status=FilingStatus.FILED,
+        )
+        .exclude(pk=appointment.pk)
+        .exclude(ends_on__lte=appointment.effective_on)
+        .order_by("-effective_on")
+        .first()
+    )
+    if holder and holder.effective_on >= appointment.effective_on:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "%(name)s holds this post from %(date)s; a successor must take effect after that."
+                )
+                % {"name": holder.person_name, "date": date_format(holder.effective_on)}
+            }
+        )
+    return holder
+
+
+@service
+def create_appointment(actor, program: PilotProgram, unit: Unit, post_key: str, **fields) -> Appointment:
+    post = rules.post(program, post_key)
+    bodies = rules.derive_bodies(program, post, unit)
+    appointment = Appointment(
+        program=program,
+        unit=unit,
+        post=post.key,
+        appointing_body=bodies.appointing,
+        filing_body=bodies.filing,
+        created_by=actor,
+    )
+    _require_visible(actor, appointment)
+    if not may_prepare(actor, bodies.appointing):
+        raise PermissionDenied(_("Only %(body)s appoints to this post.") % {"body": bodies.appointing.name})
+    if not in_pilot_scope(program, unit):
+        raise ValidationError(_("%(unit)s is not in the pilot scope.") % {"unit": unit})
+    if Appointment.objects.filter(program=program, unit=unit, post=post.key, status__in=OPEN).exists():
+        raise ValidationError(
+            _("An appointment to this post of %(unit)s is already in progress; finish or edit it.")
+            % {"unit": unit}
+        )
+    _apply(appointment, fields, APPOINTMENT_FIELDS)
+    _check_eligibility(appointment, post)
+    _check_succession(appointment)
+    appointment.save()
+    audit.record_event("appointment.drafted", appointment, post=post.key, person=appointment.person_name)
+    return appointment
+
+
+@service
+def update_appointment(actor, appointment: Appointment, **changes) -> Appointment:
+    _require_editable(actor, appointment)
+    _apply(appointment, changes, APPOINTMENT_FIELDS)
+    _check_eligibility(appointment, rules.post(appointment.program, appointment.post))
+    _check_succession(appointment)
+    appointment.save()
+    return appointment
+
+
+def _require_editable(actor, filing) -> None:
+    _require_visible(actor, filing)
+    if not may_prepare(actor, preparing_body(filing)):
+        raise PermissionDenied(_("Only %(body)s prepares this filing.") % {"body": preparing_body(filing)})
+    if not filing.is_editable:
+        raise ValidationError(
+            _("A filing can be changed only while it is a draft or returned; it is %(status)s.")
+            % {"status": filing.get_status_display()}
+        )
+
+
+@service
+def end_appointment(
+    actor, appointment: Appointment, ends_on, document_number: str = "", reason=EndReason.REMOVED
+):
+    """Removal (免职): the appointing body ends a filed term."""
+    _require_visible(actor, appointment)
+    if not may_prepare(actor, appointment.appointing_body):
+        raise PermissionDenied(
+            _("Only %(body)s removes from this post.") % {"body": appointment.appointing_body}
+        )
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != FilingStatus.FILED or appointment.ends_on is not None:
+        raise ValidationError(_("Only a filed, open term can be ended."))
+    if ends_on < appointment.effective_on:
+        raise ValidationError(
+            {
+                "ends_on": _("The term cannot end before it starts (%(date)s).")
+                % {"date": date_format(appointment.effective_on)}
+            }
+        )
+    _end_term(appointment, ends_on, reason, document_number)
+    notify_on_commit(
+        body_users(appointment.filing_body, DECIDERS),
+        _("%(name)s removed as %(post)s of %(unit)s")
+        % {"name": appointment.person_name, "post": _post_label(appointment), "unit": appointment.unit},
+        url=appointment.get_absolute_url(),
+    )
+    return appointment
+
+
+def _end_term(appointment: Appointment, ends_on, reason: str, document_number: str = "") -> None:
+    appointment.ends_on, appointment.end_reason = ends_on, reason
+    appointment.end_document_number = document_number
+    appointment.save()
+    audit.record_event(
+        "appointment.ended",
+        appointment,
+        post=appointment.post,
+        person=appointment.person_name,
+        ends_on=ends_on,
+        reason=reason,
+    )
+
+
+def _post_label(appointment: Appointment) -> str:
+    return rules.post(appointment.program, appointment.post).label
+
+
+# Implementation plans ------------------------------------------------------------------------
+
+
+@service
+def create_plan(actor, program: PilotProgram, unit: Unit, **fields) -> ImplementationPlan:
+    rule = rules.plan_rule(program)
+    if rule is None:
+        raise ValidationError(_("The program asks for no implementation plans."))
+    plan = ImplementationPlan(
+        program=program, unit=unit, filing_body=rule.filed_with.resolve(unit), created_by=actor
+    )
+    _require_visible(actor, plan)
+    if not may_prepare(actor, unit):
+        raise PermissionDenied(_("Only %(unit)s files its implementation plan.") % {"unit": unit})
+    if not ScopeMember.objects.filter(program=program, unit=unit, category__in=rule.filers).exists():
+        raise ValidationError(
+            _("%(unit)s is not among the pilots that file an implementation plan.") % {"unit": unit}
+        )
+    if ImplementationPlan.objects.filter(program=program, unit=unit).exists():
+        raise ValidationError(_("%(unit)s already has an implementation plan; edit it.") % {"unit": unit})
+    _apply(plan, fields, PLAN_FIELDS)
+    plan.save()
+    audit.record_event("plan.drafted", plan)
+    return plan
+
+
+@service
+def update_plan(actor, plan: ImplementationPlan, **changes) -> ImplementationPlan:
+    _require_editable(actor, plan)
+    _apply(plan, changes, PLAN_FIELDS)
+    plan.save()
+    return plan
+
+
+# The filing workflow -------------------------------------------------------------------------
+
+
+def last_decision_text(filing) -> str:
+    decision = filing.decisions.select_related("actor").last()
+    if decision is None:
+        return filing.get_status_display()
+    return _("%(status)s by %(who)s at %(at)s") % {
+        "status": filing.get_status_display(),
+        "who": decision.actor.display_name or decision.actor.username,
+        "at": date_format(decision.at.astimezone(), "Y-m-d H:i"),
+    }
+
+
+def _step(actor, filing, action: str, version, comment: str = "", **extra):
+    """Lock, check and take one transition; records the decision and the domain event."""
+    transition = FILING[action]
+    fresh = FILING.claim(filing, action, version, comment, describe=last_decision_text)
+    seen = fresh.version
+    previous = FILING.advance(fresh, transition)
+    now = clock.now()
+    if action == "submit":
+        fresh.submitted_at, fresh.submitted_by = now, actor
+        fresh.first_submitted_at = fresh.first_submitted_at or now
+        fresh.return_reason = ""
+    else:
+        fresh.decided_at, fresh.decided_by = now, actor
+        fresh.return_reason = comment if action == "return" else ""
+    for name, value in extra.items():
+        setattr(fresh, name, value)
+    fresh.save()
+    kind = EVENT_PREFIX[type(fresh)]
+    FilingDecision.objects.create(
+        **{"appointment" if kind == "appointment" else "plan": fresh},
+        action=action,
+        from_status=previous,
+        to_status=fresh.status,
+        version=seen,
+        actor=actor,
+        at=now,
+        comment=comment,
+    )
+    event = {"submit": "submitted", "file": "filed", "return": "returned"}[action]
+    audit.record_event(
+        f"{kind}.{event}", fresh, version=seen, comment=comment, filed_with=fresh.filing_body_id
+    )
+    return fresh
+
+
+@service
+def submit(actor, filing, version: int | None = None):
+    _require_visible(actor, filing)
+    if not may_prepare(actor, preparing_body(filing)):
+        raise PermissionDenied(_("Only %(body)s submits this filing.") % {"body": preparing_body(filing)})
+    missing = [
+        str(type(filing)._meta.get_field(name).verbose_name)
+        for name in ("document_number", "document_date", "document")
+        if not getattr(filing, name)
+    ]
+    if missing:
+        raise ValidationError(_("Before submitting, add: %(fields)s.") % {"fields": _(", ").join(missing)})
+    if isinstance(filing, Appointment):
+        _check_succession(filing)
+    fresh = _step(actor, filing, "submit", version)
+    notify_on_commit(
+        body_users(fresh.filing_body, DECIDERS),
+        _("Filing to review: %(what)s") % {"what": fresh},
+        url=fresh.get_absolute_url(),
+    )
+    return fresh
+
+
+def _require_decider(actor, filing) -> None:
+    _require_visible(actor, filing)
+    if not may_decide(actor, filing):
+        raise PermissionDenied(_("Only %(body)s decides on this filing.") % {"body": filing.filing_body.name})
+    if filing.submitted_by_id == actor.pk:
+        raise PermissionDenied(_("You submitted this filing; someone else must decide on it."))
+
+
+@service
+def file(actor, filing, version: int | None = None):
+    """Accept the filing (备案). An appointment then succeeds the post's previous holder."""
+    _require_decider(actor, filing)
+    extra = {}
+    if isinstance(filing, Appointment):
+        holder = _check_succession(filing)
+        if holder is not None:
+            _end_term(holder, filing.effective_on, EndReason.SUCCEEDED)
+            extra["predecessor"] = holder
+    fresh = _step(actor, filing, "file", version, **extra)
+    _notify_preparers(fresh, _("Filed: %(what)s") % {"what": fresh})
+    return fresh
+
+
+@service
+def return_filing(actor, filing, reason: str, version: int | None = None):
+    _require_decider(actor, filing)
+    fresh = _step(actor, filing, "return", version, comment=reason)
+    _notify_preparers(fresh, _("Returned: %(what)s. Reason: %(reason)s") % {"what": fresh, "reason": reason})
+    return fresh
+
+
+def _notify_preparers(filing, title: str) -> None:
+    body = preparing_body(filing)
+    recipients = list(body_users(body, preparer_roles(body)))
+    if filing.submitted_by and filing.submitted_by not in recipients:
+        recipients.append(filing.submitted_by)
+    notify_on_commit(recipients, title, url=filing.get_absolute_url())
