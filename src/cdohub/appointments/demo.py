@@ -122,12 +122,15 @@ def position_for(unit: Unit) -> str:
     return f"{unit.short_name or unit.name}{title}"
 
 
-def appoint(actors: Actors, program, member: ScopeMember, post: rules.Post, fake: Faker, submitted: date):
-    unit = member.unit
+def appoint(
+    actors: Actors, program, unit: Unit, post: rules.Post, fake: Faker, submitted: date, effective_on=None
+):
+    """Draft, submit and decide one appointment, as its bodies would have on those dates."""
     bodies = rules.derive_bodies(program, post, unit)
     preparer, decider = actors.preparer(bodies.appointing), actors.decider(bodies.filing)
     flagged = FLAGGED.get(unit.code)
-    number = f"{bodies.appointing.short_name or bodies.appointing.name}〔2021〕{fake.random_int(10, 99)}号"
+    issuer = bodies.appointing.short_name or bodies.appointing.name
+    number = f"{issuer}〔{submitted.year}〕{fake.random_int(10, 99)}号"
     with clock.travel(at(submitted - timedelta(days=3))):
         appointment = services.create_appointment(
             preparer,
@@ -143,7 +146,7 @@ def appoint(actors: Actors, program, member: ScopeMember, post: rules.Post, fake
             document_number=number,
             document_date=submitted - timedelta(days=5),
             document=letter(number),
-            effective_on=submitted - timedelta(days=5),
+            effective_on=effective_on or submitted - timedelta(days=5),
         )
     if unit.code in MISSING:
         return appointment
@@ -183,30 +186,9 @@ def file_plan(actors, program, member, fake, submitted: date):
 
 
 def succeed(actors, program, code: str, on: date, fake):
-    member = ScopeMember.objects.get(program=program, unit__code=code)
-    post = rules.posts(program)["government_cdo"]
-    bodies = rules.derive_bodies(program, post, member.unit)
-    preparer, decider = actors.preparer(bodies.appointing), actors.decider(bodies.filing)
-    number = f"{bodies.appointing.short_name}〔2022〕{fake.random_int(10, 99)}号"
-    with clock.travel(at(on - timedelta(days=7))):
-        appointment = services.create_appointment(
-            preparer,
-            program,
-            member.unit,
-            post.key,
-            person_name=fake.name(),
-            position=position_for(member.unit),
-            rank=Rank.DEPUTY,
-            in_charge_of_digital_government=True,
-            phone=fake.phone_number(),
-            document_number=number,
-            document_date=on - timedelta(days=7),
-            document=letter(number),
-            effective_on=on,
-        )
-        appointment = services.submit(preparer, appointment)
-    with clock.travel(at(add_working_days(on - timedelta(days=7), 2), 15)):
-        services.file(decider, appointment)
+    """A later successor in the post, filed a week before taking office."""
+    unit = Unit.objects.get(code=code)
+    appoint(actors, program, unit, rules.post(program, "government_cdo"), fake, on - timedelta(days=7), on)
 
 
 def load(admin) -> None:
@@ -225,7 +207,7 @@ def load(admin) -> None:
             continue
         post = next(p for p in posts.values() if member.category in p.holders)
         on_time = add_working_days(date(2021, 5, 10), i % 12)
-        appoint(actors, program, member, post, fake, LATE.get(code, on_time))
+        appoint(actors, program, member.unit, post, fake, LATE.get(code, on_time))
         if member.category in plan_filers and code not in PLAN_MISSING:
             file_plan(actors, program, member, fake, add_working_days(date(2021, 5, 12), i % 10))
     succeed(actors, program, *SUCCESSION, fake)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from cdohub.core import clock
 from cdohub.core.permissions import restrict
 from cdohub.core.views import ScopedDetailView, ScopedTableView, xlsx_response
-from cdohub.org.models import PilotProgram, Unit
-from cdohub.org.views import primary_program
+from cdohub.org.models import Milestone, PilotProgram, Unit
+from cdohub.org.views import milestone_countdown, primary_program
 
 from . import exports, rules, services, status
 from .choices import UnitFilingState
@@ -343,12 +343,21 @@ def filing_dashboard(request):
             "program": program,
             "groups": groups,
             "kpis": kpis,
+            "countdown": milestone_countdown(
+                Milestone.objects.filter(program=program, key__in=_deadline_keys(program))
+            ),
             "detail": detail,
             "flagged": [r for r in rows if r.appointment and r.appointment.flagged],
             "chart": _status_chart(groups),
             "states": UnitFilingState,
         },
     )
+
+
+def _deadline_keys(program) -> set[str]:
+    keys = {p.milestone for p in rules.posts(program).values() if p.milestone}
+    plan = rules.plan_rule(program)
+    return keys | ({plan.milestone} if plan and plan.milestone else set())
 
 
 def _status_chart(groups) -> dict:

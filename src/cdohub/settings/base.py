@@ -180,6 +180,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 EMAIL_BACKEND = os.environ.get("CDOHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CDOHUB_FROM_EMAIL", "cdohub@localhost")
+EMAIL_HOST = os.environ.get("CDOHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CDOHUB_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("CDOHUB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CDOHUB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CDOHUB_EMAIL_TLS", "") == "1"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -100,3 +100,14 @@ def test_reminders_at_the_program_offsets_then_overdue(users, django_capture_on_
     assert overdue.count() == 1
     assert Reminder.objects.filter(unit__code="440900", working_days_before=-1).exists()
     assert send_reminders(date(2021, 5, 22)) == 0  # a Saturday
+
+
+@pytest.mark.django_db
+def test_pages_speak_english_on_request(client_for):
+    client = client_for("gd_bureau", lang="en")
+    dashboard = client.get("/cdo/status/").content.decode()
+    assert (
+        "Pending review" in dashboard and "Provincial departments" in dashboard and "已备案" not in dashboard
+    )
+    roster = client.get("/cdo/roster/").content.decode()
+    assert "Government CDO" in roster and "Vacant" in roster
