@@ -6,6 +6,7 @@ holder's term on the new one's effective date.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -155,15 +156,19 @@ def create_appointment(actor, program: PilotProgram, unit: Unit, post_key: str, 
         raise PermissionDenied(_("Only %(body)s appoints to this post.") % {"body": bodies.appointing.name})
     if not in_pilot_scope(program, unit):
         raise ValidationError(_("%(unit)s is not in the pilot scope.") % {"unit": unit})
+    in_progress = _("An appointment to this post of %(unit)s is already in progress; finish or edit it.") % {
+        "unit": unit
+    }
     if Appointment.objects.filter(program=program, unit=unit, post=post.key, status__in=OPEN).exists():
-        raise ValidationError(
-            _("An appointment to this post of %(unit)s is already in progress; finish or edit it.")
-            % {"unit": unit}
-        )
+        raise ValidationError(in_progress)
     _apply(appointment, fields, APPOINTMENT_FIELDS)
     _check_eligibility(appointment, post)
     _check_succession(appointment)
-    appointment.save()
+    try:
+        with transaction.atomic():  # a concurrent draft of the same post trips the unique constraint
+            appointment.save()
+    except IntegrityError:
+        raise ValidationError(in_progress) from None
     audit.record_event("appointment.drafted", appointment, post=post.key, person=appointment.person_name)
     return appointment
 

@@ -1,10 +1,12 @@
 """Chinese working-day calendar: statutory holidays and adjusted working weekends (调休)."""
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
@@ -12,6 +14,7 @@ def is_working_day(day: date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=4096)  # dashboards ask the same (deadline, today) pair for every pilot
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`; negative when `end` is earlier."""
     if end == start:
