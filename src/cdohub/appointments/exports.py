@@ -61,7 +61,7 @@ def overdue(rows) -> bytes:
             _("Implementation plan") if state is row.plan else str(row.post),
             state.state.label,
             _date(state.due_on),
-            state.late_days,
+            state.overdue_days,
         ]
         for row, state in rows
     )

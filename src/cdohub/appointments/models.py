@@ -70,8 +70,16 @@ class Filing(TrackedModel):
         return self.status in (FilingStatus.DRAFT, FilingStatus.RETURNED)
 
 
+class AppointmentQuerySet(models.QuerySet):
+    def holding(self, on):
+        """Filed terms in force on `on`. A term runs from `effective_on` up to, not including, `ends_on`."""
+        return self.filter(status=FilingStatus.FILED, effective_on__lte=on).exclude(ends_on__lte=on)
+
+
 class Appointment(Filing):
     """One person's term in one post of one unit (任职), from appointment to its end."""
+
+    objects = AppointmentQuerySet.as_manager()
 
     post = models.CharField(_("post"), max_length=64)
     person_name = models.CharField(_("full name"), max_length=50)
@@ -185,10 +193,11 @@ class FilingDecision(models.Model):
 
 
 class Reminder(models.Model):
-    """A deadline reminder sent to a unit, once per milestone and offset."""
+    """A deadline reminder about one filing a unit owes (a post's key, or "plan"), once per offset."""
 
     milestone = models.ForeignKey("org.Milestone", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    filing = models.CharField(max_length=64)
     working_days_before = models.IntegerField()
     sent_at = models.DateTimeField()
     recipients = models.PositiveIntegerField(default=0)
@@ -196,7 +205,7 @@ class Reminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["milestone", "unit", "working_days_before"], name="one_reminder_per_offset"
+                fields=["milestone", "unit", "filing", "working_days_before"], name="one_reminder_per_offset"
             )
         ]
 

@@ -1,8 +1,10 @@
 """Who may see and act on appointments and plans.
 
-Seeing follows the unit tree like everything else. Acting is an act of a body: only roles granted
-on the appointing (or filing) body itself, or on the government it belongs to, count; a grant
-higher up does not, so the provincial bureau cannot decide what a city bureau receives.
+Seeing follows the unit tree like everything else. Acting is an act of a body, and only roles
+granted on that body count, never a grant higher up (the provincial bureau does not decide what a
+city bureau receives, nor appoint a department's CDO). A leading group and a data bureau act
+through their government's office and administrators, so for them a grant on that government
+counts too (the house rule: bureau roles are granted on the government the bureau serves).
 """
 
 from cdohub.accounts.choices import ALL_ROLES, Role
@@ -20,15 +22,16 @@ PREPARERS = {
     UnitKind.LEADING_GROUP: frozenset({Role.LEADING_GROUP_OFFICE}),
     UnitKind.GOVERNMENT: frozenset({Role.LEADING_GROUP_OFFICE, Role.BUREAU_ADMIN, Role.CDO}),
 }
-DEPARTMENT_PREPARERS = frozenset({Role.BUREAU_ADMIN, Role.CDEO, Role.DATA_SPECIALIST})
+DEPARTMENT_PREPARERS = frozenset({Role.CDEO, Role.DATA_SPECIALIST})
 # Who decides a filing for the filing body.
 DECIDERS = frozenset({Role.BUREAU_ADMIN})
 
 
 def body_paths(body) -> set[str]:
-    """The body itself and, for a department, data bureau or leading group, its government."""
+    """Where a grant must be to act for `body`: on it, or for a leading group or data bureau also
+    on its government. A department acts only through roles granted on the department."""
     paths = {body.path}
-    if not body.is_government:
+    if body.kind in (UnitKind.LEADING_GROUP, UnitKind.DATA_BUREAU):
         paths.add(body.path[: -body.steplen])
     return paths
 
@@ -46,7 +49,9 @@ def may_prepare(user, body) -> bool:
 
 
 def may_decide(user, filing) -> bool:
-    return acts_for(user, filing.filing_body, DECIDERS)
+    """The filing body's administrators, except whoever drafted or submitted the filing."""
+    own = user.pk in (filing.created_by_id, filing.submitted_by_id)
+    return not own and acts_for(user, filing.filing_body, DECIDERS)
 
 
 def visible_members(user, program):

@@ -6,6 +6,7 @@ the pilot and its filing body are told it is overdue. Each reminder is sent once
 so the job can run as often as you like.
 """
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -25,27 +26,26 @@ from .models import Reminder
 from .policies import DECIDERS, preparer_roles
 from .services import body_users
 
+logger = logging.getLogger(__name__)
 OVERDUE = -1  # the offset of the one overdue notice, on the first working day after the deadline
 DUE_STATES = (UnitFilingState.MISSING, UnitFilingState.RETURNED)
 
 
 def _filings(program, row):
-    """(state, preparing body, filing body, what is due) for each filing a pilot owes."""
+    """(kind, state, preparing body, filing body, what is due) for each filing a pilot owes."""
     if row.appointment and row.appointment.state in DUE_STATES:
         bodies = rules.derive_bodies(program, row.post, row.unit)
-        yield (
-            row.appointment,
-            bodies.appointing,
-            bodies.filing,
-            _("the %(post)s appointment of %(unit)s")
-            % {
-                "post": row.post.label,
-                "unit": row.unit,
-            },
-        )
+        what = _("the %(post)s appointment of %(unit)s") % {"post": row.post.label, "unit": row.unit}
+        yield row.post.key, row.appointment, bodies.appointing, bodies.filing, what
     if row.plan and row.plan.state in DUE_STATES:
         filing_body = rules.plan_rule(program).filed_with.resolve(row.unit)
-        yield row.plan, row.unit, filing_body, _("the implementation plan of %(unit)s") % {"unit": row.unit}
+        yield (
+            "plan",
+            row.plan,
+            row.unit,
+            filing_body,
+            _("the implementation plan of %(unit)s") % {"unit": row.unit},
+        )
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -58,10 +58,10 @@ def send_reminders(today: date | None = None) -> int:
         for program in PilotProgram.objects.filter(is_active=True):
             milestones = {m.key: m for m in Milestone.objects.filter(program=program)}
             for row in status.pilot_status(program, today=today):
-                for state, body, filing_body, what in _filings(program, row):
+                for kind, state, body, filing_body, what in _filings(program, row):
                     milestone = milestones.get(_milestone_key(program, state, row))
                     if milestone is not None:
-                        sent += _remind(milestone, row.unit, (body, filing_body), what, today)
+                        sent += _remind(milestone, row.unit, kind, (body, filing_body), what, today)
     return sent
 
 
@@ -72,7 +72,7 @@ def _milestone_key(program, state, row) -> str | None:
     return row.post.milestone
 
 
-def _remind(milestone, unit, bodies, what: str, today: date) -> int:
+def _remind(milestone, unit, kind: str, bodies, what: str, today: date) -> int:
     left = working_days_between(today, milestone.due_on)
     if left not in milestone.reminder_offsets and left != OVERDUE:
         return 0
@@ -80,6 +80,7 @@ def _remind(milestone, unit, bodies, what: str, today: date) -> int:
         reminder, created = Reminder.objects.get_or_create(
             milestone=milestone,
             unit=unit,
+            filing=kind,
             working_days_before=left,
             defaults={"sent_at": clock.now()},
         )
@@ -105,4 +106,12 @@ def _remind(milestone, unit, bodies, what: str, today: date) -> int:
 def _deliver(recipients, title: str, body: str) -> None:
     Notification.objects.bulk_create(Notification(recipient=u, title=title, body=body) for u in recipients)
     mails = [(title, body, None, [u.email]) for u in recipients if u.email]
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+    transaction.on_commit(lambda: _send(mails))
+
+
+def _send(mails) -> None:
+    """Email is a second channel: a mail server failure is logged and never stops the reminders."""
+    try:
+        send_mass_mail(mails, fail_silently=False)
+    except Exception:  # noqa: BLE001  (SMTP, DNS, TLS: whatever the server does, the run goes on)
+        logger.exception("Reminder email to %d recipients failed", len(mails))

@@ -191,7 +191,8 @@ def derive_bodies(program: PilotProgram, post: Post, unit: Unit) -> Bodies:
         raise ValidationError(
             _("%(post)s is not a post of a %(kind)s.") % {"post": post.label, "kind": unit.get_kind_display()}
         )
-    if not unit.path.startswith(program.owner_unit.path[: unit.steplen]):
+    government = program.owner_unit.path[: -unit.steplen]  # the bureau organising it belongs to it
+    if not unit.path.startswith(government):
         raise ValidationError(_("%(unit)s is outside the program's region.") % {"unit": unit})
     return Bodies(post.appointed_by.resolve(unit), post.filed_with.resolve(unit))
 

@@ -17,6 +17,7 @@ from cdohub.core.files import validate_pdf
 from cdohub.core.permissions import can
 from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Transition, Workflow
+from cdohub.org.choices import ScopeCategory
 from cdohub.org.models import PilotProgram, ScopeMember, Unit
 
 from . import rules
@@ -62,9 +63,14 @@ def _require_visible(actor, obj) -> None:
 
 
 def in_pilot_scope(program: PilotProgram, unit: Unit) -> bool:
-    """A unit in the scope, or a department of a government in it (各级试点部门)."""
-    candidates = [unit.pk] if unit.is_government else [unit.pk, rules.governing(unit).pk]
-    return ScopeMember.objects.filter(program=program, unit_id__in=candidates).exists()
+    """A unit in the scope, or a department of a pilot county (各级试点部门: the plan leaves a
+    pilot county to choose its own departments)."""
+    members = ScopeMember.objects.filter(program=program)
+    if members.filter(unit=unit).exists():
+        return True
+    if unit.is_government:
+        return False
+    return members.filter(unit=rules.governing(unit), category=ScopeCategory.PILOT_COUNTY).exists()
 
 
 def _check_document(filing, upload) -> None:
@@ -105,12 +111,8 @@ def _check_eligibility(appointment: Appointment, post: rules.Post) -> None:
 
 def current_holder(program, unit, post_key, on=None) -> Appointment | None:
     on = on or clock.today()
-    return (
-        Appointment.objects.filter(program=program, unit=unit, post=post_key, status=FilingStatus.FILED)
-        .exclude(ends_on__lte=on)
-        .order_by("-effective_on")
-        .first()
-    )
+    holders = Appointment.objects.holding(on).filter(program=program, unit=unit, post=post_key)
+    return holders.order_by("-effective_on").first()
 
 
 def _check_succession(appointment: Appointment) -> Appointment | None:
@@ -175,7 +177,7 @@ def create_appointment(actor, program: PilotProgram, unit: Unit, post_key: str, 
 
 @service
 def update_appointment(actor, appointment: Appointment, **changes) -> Appointment:
-    _require_editable(actor, appointment)
+    appointment = _editable(actor, appointment)
     _apply(appointment, changes, APPOINTMENT_FIELDS)
     _check_eligibility(appointment, rules.post(appointment.program, appointment.post))
     _check_succession(appointment)
@@ -183,15 +185,18 @@ def update_appointment(actor, appointment: Appointment, **changes) -> Appointmen
     return appointment
 
 
-def _require_editable(actor, filing) -> None:
+def _editable(actor, filing):
+    """The filing, locked and re-read, if the actor may still change it."""
     _require_visible(actor, filing)
     if not may_prepare(actor, preparing_body(filing)):
         raise PermissionDenied(_("Only %(body)s prepares this filing.") % {"body": preparing_body(filing)})
+    filing = type(filing).objects.select_for_update().get(pk=filing.pk)
     if not filing.is_editable:
         raise ValidationError(
             _("A filing can be changed only while it is a draft or returned; it is %(status)s.")
             % {"status": filing.get_status_display()}
         )
+    return filing
 
 
 @service
@@ -270,7 +275,7 @@ def create_plan(actor, program: PilotProgram, unit: Unit, **fields) -> Implement
 
 @service
 def update_plan(actor, plan: ImplementationPlan, **changes) -> ImplementationPlan:
-    _require_editable(actor, plan)
+    plan = _editable(actor, plan)
     _apply(plan, changes, PLAN_FIELDS)
     plan.save()
     return plan
@@ -350,10 +355,10 @@ def submit(actor, filing, version: int | None = None):
 
 def _require_decider(actor, filing) -> None:
     _require_visible(actor, filing)
+    if actor.pk in (filing.created_by_id, filing.submitted_by_id):
+        raise PermissionDenied(_("You prepared this filing; someone else must decide on it."))
     if not may_decide(actor, filing):
         raise PermissionDenied(_("Only %(body)s decides on this filing.") % {"body": filing.filing_body.name})
-    if filing.submitted_by_id == actor.pk:
-        raise PermissionDenied(_("You submitted this filing; someone else must decide on it."))
 
 
 @service

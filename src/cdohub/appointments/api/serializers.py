@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cdohub.core.permissions import restrict
-from cdohub.org.choices import ScopeCategory
+from cdohub.org.choices import DIMENSIONS, ScopeCategory
 from cdohub.org.models import PilotProgram, Unit
 
 from .. import rules, services
@@ -20,7 +20,7 @@ from ..choices import UnitFilingState
 from ..models import Appointment, FilingDecision, ImplementationPlan
 
 # The six dimensions of an implementation plan, when the program file does not name its own.
-DIMENSION_KEYS = ("objectives", "scope", "organisation", "responsibilities", "steps", "safeguards")
+DIMENSION_KEYS = tuple(key for key, _label in DIMENSIONS)
 
 
 class VisibleSlugRelatedField(serializers.SlugRelatedField):
@@ -89,7 +89,6 @@ class FilingSerializer(serializers.ModelSerializer):
     document_url = serializers.SerializerMethodField()
     decisions = FilingDecisionSerializer(many=True, read_only=True)
 
-    document_route = ""
     common_fields = [
         "id",
         "program",
@@ -115,7 +114,7 @@ class FilingSerializer(serializers.ModelSerializer):
     def get_document_url(self, filing) -> str | None:
         if not filing.document:
             return None
-        url = reverse(self.document_route, args=[filing.pk])
+        url = reverse(f"{filing._meta.model_name}-document", args=[filing.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -125,8 +124,6 @@ class AppointmentSerializer(FilingSerializer):
 
     post = serializers.SerializerMethodField()
     appointing_body = UnitRefSerializer(read_only=True)
-
-    document_route = "appointments:appointment_document"
 
     class Meta:
         model = Appointment
@@ -157,8 +154,6 @@ class AppointmentSerializer(FilingSerializer):
 
 class ImplementationPlanSerializer(FilingSerializer):
     """An implementation plan: its six dimensions, the document and the filing history."""
-
-    document_route = "appointments:plan_document"
 
     class Meta:
         model = ImplementationPlan

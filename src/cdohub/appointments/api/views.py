@@ -22,6 +22,7 @@ from .. import status as filing_status
 from ..choices import FilingStatus
 from ..models import Appointment, ImplementationPlan
 from ..policies import visible_members
+from ..views import pdf_response
 from .serializers import (
     AppointmentCreateSerializer,
     AppointmentSerializer,
@@ -52,7 +53,7 @@ CONFLICT = OpenApiResponse(
 )
 
 
-class FilingFilter(django_filters.FilterSet):
+class FilingApiFilter(django_filters.FilterSet):
     program = django_filters.CharFilter(field_name="program__code", help_text=_("The program's code."))
     unit = django_filters.CharFilter(field_name="unit__code", help_text=_("The unit's code."))
     filing_body = django_filters.CharFilter(
@@ -61,7 +62,7 @@ class FilingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=FilingStatus.choices)
 
 
-class AppointmentApiFilter(FilingFilter):
+class AppointmentApiFilter(FilingApiFilter):
     post = django_filters.CharFilter(help_text=_("The post's key."))
     flagged = django_filters.BooleanFilter()
 
@@ -70,7 +71,7 @@ class AppointmentApiFilter(FilingFilter):
         fields = ["program", "unit", "post", "status", "flagged", "filing_body"]
 
 
-class PlanApiFilter(FilingFilter):
+class PlanApiFilter(FilingApiFilter):
     class Meta:
         model = ImplementationPlan
         fields = ["program", "unit", "status", "filing_body"]
@@ -121,6 +122,12 @@ class FilingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRead
         )
         serializer.is_valid(raise_exception=True)
         return self.respond(self.update_filing(request.user, filing, dict(serializer.validated_data)))
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: None})
+    @action(detail=True, methods=["get"])
+    def document(self, request, pk=None):
+        """The filed document (the appointment letter or the plan) as a PDF."""
+        return pdf_response(self.get_object())
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):

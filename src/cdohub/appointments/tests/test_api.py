@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.test.client import encode_multipart
 from django.urls import reverse
 from pypdf import PdfWriter
 
+from cdohub.accounts import services as account_services
 from cdohub.appointments import services
 from cdohub.appointments.choices import FilingStatus, Rank
 from cdohub.appointments.models import Appointment, FilingDecision
@@ -106,9 +108,12 @@ def test_city_cdo_is_drafted_returned_resubmitted_and_filed(client_for, users):
     assert body["filing_body"]["code"] == "440000-SJJ"
     assert body["flagged"] is False and body["predecessor"] is None and body["ends_on"] is None
     assert body["decisions"] == []
-    path = reverse("appointments:appointment_document", args=[pk])
+    path = reverse("appointment-document", args=[pk])
     assert body["document_url"].endswith(path)
     assert lgo.get(path)["Content-Type"] == "application/pdf"
+    _token, key = account_services.create_token(users["maoming_lgo"], users["maoming_lgo"], "script")
+    by_token = Client().get(path, headers={"Authorization": f"Bearer {key}"})  # API clients download too
+    assert by_token.status_code == 200 and by_token["Content-Type"] == "application/pdf"
 
     submitted = post_json(lgo, detail(pk, "submit"), {"version": 1})
     assert submitted.status_code == 200, submitted.content
@@ -331,7 +336,9 @@ def test_plan_is_drafted_completed_and_filed(client_for):
     )
     assert completed.status_code == 200, completed.content
     assert completed.json()["dimensions"]["safeguards"] == "加强组织实施。"
-    assert completed.json()["document_url"].endswith(reverse("appointments:plan_document", args=[plan["id"]]))
+    assert completed.json()["document_url"].endswith(
+        reverse("implementationplan-document", args=[plan["id"]])
+    )
 
     assert (
         post_json(lgo, reverse("implementationplan-submit", args=[plan["id"]]), {"version": 1}).status_code

@@ -182,9 +182,15 @@ def test_removal_ends_the_term_and_leaves_a_vacancy(users, program, units, engli
 
 
 @pytest.mark.django_db
-def test_a_submitter_does_not_decide_their_own_filing(users, program, units, english):
+def test_whoever_prepared_a_filing_does_not_decide_it(users, program, units, english):
+    from cdohub.accounts.models import RoleAssignment
+
     draft = Appointment.objects.get(unit=units["440000-JR"], status="draft")  # the demo's missing one
-    province = users["gd_bureau"]  # bureau administrator on the provincial government: may prepare it too
+    province = users["gd_bureau"]
+    with pytest.raises(PermissionDenied):  # a bureau grant does not make the province a department
+        services.submit(province, draft)
+    RoleAssignment.objects.create(user=province, role="data_specialist", unit=units["440000-JR"])
+    province = type(province).objects.get(pk=province.pk)  # roles are cached per user object
     submitted = services.submit(province, draft)
     with pytest.raises(PermissionDenied, match="someone else must decide"):
         services.file(province, submitted, submitted.version)
@@ -236,3 +242,52 @@ def test_two_reviewers_at_once_exactly_one_wins(committed_demo, english):
     assert sorted(outcomes) == ["Conflict", "won"]
     appointment.refresh_from_db()
     assert appointment.decisions.exclude(action="submit").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_department_appoints_its_own_cdo_not_the_bureau(users, program, units, english):
+    fields = {**PERSON, "position": "茂名市公安局副局长"}
+    with pytest.raises(PermissionDenied, match="Only 茂名市公安局 appoints"):
+        services.create_appointment(
+            users["maoming_bureau"], program, units["440900-GA"], "department_cdo", **fields
+        )
+    from cdohub.accounts.models import RoleAssignment, User
+
+    specialist = users["maoming_specialist"]
+    RoleAssignment.objects.create(user=specialist, role="data_specialist", unit=units["440900-JY"])
+    specialist = User.objects.get(pk=specialist.pk)  # roles are cached per user object
+    with pytest.raises(ValidationError, match="not in the pilot scope"):  # 教育局 was not nominated
+        services.create_appointment(specialist, program, units["440900-JY"], "department_cdo", **fields)
+
+
+@pytest.mark.django_db
+def test_an_edit_on_a_stale_page_does_not_undo_a_submission(users, program, units, english):
+    lgo = users["maoming_lgo"]
+    draft = draft_city_cdo(users, program, units, document=letter("1号"))
+    stale = Appointment.objects.get(pk=draft.pk)  # another tab, opened before the submission
+    services.submit(lgo, draft)
+    with pytest.raises(ValidationError, match="only while it is a draft or returned"):
+        services.update_appointment(lgo, stale, position="改")
+    assert Appointment.objects.get(pk=draft.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_a_successor_holds_the_post_only_from_the_effective_date(program, units):
+    from cdohub.appointments import status
+
+    def guangzhou(on):
+        return [e.appointment for e in status.roster(program, today=on) if e.unit.code == "440100"]
+
+    before, after = guangzhou(date(2022, 2, 25)), guangzhou(date(2022, 3, 1))
+    assert len(before) == len(after) == 1 and before[0] != after[0]
+    assert after[0].predecessor == before[0] and before[0].ends_on == date(2022, 3, 1)
+
+
+@pytest.mark.django_db
+def test_a_vacancy_after_a_removal_is_not_late_for_the_first_deadline(users, program, units):
+    from cdohub.appointments import status
+
+    holder = Appointment.objects.get(unit=units["440902"], post="government_cdo", status="filed")
+    services.end_appointment(users["maoming_lgo"], holder, date(2026, 11, 20), "茂数改组〔2026〕3号")
+    row = next(r for r in status.pilot_status(program, today=date(2026, 11, 23)) if r.unit.code == "440902")
+    assert row.appointment.state == "missing" and not row.appointment.overdue
