@@ -200,15 +200,15 @@ def _editable(actor, filing):
 
 
 @service
-def end_appointment(
-    actor, appointment: Appointment, ends_on, document_number: str = "", reason=EndReason.REMOVED
-):
+def end_appointment(actor, appointment: Appointment, ends_on, document_number: str, reason=EndReason.REMOVED):
     """Removal (免职): the appointing body ends a filed term."""
     _require_visible(actor, appointment)
     if not may_prepare(actor, appointment.appointing_body):
         raise PermissionDenied(
             _("Only %(body)s removes from this post.") % {"body": appointment.appointing_body}
         )
+    if not document_number.strip():
+        raise ValidationError({"document_number": _("Give the number of the removal document.")})
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != FilingStatus.FILED or appointment.ends_on is not None:
         raise ValidationError(_("Only a filed, open term can be ended."))

@@ -306,14 +306,10 @@ class ReturnSerializer(FileSerializer):
 
 
 class EndSerializer(serializers.Serializer):
-    ends_on = serializers.DateField(help_text=gettext_lazy("The last day of the term."))
-    document_number = serializers.CharField(
-        max_length=100,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=gettext_lazy("Removal document."),
+    ends_on = serializers.DateField(
+        help_text=gettext_lazy("The day the term ends: from that day the person no longer holds the post.")
     )
+    document_number = serializers.CharField(max_length=100, help_text=gettext_lazy("Removal document."))
 
 
 class BodiesQuerySerializer(serializers.Serializer):

@@ -262,7 +262,12 @@ def test_a_non_pdf_upload_is_refused(client_for):
 def test_ending_a_term(client_for):
     term = Appointment.objects.get(unit__code="440902", post="government_cdo", status=FilingStatus.FILED)
     url = detail(term.pk, "end")
-    assert post_json(client_for("maonan_bureau"), url, {"ends_on": "2022-01-31"}).status_code == 403
+    assert (
+        post_json(
+            client_for("maonan_bureau"), url, {"ends_on": "2022-01-31", "document_number": "x"}
+        ).status_code
+        == 403
+    )
     lgo = client_for("maoming_lgo")
     assert post_json(lgo, url, {}).status_code == 400
     ended = post_json(lgo, url, {"ends_on": "2022-01-31", "document_number": "茂数改组〔2022〕1号"})

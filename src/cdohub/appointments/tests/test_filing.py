@@ -171,6 +171,8 @@ def test_one_holder_per_post_and_succession(users, program, units, english):
 @pytest.mark.django_db
 def test_removal_ends_the_term_and_leaves_a_vacancy(users, program, units, english):
     holder = Appointment.objects.get(unit=units["440902"], post="government_cdo", status="filed")
+    with pytest.raises(ValidationError, match="removal document"):
+        services.end_appointment(users["maoming_lgo"], holder, date(2026, 11, 20), " ")
     with pytest.raises(ValidationError, match="cannot end before it starts"):
         services.end_appointment(users["maoming_lgo"], holder, date(2020, 1, 1), "茂数改组〔2026〕3号")
     with pytest.raises(PermissionDenied):
