@@ -205,7 +205,7 @@ def load(admin) -> None:
         code = member.unit.code
         if code in NOT_YET:
             continue
-        post = next(p for p in posts.values() if member.category in p.holders)
+        post = rules.required_post(posts, member)
         on_time = add_working_days(date(2021, 5, 10), i % 12)
         appoint(actors, program, member.unit, post, fake, LATE.get(code, on_time))
         if member.category in plan_filers and code not in PLAN_MISSING:

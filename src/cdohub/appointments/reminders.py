@@ -32,20 +32,15 @@ DUE_STATES = (UnitFilingState.MISSING, UnitFilingState.RETURNED)
 
 
 def _filings(program, row):
-    """(kind, state, preparing body, filing body, what is due) for each filing a pilot owes."""
+    """(kind, milestone key, preparing body, filing body, what is due) for each filing a pilot owes."""
     if row.appointment and row.appointment.state in DUE_STATES:
         bodies = rules.derive_bodies(program, row.post, row.unit)
         what = _("the %(post)s appointment of %(unit)s") % {"post": row.post.label, "unit": row.unit}
-        yield row.post.key, row.appointment, bodies.appointing, bodies.filing, what
+        yield row.post.key, row.post.milestone, bodies.appointing, bodies.filing, what
     if row.plan and row.plan.state in DUE_STATES:
-        filing_body = rules.plan_rule(program).filed_with.resolve(row.unit)
-        yield (
-            "plan",
-            row.plan,
-            row.unit,
-            filing_body,
-            _("the implementation plan of %(unit)s") % {"unit": row.unit},
-        )
+        rule = rules.plan_rule(program)
+        what = _("the implementation plan of %(unit)s") % {"unit": row.unit}
+        yield "plan", rule.milestone, row.unit, rule.filed_with.resolve(row.unit), what
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -58,18 +53,11 @@ def send_reminders(today: date | None = None) -> int:
         for program in PilotProgram.objects.filter(is_active=True):
             milestones = {m.key: m for m in Milestone.objects.filter(program=program)}
             for row in status.pilot_status(program, today=today):
-                for kind, state, body, filing_body, what in _filings(program, row):
-                    milestone = milestones.get(_milestone_key(program, state, row))
+                for kind, key, body, filing_body, what in _filings(program, row):
+                    milestone = milestones.get(key)
                     if milestone is not None:
                         sent += _remind(milestone, row.unit, kind, (body, filing_body), what, today)
     return sent
-
-
-def _milestone_key(program, state, row) -> str | None:
-    if state is row.plan:
-        rule = rules.plan_rule(program)
-        return rule.milestone if rule else None
-    return row.post.milestone
 
 
 def _remind(milestone, unit, kind: str, bodies, what: str, today: date) -> int:

@@ -197,5 +197,13 @@ def derive_bodies(program: PilotProgram, post: Post, unit: Unit) -> Bodies:
     return Bodies(post.appointed_by.resolve(unit), post.filed_with.resolve(unit))
 
 
+def required_post(posts: dict[str, Post], member) -> Post | None:
+    """The post a pilot scope member must fill (its CDO post), if any."""
+    return next(
+        (p for p in posts.values() if member.category in p.holders and member.unit.kind in p.unit_kinds),
+        None,
+    )
+
+
 def posts_for(program: PilotProgram, unit: Unit) -> list[Post]:
     return [p for p in posts(program).values() if unit.kind in p.unit_kinds]

@@ -7,14 +7,14 @@ holder's term on the new one's effective date.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cdohub.accounts.models import User
 from cdohub.core import audit, clock
 from cdohub.core.files import validate_pdf
-from cdohub.core.permissions import can
+from cdohub.core.permissions import require
 from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Transition, Workflow
 from cdohub.org.choices import ScopeCategory
@@ -31,19 +31,20 @@ FILING = Workflow(
     Transition("return", (FilingStatus.SUBMITTED,), FilingStatus.RETURNED, needs_comment=True),
 )
 EVENT_PREFIX = {Appointment: "appointment", ImplementationPlan: "plan"}
-APPOINTMENT_FIELDS = {
+# What a preparer may set, in the order forms and API bodies present it.
+APPOINTMENT_FIELDS = (
     "person_name",
     "position",
     "rank",
     "in_charge_of_digital_government",
     "phone",
     "justification",
+    "effective_on",
     "document_number",
     "document_date",
     "document",
-    "effective_on",
-}
-PLAN_FIELDS = {"title", "dimensions", "document_number", "document_date", "document"}
+)
+PLAN_FIELDS = ("title", "dimensions", "document_number", "document_date", "document")
 
 
 def preparing_body(filing) -> Unit:
@@ -55,11 +56,6 @@ def body_users(body: Unit, roles):
     return User.objects.filter(
         is_active=True, role_assignments__role__in=roles, role_assignments__unit__path__in=body_paths(body)
     ).distinct()
-
-
-def _require_visible(actor, obj) -> None:
-    if not can(actor, "view", obj):
-        raise Http404
 
 
 def in_pilot_scope(program: PilotProgram, unit: Unit) -> bool:
@@ -81,8 +77,8 @@ def _check_document(filing, upload) -> None:
             raise ValidationError({"document": exc.messages}) from exc
 
 
-def _apply(filing, changes: dict, allowed: set[str]) -> None:
-    unknown = set(changes) - allowed
+def _apply(filing, changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(changes) - set(allowed)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     _check_document(filing, changes.get("document"))
@@ -153,7 +149,7 @@ def create_appointment(actor, program: PilotProgram, unit: Unit, post_key: str, 
         filing_body=bodies.filing,
         created_by=actor,
     )
-    _require_visible(actor, appointment)
+    require(actor, "view", appointment)
     if not may_prepare(actor, bodies.appointing):
         raise PermissionDenied(_("Only %(body)s appoints to this post.") % {"body": bodies.appointing.name})
     if not in_pilot_scope(program, unit):
@@ -187,7 +183,7 @@ def update_appointment(actor, appointment: Appointment, **changes) -> Appointmen
 
 def _editable(actor, filing):
     """The filing, locked and re-read, if the actor may still change it."""
-    _require_visible(actor, filing)
+    require(actor, "view", filing)
     if not may_prepare(actor, preparing_body(filing)):
         raise PermissionDenied(_("Only %(body)s prepares this filing.") % {"body": preparing_body(filing)})
     filing = type(filing).objects.select_for_update().get(pk=filing.pk)
@@ -202,7 +198,7 @@ def _editable(actor, filing):
 @service
 def end_appointment(actor, appointment: Appointment, ends_on, document_number: str, reason=EndReason.REMOVED):
     """Removal (免职): the appointing body ends a filed term."""
-    _require_visible(actor, appointment)
+    require(actor, "view", appointment)
     if not may_prepare(actor, appointment.appointing_body):
         raise PermissionDenied(
             _("Only %(body)s removes from this post.") % {"body": appointment.appointing_body}
@@ -258,7 +254,7 @@ def create_plan(actor, program: PilotProgram, unit: Unit, **fields) -> Implement
     plan = ImplementationPlan(
         program=program, unit=unit, filing_body=rule.filed_with.resolve(unit), created_by=actor
     )
-    _require_visible(actor, plan)
+    require(actor, "view", plan)
     if not may_prepare(actor, unit):
         raise PermissionDenied(_("Only %(unit)s files its implementation plan.") % {"unit": unit})
     if not ScopeMember.objects.filter(program=program, unit=unit, category__in=rule.filers).exists():
@@ -291,7 +287,7 @@ def last_decision_text(filing) -> str:
     return _("%(status)s by %(who)s at %(at)s") % {
         "status": filing.get_status_display(),
         "who": decision.actor.display_name or decision.actor.username,
-        "at": date_format(decision.at.astimezone(), "Y-m-d H:i"),
+        "at": date_format(timezone.localtime(decision.at), "Y-m-d H:i"),
     }
 
 
@@ -332,7 +328,7 @@ def _step(actor, filing, action: str, version, comment: str = "", **extra):
 
 @service
 def submit(actor, filing, version: int | None = None):
-    _require_visible(actor, filing)
+    require(actor, "view", filing)
     if not may_prepare(actor, preparing_body(filing)):
         raise PermissionDenied(_("Only %(body)s submits this filing.") % {"body": preparing_body(filing)})
     missing = [
@@ -354,7 +350,7 @@ def submit(actor, filing, version: int | None = None):
 
 
 def _require_decider(actor, filing) -> None:
-    _require_visible(actor, filing)
+    require(actor, "view", filing)
     if actor.pk in (filing.created_by_id, filing.submitted_by_id):
         raise PermissionDenied(_("You prepared this filing; someone else must decide on it."))
     if not may_decide(actor, filing):

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from cdohub.core import clock
 from cdohub.core.calendar import working_days_between
 from cdohub.org.choices import ScopeCategory
@@ -77,14 +79,14 @@ def _lateness(first_submitted: date | None, due_on: date | None, today: date) ->
     return max(0, working_days_between(due_on, end))
 
 
-def clock_date(moment) -> date | None:
-    return moment.astimezone().date() if moment else None
+def local_date(moment) -> date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 def _state_of(filings: list, due_on, today, *, open_term) -> FilingState:
     """The state a unit is in, from all its filings of one kind (newest first)."""
     first = min((f.first_submitted_at for f in filings if f.first_submitted_at), default=None)
-    late = _lateness(clock_date(first), due_on, today)
+    late = _lateness(local_date(first), due_on, today)
     current = next((f for f in filings if f.status == FilingStatus.FILED and open_term(f)), None)
     if current is not None:
         return FilingState(UnitFilingState.FILED, current, due_on, late)
@@ -121,10 +123,7 @@ def pilot_status(program: PilotProgram, members=None, today: date | None = None)
 
     rows = []
     for member in members:
-        post = next(
-            (p for p in posts.values() if member.category in p.holders and member.unit.kind in p.unit_kinds),
-            None,
-        )
+        post = rules.required_post(posts, member)
         appointment = plan = None
         if post is not None:
             found = appointments[(member.unit_id, post.key)]

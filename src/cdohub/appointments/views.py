@@ -161,7 +161,7 @@ def derived_bodies(request):
 
 @login_required
 def appointment_edit(request, pk):
-    appointment = get_object_or_404(restrict(request.user, "view", Appointment.objects.all()), pk=pk)
+    appointment = _filing(request, Appointment, pk)
     if not may_prepare(request.user, appointment.appointing_body):
         raise PermissionDenied
     form = AppointmentForm(request.POST or None, request.FILES or None, instance=appointment)
@@ -180,7 +180,7 @@ def appointment_edit(request, pk):
 @login_required
 @require_POST
 def appointment_end(request, pk):
-    appointment = get_object_or_404(restrict(request.user, "view", Appointment.objects.all()), pk=pk)
+    appointment = _filing(request, Appointment, pk)
     form = EndForm(request.POST)
     if not may_prepare(request.user, appointment.appointing_body):
         raise PermissionDenied

@@ -179,29 +179,8 @@ class StrictSerializerMixin:
         return super().validate(attrs)
 
 
-def _ordered(allowed: set[str], preferred: list[str]) -> list[str]:
-    """The fields a service accepts, in a readable order."""
-    return [f for f in preferred if f in allowed] + sorted(allowed - set(preferred))
-
-
-APPOINTMENT_WRITE_FIELDS = _ordered(
-    services.APPOINTMENT_FIELDS,
-    [
-        "person_name",
-        "position",
-        "rank",
-        "in_charge_of_digital_government",
-        "phone",
-        "justification",
-        "effective_on",
-        "document_number",
-        "document_date",
-        "document",
-    ],
-)
-PLAN_WRITE_FIELDS = _ordered(
-    services.PLAN_FIELDS, ["title", "dimensions", "document_number", "document_date", "document"]
-)
+APPOINTMENT_WRITE_FIELDS = list(services.APPOINTMENT_FIELDS)
+PLAN_WRITE_FIELDS = list(services.PLAN_FIELDS)
 
 
 class AppointmentUpdateSerializer(StrictSerializerMixin, serializers.ModelSerializer):
