@@ -8,6 +8,8 @@ api_patterns = [
     path("", include("cdohub.org.api.urls")),
     path("", include("cdohub.accounts.api.urls")),
     path("", include("cdohub.appointments.api.urls")),
+    path("", include("cdohub.sources.api.urls")),
+    path("", include("cdohub.catalog.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -19,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("cdohub.accounts.urls")),
     path("", include("cdohub.org.urls")),
     path("", include("cdohub.appointments.urls")),
+    path("", include("cdohub.sources.urls")),
+    path("", include("cdohub.catalog.urls")),
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

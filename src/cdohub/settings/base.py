@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "cdohub.accounts",
     "cdohub.org",
     "cdohub.appointments",
+    "cdohub.sources",
+    "cdohub.catalog",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Who may see and act on data resources and census campaigns."""

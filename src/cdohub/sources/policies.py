@@ -1,0 +1,1 @@
+"""Who may see and act on data sources and discovery runs."""
