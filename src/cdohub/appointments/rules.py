@@ -59,7 +59,7 @@ class BodyRule:
 
 def governing(unit: Unit) -> Unit:
     """The government a unit belongs to: itself for a government, else its parent."""
-    return unit if unit.is_government else Unit.objects.get_parent(unit)
+    return unit.government()
 
 
 def _ancestor_governments(unit: Unit) -> list[Unit]:

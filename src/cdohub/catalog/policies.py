@@ -1,1 +1,48 @@
-"""Who may see and act on data resources and census campaigns."""
+"""Who may see and act on data resources and census campaigns.
+
+Everything is seen within scope (a grant covers its unit's subtree); published resources are also
+searchable by every signed-in user (see catalog.search). A unit's data specialist and its CDO or CDEO
+register its resources; the plan makes the CDO answer for the census, and the data specialist is
+the CDO's designated operator, so each of them may submit. The organiser's data bureau reviews:
+its administrators, never whoever drafted or submitted the resource.
+"""
+
+from django.db.models import Q
+
+from cdohub.accounts.choices import ALL_ROLES, Role
+from cdohub.core.permissions import Scope, register, restrict, within_subtrees
+
+from .models import CensusCampaign, Participation, Resource
+
+REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
+REVIEWERS = frozenset({Role.BUREAU_ADMIN})
+
+register(Resource, "unit__path", view=ALL_ROLES, change=REGISTRARS, submit=REGISTRARS)
+register(Participation, "unit__path", view=ALL_ROLES, submit=REGISTRARS)
+register(CensusCampaign, "organiser__path", view=ALL_ROLES, change=REVIEWERS, review=REVIEWERS)
+
+
+def reviewing_unit(resource: Resource):
+    """The body that reviews: the campaign's organiser, or else the provider's own government."""
+    if resource.campaign_id:
+        return resource.campaign.organiser
+    return resource.unit.government()
+
+
+def may_review(user, resource: Resource) -> bool:
+    if user.pk in (resource.created_by_id, resource.submitted_by_id):
+        return False
+    scope = Scope.of(user)
+    return scope.superuser or scope.covers(reviewing_unit(resource).path, REVIEWERS)
+
+
+def campaigns_visible_to(user, queryset):
+    """Campaigns a user organises (in scope) or takes part in."""
+    scope = Scope.of(user)
+    if scope.superuser:
+        return queryset
+    organised = restrict(user, "view", queryset)
+    taking_part = within_subtrees(Participation.objects.all(), "unit__path", scope.paths(ALL_ROLES)).values(
+        "campaign_id"
+    )
+    return queryset.filter(Q(pk__in=organised.values("pk")) | Q(pk__in=taking_part)).distinct()

@@ -1,7 +1,458 @@
-from django.http import HttpResponse
+"""Pages for the catalog: search, registration, review, census campaigns, Excel in and out."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cdohub.core.permissions import Scope, can, restrict, within_subtrees
+from cdohub.core.views import ScopedTableView, xlsx_response
+from cdohub.org.models import Region, Unit
+from cdohub.org.views import run_import
 
+from . import census, excel, search, services
+from .choices import CampaignStatus, ResourceFormat, ShareType, UpdateCycle
+from .filtersets import ResourceFilter
+from .forms import CampaignForm, DecisionForm, ItemFormSet, NewResourceForm, ResourceForm, items_from
+from .models import CensusCampaign, Classification, InformationItem, Participation, Resource
+from .policies import REGISTRARS, REVIEWERS, campaigns_visible_to, may_review
+from .tables import ResourceTable
+
+PAGE = 20
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# Search --------------------------------------------------------------------------------------
+
+
+def _facet_labels() -> dict[str, dict]:
+    return {
+        "share_type": dict(ShareType.choices),
+        "format": dict(ResourceFormat.choices),
+        "update_cycle": dict(UpdateCycle.choices),
+    }
+
+
+@login_required
+def catalog_search(request):
+    text = request.GET.get("q", "").strip()
+    filters = {name: request.GET.get(name, "") for name in search.FACETS}
+    number = max(_int(request.GET.get("page")) or 1, 1)
+    results = search.search(request.user, text, filters, offset=(number - 1) * PAGE, limit=PAGE)
+    if request.GET.get("export") == "xlsx":
+        ids = search.search(request.user, text, filters, limit=50000).ids
+        return xlsx_response(excel.export(Resource.objects.filter(pk__in=ids)), _("data-catalog") + ".xlsx")
+    found = Resource.objects.select_related("unit", "classification").in_bulk(results.ids)
+    query = search.Query.parse(text)
+    resources = [found[pk] for pk in results.ids if pk in found]
+    for resource in resources:
+        resource.matched_items = _matched_items(resource, query)
+    facets = _labelled_facets(results.facets, filters)
+    paginator = Paginator(range(results.total), PAGE)
+    context = {
+        "q": text,
+        "filters": filters,
+        "resources": resources,
+        "total": results.total,
+        "facets": facets,
+        "page_obj": paginator.get_page(number),
+        "querystring": request.GET.copy(),
+    }
+    template = "catalog/_results.html" if getattr(request, "htmx", False) else "catalog/search.html"
+    return render(request, template, context)
+
+
+def _matched_items(resource: Resource, query: search.Query) -> list[InformationItem]:
+    """The items of `resource` that match the query, to show why a resource was found."""
+    if resource.is_classified or not query:
+        return []
+    wanted = set(query.words)
+    matched = []
+    for item in resource.items.all()[:500]:
+        item_terms = set(search.terms(item.name, with_initials=True) + search.terms(item.column_name))
+        if wanted & item_terms or any(t.startswith(p) for p in query.prefixes for t in item_terms):
+            matched.append(item)
+    return matched[:8]
+
+
+def _labelled_facets(facets: dict, filters: dict) -> list[tuple[str, str, str, list]]:
+    labels = _facet_labels()
+    providers = dict(
+        Unit.objects.filter(pk__in=[v for v, _n in facets.get("provider", [])]).values_list("pk", "name")
+    )
+    cities = dict(
+        Region.objects.filter(code__in=[v for v, _n in facets.get("city", [])]).values_list("code", "name")
+    )
+    classes = dict(
+        Classification.objects.filter(code__in=[v for v, _n in facets.get("catalog_item", [])]).values_list(
+            "code", "name"
+        )
+    )
+    names = {
+        "provider": (_("Provider"), providers),
+        "city": (_("City"), cities),
+        "share_type": (_("Sharing type"), labels["share_type"]),
+        "format": (_("Format"), labels["format"]),
+        "catalog_item": (_("Classification"), classes),
+        "update_cycle": (_("Update cycle"), labels["update_cycle"]),
+    }
+    out = []
+    for key, values in facets.items():
+        title, lookup = names[key]
+        out.append(
+            (key, title, filters.get(key, ""), [(str(v), lookup.get(v, v), n) for v, n in values[:12]])
+        )
+    return out
+
+
+# Registration --------------------------------------------------------------------------------
+
+
+class ResourceListView(ScopedTableView):
+    model = Resource
+    table_class = ResourceTable
+    filterset_class = ResourceFilter
+    template_name = "catalog/resource_list.html"
+    partial_template_name = "catalog/_resource_table.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit", "classification", "campaign")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            self.object_list = self.get_queryset()
+            rows = self.get_filterset(self.get_filterset_class()).qs
+            return xlsx_response(excel.export(rows), _("data-resources") + ".xlsx")
+        return super().get(request, *args, **kwargs)
+
+
+def registrar_units(user):
+    scope = Scope.of(user)
+    units = Unit.objects.filter(is_active=True)
+    if scope.superuser:
+        return units
+    return within_subtrees(units, "path", scope.paths(REGISTRARS))
+
+
+def open_campaigns(user):
+    return campaigns_visible_to(user, CensusCampaign.objects.filter(status=CampaignStatus.OPEN))
+
+
+@login_required
+def resource_create(request):
+    units = registrar_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    campaigns = open_campaigns(request.user)
+    initial = {"campaign": _int(request.GET.get("campaign")), "unit": _int(request.GET.get("unit"))}
+    form = NewResourceForm(request.POST or None, units=units, campaigns=campaigns, initial=initial)
+    items = ItemFormSet(request.POST or None, prefix="items")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        try:
+            resource = services.create_resource(
+                request.user,
+                unit=form.cleaned_data["unit"],
+                campaign=form.cleaned_data["campaign"],
+                items=items_from(items),
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Registered as %(code)s.") % {"code": resource.code})
+            return redirect(resource)
+    return render(request, "catalog/resource_form.html", {"form": form, "items": items})
+
+
+def _resource(request, pk, action="view") -> Resource:
+    return get_object_or_404(
+        restrict(request.user, action, Resource.objects.select_related("unit", "classification", "campaign")),
+        pk=pk,
+    )
+
+
+@login_required
+def resource_edit(request, pk):
+    resource = _resource(request, pk)
+    if not can(request.user, "change", resource):
+        raise PermissionDenied
+    initial_items = list(resource.items.values("name", "column_name", "data_type", "length", "description"))
+    form = ResourceForm(request.POST or None, instance=resource)
+    items = ItemFormSet(request.POST or None, prefix="items", initial=initial_items)
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        try:
+            resource = services.update_resource(
+                request.user,
+                Resource.objects.get(pk=pk),
+                seen_version=_int(request.POST.get("version")),
+                items=items_from(items),
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(resource)
+    return render(request, "catalog/resource_form.html", {"form": form, "items": items, "resource": resource})
+
+
+@login_required
+def resource_detail(request, pk):
+    resource = _resource(request, pk)
+    context = {
+        "resource": resource,
+        "items": resource.items.all(),
+        "decisions": resource.decisions.select_related("actor"),
+        "may_change": resource.is_editable and can(request.user, "change", resource),
+        "may_submit": resource.is_editable
+        and not resource.campaign_id
+        and can(request.user, "submit", resource),
+        "may_review": resource.status == "submitted" and may_review(request.user, resource),
+    }
+    return render(request, "catalog/resource_detail.html", context)
+
+
+@login_required
 @require_POST
-def resources_from_tables(request):  # placeholder until the catalog lands
-    return HttpResponse(status=501)
+def resource_submit(request, pk):
+    resource = _resource(request, pk)
+    try:
+        services.submit_resource(request.user, resource, _int(request.POST.get("version")))
+        messages.success(request, _("Submitted for review."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(resource)
+
+
+@login_required
+@require_POST
+def resource_decide(request, pk):
+    resource = _resource(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect(resource)
+    version = form.cleaned_data["version"]
+    try:
+        if form.cleaned_data["decision"] == "publish":
+            services.publish_resource(request.user, resource, version)
+            messages.success(request, _("Published in the catalog."))
+        else:
+            services.return_resource(request.user, resource, version, form.cleaned_data["reason"])
+            messages.success(request, _("Returned with the reason given."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(resource)
+
+
+@login_required
+@require_POST
+def resource_delete(request, pk):
+    resource = _resource(request, pk)
+    try:
+        services.delete_resource(request.user, resource)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(resource)
+    messages.success(request, _("Draft deleted."))
+    return redirect("catalog:resource_list")
+
+
+@login_required
+@require_POST
+def resources_from_tables(request):
+    from cdohub.sources.services import tables_for_proposal
+
+    tables = tables_for_proposal(request.user, [_int(t) for t in request.POST.getlist("tables") if _int(t)])
+    if not tables:
+        messages.error(request, _("Choose at least one table."))
+        return redirect(request.META.get("HTTP_REFERER") or "catalog:resource_list")
+    campaign = None
+    if _int(request.POST.get("campaign")):
+        campaign = get_object_or_404(open_campaigns(request.user), pk=_int(request.POST.get("campaign")))
+    try:
+        created = services.resources_from_tables(request.user, tables, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(request.META.get("HTTP_REFERER") or "catalog:resource_list")
+    text = ngettext(
+        "%(n)d draft resource created: review its metadata, then submit.",
+        "%(n)d draft resources created: review their metadata, then submit.",
+        len(created),
+    )
+    messages.success(request, text % {"n": len(created)})
+    if campaign:
+        part = Participation.objects.get(campaign=campaign, unit=created[0].unit)
+        return redirect(part)
+    return redirect(reverse("catalog:resource_list") + "?status=draft")
+
+
+# Excel ---------------------------------------------------------------------------------------
+
+
+@login_required
+def catalog_import(request):
+    if not registrar_units(request.user).exists():
+        raise PermissionDenied
+    if request.GET.get("template"):
+        return xlsx_response(excel.template(), _("data-resource-template") + ".xlsx")
+    campaign = None
+    if _int(request.GET.get("campaign")):
+        campaign = get_object_or_404(open_campaigns(request.user), pk=_int(request.GET.get("campaign")))
+    return run_import(
+        request,
+        excel.CatalogImport(campaign),
+        title=_("Import data resources") + (f" · {campaign}" if campaign else ""),
+        template_url=reverse("catalog:import") + "?template=1",
+        done_url=campaign.get_absolute_url() if campaign else reverse("catalog:resource_list"),
+    )
+
+
+# Census campaigns ----------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    campaigns = campaigns_visible_to(request.user, CensusCampaign.objects.select_related("organiser"))
+    may_launch = _organisers(request.user).exists()
+    return render(request, "catalog/campaign_list.html", {"campaigns": campaigns, "may_launch": may_launch})
+
+
+def _organisers(user):
+    bureaus = Unit.objects.filter(kind="data_bureau", is_active=True)
+    scope = Scope.of(user)
+    return bureaus if scope.superuser else within_subtrees(bureaus, "path", scope.paths(REVIEWERS))
+
+
+@login_required
+def campaign_create(request):
+    organisers = _organisers(request.user)
+    if not organisers.exists():
+        raise PermissionDenied
+    chosen = organisers.filter(pk=_int(request.POST.get("organiser") or request.GET.get("organiser"))).first()
+    organiser = chosen or organisers.order_by("depth", "path").first()
+    units = services.units_for_campaign(organiser).exclude(kind__in=("leading_group",)).order_by("path")
+    form = CampaignForm(
+        request.POST or None, organisers=organisers, units=units, initial={"organiser": organiser}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.launch_campaign(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Census launched."))
+            return redirect(campaign)
+    return render(request, "catalog/campaign_form.html", {"form": form})
+
+
+def _campaign(request, pk) -> CensusCampaign:
+    return get_object_or_404(campaigns_visible_to(request.user, CensusCampaign.objects.all()), pk=pk)
+
+
+def _visible_participations(user, campaign):
+    parts = campaign.participations.all()
+    if can(user, "view", campaign):
+        return parts
+    return restrict(user, "view", parts)
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = _campaign(request, pk)
+    rows = census.unit_rows(campaign, _visible_participations(request.user, campaign))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(census.export(campaign, rows), f"{campaign.name}.xlsx")
+    cities = census.city_rows(rows)
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "cities": cities,
+        "may_close": campaign.status == CampaignStatus.OPEN and can(request.user, "change", campaign),
+        "chart": {
+            "units": [r.participation.unit.short_name or r.participation.unit.name for r in rows],
+            "registered": [r.figures.registered for r in rows],
+            "completeness": [round(r.figures.completeness * 100, 1) for r in rows],
+            "reviewed": [round(r.figures.reviewed_share * 100, 1) for r in rows],
+        },
+    }
+    return render(request, "catalog/campaign_detail.html", context)
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk):
+    campaign = _campaign(request, pk)
+    try:
+        services.close_campaign(request.user, campaign)
+        messages.success(request, _("Campaign closed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(campaign)
+
+
+def _participation(request, pk) -> Participation:
+    parts = Participation.objects.select_related("campaign__organiser", "unit")
+    part = get_object_or_404(parts, pk=pk)
+    if not (can(request.user, "view", part) or can(request.user, "view", part.campaign)):
+        raise Http404
+    return part
+
+
+@login_required
+def participation_detail(request, pk):
+    part = _participation(request, pk)
+    resources = (
+        Resource.objects.filter(campaign=part.campaign, unit=part.unit)
+        .select_related("classification")
+        .prefetch_related(Prefetch("items", queryset=InformationItem.objects.only("id", "resource_id")))
+    )
+    rows = census.unit_rows(part.campaign, Participation.objects.filter(pk=part.pk))
+    context = {
+        "part": part,
+        "resources": resources,
+        "figures": rows[0].figures,
+        "may_register": part.campaign.status == CampaignStatus.OPEN and can(request.user, "submit", part),
+        "sources_url": _sources_url(),
+    }
+    return render(request, "catalog/participation_detail.html", context)
+
+
+def _sources_url() -> str:
+    try:
+        return reverse("sources:source_list")
+    except Exception:  # the sources pages are optional for a registrar
+        return ""
+
+
+@login_required
+@require_POST
+def participation_submit(request, pk):
+    part = _participation(request, pk)
+    try:
+        services.submit_participation(request.user, part, _int(request.POST.get("version")))
+        messages.success(request, _("Submitted to %(org)s for review.") % {"org": part.campaign.organiser})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(part)

@@ -97,39 +97,7 @@ class ExcelImport:
         return f"{column.header}*" if column.required else str(column.header)
 
     def read(self, data: bytes) -> list[Row]:
-        try:
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-            table = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
-        if not table:
-            raise ImportFileError(_("The workbook is empty."))
-        positions = self._positions([_cell_text(v) for v in table[0]])
-        rows = []
-        for offset, raw in enumerate(table[1:], start=2):
-            values = {key: _cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
-            if any(values.values()):
-                rows.append(Row(offset, values))
-        if not rows:
-            raise ImportFileError(_("The workbook has no data rows."))
-        return rows
-
-    def _positions(self, headers: list[str]) -> dict[str, int]:
-        cleaned = [h.rstrip("*").strip() for h in headers]
-        positions, missing = {}, []
-        for column in self.columns:
-            names = column.accepted_headers()
-            index = next((i for i, h in enumerate(cleaned) if h in names), None)
-            if index is not None:
-                positions[column.key] = index
-            elif column.required:
-                missing.append(str(column.header))
-        if missing:
-            raise ImportFileError(
-                _("The first row must hold the template's headers; missing: %(cols)s")
-                % {"cols": "、".join(missing)}
-            )
-        return positions
+        return read_sheet(open_workbook(data), 0, self.columns)
 
     def run(self, data: bytes, user) -> ImportResult:
         result = ImportResult(self.read(data))
@@ -152,18 +120,67 @@ class ExcelImport:
         raise NotImplementedError
 
 
-def annotate(data: bytes, rows: list[Row]) -> bytes:
-    """The user's own workbook with an error column added to its first sheet."""
+def open_workbook(data: bytes) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:
+        raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
+
+
+def read_sheet(workbook: CalamineWorkbook, index: int, columns: list[Column], *, optional=False) -> list[Row]:
+    """The non-empty rows of sheet `index`, by column key; the header row names the columns."""
+    try:
+        table = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    except IndexError:
+        table = []
+    except Exception as exc:
+        raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
+    if not table:
+        if optional:
+            return []
+        raise ImportFileError(_("The workbook is empty."))
+    positions = header_positions([_cell_text(v) for v in table[0]], columns)
+    rows = []
+    for offset, raw in enumerate(table[1:], start=2):
+        values = {key: _cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+        if any(values.values()):
+            rows.append(Row(offset, values))
+    if not rows and not optional:
+        raise ImportFileError(_("The workbook has no data rows."))
+    return rows
+
+
+def header_positions(headers: list[str], columns: list[Column]) -> dict[str, int]:
+    cleaned = [h.rstrip("*").strip() for h in headers]
+    positions, missing = {}, []
+    for column in columns:
+        names = column.accepted_headers()
+        index = next((i for i, h in enumerate(cleaned) if h in names), None)
+        if index is not None:
+            positions[column.key] = index
+        elif column.required:
+            missing.append(str(column.header))
+    if missing:
+        raise ImportFileError(
+            _("The first row must hold the template's headers; missing: %(cols)s")
+            % {"cols": "、".join(missing)}
+        )
+    return positions
+
+
+def annotate(data: bytes, rows: list[Row], *more_sheets: list[Row]) -> bytes:
+    """The user's own workbook with an error column added to its first sheet (and, given rows for
+    them, to the sheets after it)."""
     wb = load_workbook(io.BytesIO(data))
-    ws = wb.worksheets[0]
-    column = ws.max_column + 1
-    header = ws.cell(row=1, column=column, value=_("Errors"))
-    header.font, header.fill = Font(bold=True, color="9C0006"), ERROR_FILL
-    ws.column_dimensions[get_column_letter(column)].width = 60
-    for row in rows:
-        if row.errors:
-            cell = ws.cell(row=row.number, column=column, value="；".join(row.errors))
-            cell.fill = ERROR_FILL
+    for ws, sheet_rows in zip(wb.worksheets, (rows, *more_sheets), strict=False):
+        column = ws.max_column + 1
+        header = ws.cell(row=1, column=column, value=_("Errors"))
+        header.font, header.fill = Font(bold=True, color="9C0006"), ERROR_FILL
+        ws.column_dimensions[get_column_letter(column)].width = 60
+        for row in sheet_rows:
+            if row.errors:
+                cell = ws.cell(row=row.number, column=column, value="；".join(row.errors))
+                cell.fill = ERROR_FILL
     return save_workbook(wb)
 
 

@@ -17,8 +17,10 @@ class BootstrapForm:
             else:
                 widget.attrs["class"] = "form-control"
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        """Mark the invalid widgets, whether the form found the error or a service did."""
+        super().add_error(field, error)
         for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
+            attrs = self.fields[name].widget.attrs if name in self.fields else None
+            if attrs is not None and "is-invalid" not in attrs["class"]:
+                attrs["class"] += " is-invalid"

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from cdohub.core.identifiers import validate_uscc
 from cdohub.core.models import TrackedModel
 
 from .choices import GOVERNMENT_BODIES, RegionLevel, ScopeCategory, UnitKind
@@ -51,6 +52,10 @@ class Unit(MP_Node, TrackedModel):
     code = models.CharField(_("unit code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    # 统一社会信用代码: the provider code of the unit's data resources (GB 32100)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     region = models.ForeignKey(
@@ -81,6 +86,10 @@ class Unit(MP_Node, TrackedModel):
     @property
     def is_government_body(self) -> bool:
         return self.kind in GOVERNMENT_BODIES
+
+    def government(self) -> "Unit":
+        """The government a unit belongs to: itself for a government, else its parent."""
+        return self if self.is_government else Unit.objects.get_parent(self)
 
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]

@@ -34,3 +34,23 @@
     })),
   });
 })();
+
+// Census campaign: resources registered per unit, with completeness and reviewed share (%).
+(function () {
+  const el = document.getElementById("census-chart");
+  const data = document.getElementById("census-chart-data");
+  if (!el || !data || !window.echarts) return;
+  const chart = JSON.parse(data.textContent);
+  const names = JSON.parse(el.dataset.names || "{}");
+  echarts.init(el).setOption({
+    tooltip: { trigger: "axis" }, legend: {},
+    grid: { left: 40, right: 40, bottom: 70 },
+    xAxis: { type: "category", data: chart.units, axisLabel: { rotate: 30 } },
+    yAxis: [{ type: "value", minInterval: 1 }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
+    series: [
+      { name: names.registered || "registered", type: "bar", data: chart.registered },
+      { name: names.completeness || "completeness", type: "line", yAxisIndex: 1, data: chart.completeness },
+      { name: names.reviewed || "reviewed", type: "line", yAxisIndex: 1, data: chart.reviewed },
+    ],
+  });
+})();

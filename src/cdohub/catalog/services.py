@@ -1,0 +1,476 @@
+"""Every change to the catalog and its census campaigns.
+
+A resource is drafted by its unit, submitted, then published or returned (with a reason) by the
+reviewing bureau; a returned resource is mended and submitted again. Each step is locked on the
+version the actor saw, recorded as a decision, written to the audit chain and re-indexed for search.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from cdohub.accounts.models import User
+from cdohub.core import audit, clock
+from cdohub.core.permissions import require
+from cdohub.core.services import notify_on_commit, service
+from cdohub.core.workflow import Transition, Workflow
+from cdohub.org.models import Unit
+
+from . import rules, search
+from .choices import CampaignStatus, ParticipationStatus, ResourceFormat, ResourceStatus
+from .models import (
+    CensusCampaign,
+    Classification,
+    CodeSequence,
+    InformationItem,
+    Participation,
+    Resource,
+    ResourceDecision,
+)
+from .policies import REGISTRARS, REVIEWERS, may_review
+
+REVIEW = Workflow(
+    Transition("submit", (ResourceStatus.DRAFT, ResourceStatus.RETURNED), ResourceStatus.SUBMITTED),
+    Transition("publish", (ResourceStatus.SUBMITTED,), ResourceStatus.PUBLISHED),
+    Transition("return", (ResourceStatus.SUBMITTED,), ResourceStatus.RETURNED, needs_comment=True),
+)
+
+
+# --- codes ------------------------------------------------------------------------------------
+
+
+def next_code(classification: Classification) -> str:
+    """前段码/后段码: the classification code, then the next sequence number under it."""
+    sequence, _created = CodeSequence.objects.select_for_update().get_or_create(prefix=classification.code)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{classification.code}/{sequence.last:06d}"
+
+
+def reserve_codes(classification: Classification, count: int) -> list[str]:
+    """`count` consecutive codes in one step, for imports."""
+    sequence, _created = CodeSequence.objects.select_for_update().get_or_create(prefix=classification.code)
+    first = sequence.last + 1
+    sequence.last += count
+    sequence.save(update_fields=["last"])
+    return [f"{classification.code}/{n:06d}" for n in range(first, first + count)]
+
+
+# --- registering ------------------------------------------------------------------------------
+
+
+def _values(resource: Resource) -> dict:
+    return {name: getattr(resource, name) for name in rules.RESOURCE_FIELDS}
+
+
+def _item_dicts(items) -> list[dict]:
+    return [
+        {
+            "name": (i.get("name") or "").strip(),
+            "column_name": (i.get("column_name") or "").strip(),
+            "data_type": i.get("data_type") or "",
+            "length": int(i["length"]) if str(i.get("length") or "").isdigit() else None,
+            "description": (i.get("description") or "").strip(),
+        }
+        for i in items
+    ]
+
+
+def _check_related(codes, own_code: str = "") -> None:
+    codes = [c for c in codes if c]
+    if own_code in codes:
+        raise ValidationError({"related_codes": [_("A resource cannot be related to itself.")]})
+    known = set(Resource.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationError(
+            {"related_codes": [_("No resource has the code %(codes)s.") % {"codes": "、".join(unknown)}]}
+        )
+
+
+def _validate(resource: Resource, items: list[dict], *, submitting: bool = False) -> None:
+    required = resource.campaign.required_fields if resource.campaign_id else ()
+    errors = rules.check(_values(resource), items, submitting=submitting, required=required)
+    if errors:
+        raise ValidationError(errors)
+    _check_related(resource.related_codes, resource.code)
+
+
+def _store_items(resource: Resource, items: list[dict]) -> None:
+    resource.items.all().delete()
+    InformationItem.objects.bulk_create(
+        InformationItem(resource=resource, position=n, **item) for n, item in enumerate(items, start=1)
+    )
+
+
+def _reindex(resource: Resource) -> None:
+    resource = Resource.objects.select_related("unit__region", "classification").get(pk=resource.pk)
+    search.index([resource])
+
+
+def provider_code(unit: Unit) -> str:
+    return unit.credit_code or unit.code
+
+
+def _open_participation(campaign: CensusCampaign | None, unit: Unit) -> None:
+    if campaign is None:
+        return
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("The census campaign is not under way."))
+    if not campaign.participations.filter(unit=unit).exists():
+        raise ValidationError(_("%(unit)s is not taking part in this campaign.") % {"unit": unit})
+
+
+@service
+def create_resource(actor, *, unit: Unit, campaign=None, items=(), origin: str = "", **fields) -> Resource:
+    unknown = set(fields) - set(rules.RESOURCE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    resource = Resource(unit=unit, campaign=campaign, origin=origin, created_by=actor, **fields)
+    require(actor, "change", resource)
+    _open_participation(campaign, unit)
+    items = _item_dicts(items)
+    _validate(resource, items)
+    resource.code = next_code(resource.classification)
+    resource.provider_code = provider_code(unit)
+    resource.completeness = rules.completeness(_values(resource), items)
+    resource.save()
+    _store_items(resource, items)
+    audit.record_event("resource.registered", resource, code=resource.code, items=items)
+    _reindex(resource)
+    return resource
+
+
+@service
+def update_resource(actor, resource: Resource, *, seen_version=None, items=None, **fields) -> Resource:
+    require(actor, "change", resource)
+    unknown = set(fields) - set(rules.RESOURCE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if seen_version is not None and resource.version != seen_version:
+        raise ValidationError(_("Someone else changed this resource meanwhile. Reload and try again."))
+    if not resource.is_editable:
+        raise ValidationError(
+            _("A %(status)s resource cannot be changed.") % {"status": resource.get_status_display()}
+        )
+    for name, value in fields.items():
+        setattr(resource, name, value)
+    before = list(resource.items.values(*rules.ITEM_FIELDS))
+    new_items = before if items is None else _item_dicts(items)
+    _validate(resource, new_items)
+    if resource.classification_id != Resource.objects.get(pk=resource.pk).classification_id:
+        resource.code = next_code(resource.classification)  # the code follows its classification
+    resource.completeness = rules.completeness(_values(resource), new_items)
+    resource.version += 1
+    resource.save()
+    if items is not None and new_items != before:
+        _store_items(resource, new_items)
+        audit.record_event("resource.items_changed", resource, before=before, after=new_items)
+    _reindex(resource)
+    return resource
+
+
+@service
+def delete_resource(actor, resource: Resource) -> None:
+    """Only a draft never submitted goes; the audit event keeps what it held."""
+    require(actor, "change", resource)
+    if resource.status != ResourceStatus.DRAFT or resource.decisions.exists():
+        raise ValidationError(_("Only a draft that was never submitted can be deleted."))
+    snapshot = {
+        "code": resource.code,
+        "title": resource.name,
+        "items": list(resource.items.values(*rules.ITEM_FIELDS)),
+    }
+    audit.record_event("resource.deleted", resource, **snapshot)
+    resource.delete()
+
+
+DB_FORMAT = ResourceFormat.DATABASE
+
+
+@service
+def resources_from_tables(actor, tables, *, campaign=None) -> list[Resource]:
+    """Draft one resource per discovered table, its columns as items, for the registrar to review."""
+    created = []
+    for table in tables:
+        source = table.run.source
+        items = [
+            {
+                "name": (column.get("comment") or column["name"])[:200],
+                "column_name": column["name"] if rules.COLUMN_NAME.match(column["name"]) else "",
+                "data_type": rules.data_type_for(column.get("data_type", "")),
+                "length": column.get("length") if (column.get("length") or 0) > 0 else None,
+                "description": ""
+                if column.get("comment")
+                else _("from the source column %(c)s") % {"c": column["name"]},
+            }
+            for column in table.columns
+        ]
+        fmt = DB_FORMAT if source.kind != "files" else _file_format(table.name)
+        resource = create_resource(
+            actor,
+            unit=source.unit,
+            campaign=campaign,
+            items=items,
+            origin=f"{source.name}:{'.'.join(p for p in (table.schema, table.name) if p)}"[:300],
+            classification=guess_classification(source.unit),
+            name=(table.comment or table.name)[:200],
+            format=fmt,
+            source_system=source.name[:200],
+        )
+        created.append(resource)
+    return created
+
+
+def _file_format(name: str) -> str:
+    return ResourceFormat.SPREADSHEET if name.lower().endswith((".xlsx", ".csv")) else ResourceFormat.OTHER
+
+
+def guess_classification(unit: Unit) -> Classification:
+    """A department's own 部门 class by its line of work (公安, 医疗保障 …), else 其他部门."""
+    lines = Classification.objects.filter(code__regex=r"^3\d\d$").order_by("code")
+    for line in lines:
+        if line.name in unit.name or (unit.short_name and line.name[:2] in unit.short_name):
+            child = line.children.order_by("code").first()
+            if child:
+                return child
+    return Classification.objects.get(code="399001")
+
+
+# --- submitting and reviewing -----------------------------------------------------------------
+
+
+def _decide(actor, resource: Resource, name: str, seen_version, comment: str = "") -> Resource:
+    fresh = REVIEW.claim(resource, name, seen_version, comment, describe=_last_decision)
+    previous = REVIEW.advance(fresh, REVIEW[name])
+    now = clock.now()
+    if name == "submit":
+        fresh.submitted_at, fresh.submitted_by, fresh.return_reason = now, actor, ""
+    elif name == "publish":
+        fresh.published_at = now
+    else:
+        fresh.return_reason = comment
+    fresh.save()
+    ResourceDecision.objects.create(
+        resource=fresh,
+        action=name,
+        from_status=previous,
+        to_status=fresh.status,
+        version=fresh.version - 1,
+        comment=comment,
+        actor=actor,
+        at=now,
+    )
+    audit.record_event(f"resource.{REVIEW[name].target}", fresh, version=fresh.version - 1, comment=comment)
+    _reindex(fresh)
+    return fresh
+
+
+def _last_decision(resource: Resource) -> str:
+    last = resource.decisions.select_related("actor").last()
+    if last is None:
+        return resource.get_status_display()
+    return _("%(who)s %(what)s at %(when)s") % {
+        "who": last.actor,
+        "what": last.get_to_status_display(),
+        "when": last.at.astimezone(clock.now().tzinfo).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _submit(actor, resource: Resource, seen_version) -> Resource:
+    require(actor, "submit", resource)
+    items = list(resource.items.values(*rules.ITEM_FIELDS))
+    _validate(resource, items, submitting=True)
+    return _decide(actor, resource, "submit", seen_version)
+
+
+@service
+def submit_resource(actor, resource: Resource, seen_version=None) -> Resource:
+    """Submit one resource outside a campaign (in a campaign the whole unit's part is submitted)."""
+    if resource.campaign_id:
+        raise ValidationError(_("Submit a campaign's resources together, from the unit's campaign page."))
+    fresh = _submit(actor, resource, seen_version)
+    _notify_reviewers(fresh.unit, [fresh])
+    return fresh
+
+
+@service
+def submit_participation(actor, participation: Participation, seen_version=None) -> Participation:
+    """Submit every draft and returned resource of the unit in the campaign, all or none."""
+    require(actor, "submit", participation)
+    fresh = Participation.objects.select_for_update().get(pk=participation.pk)
+    if seen_version is not None and fresh.version != seen_version:
+        raise ValidationError(_("Someone else submitted this meanwhile. Reload to see the current state."))
+    if fresh.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("The census campaign is not under way."))
+    pending = list(
+        Resource.objects.filter(campaign=fresh.campaign, unit=fresh.unit).filter(
+            status__in=(ResourceStatus.DRAFT, ResourceStatus.RETURNED)
+        )
+    )
+    if not pending:
+        raise ValidationError(_("There is nothing to submit: register resources first."))
+    errors = []
+    for resource in pending:
+        try:
+            _submit(actor, resource, None)
+        except ValidationError as exc:
+            errors.append(f"{resource.name}：{'；'.join(exc.messages)}")
+    if errors:
+        raise ValidationError(errors)
+    fresh.status, fresh.submitted_at = ParticipationStatus.SUBMITTED, fresh.submitted_at or clock.now()
+    fresh.version += 1
+    fresh.save()
+    audit.record_event("census.submitted", fresh, resources=[r.code for r in pending])
+    _notify_reviewers(fresh.campaign.organiser, pending)
+    return fresh
+
+
+def _notify_reviewers(unit: Unit, resources) -> None:
+    body = unit.government()
+    reviewers = User.objects.filter(
+        is_active=True,
+        role_assignments__role__in=REVIEWERS,
+        role_assignments__unit__path__in=[body.path, *body.ancestor_paths()][:2],
+    ).distinct()
+    notify_on_commit(
+        reviewers,
+        _("%(n)d data resources submitted for review") % {"n": len(resources)},
+        "、".join(r.name for r in resources[:10]),
+    )
+
+
+def _check_reviewer(actor, resource: Resource) -> None:
+    require(actor, "view", resource)
+    if not may_review(actor, resource):
+        raise PermissionDenied(_("Only the reviewing data bureau may decide, and never whoever submitted."))
+
+
+@service
+def publish_resource(actor, resource: Resource, seen_version=None, comment: str = "") -> Resource:
+    _check_reviewer(actor, resource)
+    fresh = _decide(actor, resource, "publish", seen_version, comment)
+    _settle(fresh)
+    return fresh
+
+
+@service
+def return_resource(actor, resource: Resource, seen_version=None, reason: str = "") -> Resource:
+    _check_reviewer(actor, resource)
+    fresh = _decide(actor, resource, "return", seen_version, reason)
+    _settle(fresh)
+    registrars = User.objects.filter(
+        is_active=True, role_assignments__role__in=REGISTRARS, role_assignments__unit=fresh.unit
+    ).distinct()
+    notify_on_commit(
+        registrars,
+        _("Data resource returned: %(name)s") % {"name": fresh.name},
+        reason,
+        fresh.get_absolute_url(),
+    )
+    return fresh
+
+
+def _settle(resource: Resource) -> None:
+    """Bring the unit's campaign part in line once the bureau has decided on its resources."""
+    if not resource.campaign_id:
+        return
+    part = Participation.objects.select_for_update().get(
+        campaign_id=resource.campaign_id, unit_id=resource.unit_id
+    )
+    statuses = set(
+        Resource.objects.filter(campaign_id=resource.campaign_id, unit_id=resource.unit_id).values_list(
+            "status", flat=True
+        )
+    )
+    if ResourceStatus.RETURNED in statuses:
+        status = ParticipationStatus.RETURNED
+    elif statuses == {ResourceStatus.PUBLISHED}:
+        status = ParticipationStatus.ACCEPTED
+    else:
+        status = part.status
+    if status != part.status:
+        part.status = status
+        part.version += 1
+        part.save()
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+@service
+def launch_campaign(
+    actor,
+    *,
+    organiser: Unit,
+    name: str,
+    deadline,
+    units,
+    required_fields=(),
+    instructions: str = "",
+    program=None,
+) -> CensusCampaign:
+    campaign = CensusCampaign(
+        organiser=organiser,
+        name=name.strip(),
+        deadline=deadline,
+        required_fields=list(required_fields),
+        instructions=instructions,
+        program=program,
+        created_by=actor,
+    )
+    require(actor, "change", campaign)
+    if not campaign.name:
+        raise ValidationError({"name": [_("Give the campaign a name.")]})
+    if not rules.campaign_fields_valid(required_fields):
+        raise ValidationError({"required_fields": [_("Unknown required field.")]})
+    if deadline <= clock.today():
+        raise ValidationError({"deadline": [_("The deadline must lie in the future.")]})
+    units = list(units)
+    if not units:
+        raise ValidationError({"units": [_("Choose the units that take part.")]})
+    allowed = set(
+        units_for_campaign(organiser).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)
+    )
+    outside = [u for u in units if u.pk not in allowed]
+    if outside:
+        raise ValidationError(
+            {"units": [_("Outside the organiser's area: %(u)s") % {"u": "、".join(map(str, outside))}]}
+        )
+    campaign.status, campaign.launched_at = CampaignStatus.OPEN, clock.now()
+    campaign.save()
+    Participation.objects.bulk_create(Participation(campaign=campaign, unit=u) for u in units)
+    audit.record_event(
+        "census.launched",
+        campaign,
+        deadline=deadline,
+        units=[u.code for u in units],
+        required=list(required_fields),
+    )
+    registrars = User.objects.filter(
+        is_active=True, role_assignments__role__in=REGISTRARS, role_assignments__unit__in=units
+    ).distinct()
+    notify_on_commit(
+        registrars,
+        _("Data census launched: %(name)s") % {"name": campaign.name},
+        _("Register your unit's data resources by %(date)s.") % {"date": deadline},
+        campaign.get_absolute_url(),
+    )
+    return campaign
+
+
+@service
+def close_campaign(actor, campaign: CensusCampaign) -> CensusCampaign:
+    require(actor, "change", campaign)
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("Only a campaign under way can be closed."))
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save()
+    audit.record_event("census.closed", campaign)
+    return campaign
+
+
+def units_for_campaign(organiser: Unit):
+    """Who a bureau may ask: every unit of the government it serves."""
+    government = organiser.government()
+    return Unit.objects.filter(path__startswith=government.path, is_active=True)
