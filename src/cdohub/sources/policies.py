@@ -1,1 +1,34 @@
-"""Who may see and act on data sources and discovery runs."""
+"""Who may see and act on data sources and discovery runs.
+
+Everyone with a role sees the sources of the units in their scope. A unit's data specialist, CDO
+and CDEO, and the data bureau administrators above it, register sources, change them, test them
+and run discovery (a role granted on a unit covers the units below it).
+"""
+
+from cdohub.accounts.choices import ALL_ROLES, Role
+from cdohub.core.permissions import Scope, register, within_subtrees
+from cdohub.org.models import Unit
+
+from .models import DataSource, DiscoveredTable, DiscoveryRun
+
+MANAGERS = frozenset({Role.DATA_SPECIALIST, Role.CDO, Role.CDEO, Role.BUREAU_ADMIN})
+ACTIONS = {
+    "view": ALL_ROLES,
+    "register": MANAGERS,
+    "change": MANAGERS,
+    "check": MANAGERS,
+    "discover": MANAGERS,
+}
+
+register(DataSource, "unit__path", **ACTIONS)
+register(DiscoveryRun, "source__unit__path", **ACTIONS)
+register(DiscoveredTable, "run__source__unit__path", **ACTIONS)
+
+
+def registrable_units(user):
+    """The units on which `user` may register a source."""
+    scope = Scope.of(user)
+    units = Unit.objects.filter(is_active=True)
+    if scope.superuser:
+        return units
+    return within_subtrees(units, "path", scope.paths(MANAGERS))
