@@ -196,7 +196,7 @@ class CatalogImport:
         self.user, self.campaign = None, campaign
         self.choices = {k: _choice_map(v) for k, v in CHOICES.items()}
         self.units: dict[str, Unit | None] = {}
-        self.classes = {c.code: c for c in Classification.objects.all()}
+        self.classes = {c.code: c for c in Classification.objects.select_related("parent")}
 
     def run(self, data: bytes, user) -> ImportResult:
         self.user = user

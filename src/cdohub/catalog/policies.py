@@ -10,8 +10,11 @@ its administrators, never whoever drafted or submitted the resource.
 from django.db.models import Q
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import Scope, register, restrict, within_subtrees
+from cdohub.core.permissions import Scope, can, register, restrict, within_subtrees
+from cdohub.org.choices import UnitKind
+from cdohub.org.models import Unit
 
+from .choices import CampaignStatus
 from .models import CensusCampaign, Participation, Resource
 
 REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
@@ -46,3 +49,27 @@ def campaigns_visible_to(user, queryset):
         "campaign_id"
     )
     return queryset.filter(Q(pk__in=organised.values("pk")) | Q(pk__in=taking_part)).distinct()
+
+
+def registrar_units(user):
+    """Units for which `user` may register resources."""
+    units = Unit.objects.filter(is_active=True)
+    scope = Scope.of(user)
+    return units if scope.superuser else within_subtrees(units, "path", scope.paths(REGISTRARS))
+
+
+def organisers(user):
+    """Data bureaus in whose name `user` may launch a census."""
+    bureaus = Unit.objects.filter(kind=UnitKind.DATA_BUREAU, is_active=True)
+    scope = Scope.of(user)
+    return bureaus if scope.superuser else within_subtrees(bureaus, "path", scope.paths(REVIEWERS))
+
+
+def open_campaigns(user):
+    return campaigns_visible_to(user, CensusCampaign.objects.filter(status=CampaignStatus.OPEN))
+
+
+def visible_participations(user, campaign):
+    """All parts of a campaign for its organisers; a participant sees the parts in its scope."""
+    parts = campaign.participations.all()
+    return parts if can(user, "view", campaign) else restrict(user, "view", parts)

@@ -100,7 +100,8 @@ def entry_for(resource: Resource, items=None) -> SearchEntry:
     if not resource.is_classified:  # a classified resource is catalogued by its title alone
         items = resource.items.all() if items is None else items
         body = terms(resource.summary, unit.name, resource.provider_code, resource.source_system)
-        body += terms(resource.classification.name)
+        classification = resource.classification
+        body += terms(classification.name, classification.parent.name if classification.parent else "")
         for item in items:
             body += terms(item.name, with_initials=True) + terms(item.column_name, item.description)
     return SearchEntry(
@@ -131,7 +132,7 @@ def index(resources, items_by_resource: dict | None = None) -> None:
 
 def reindex_all(batch: int = 2000) -> int:
     done = 0
-    queryset = Resource.objects.select_related("unit__region", "classification").order_by("pk")
+    queryset = Resource.objects.select_related("unit__region", "classification__parent").order_by("pk")
     last = 0
     while chunk := list(queryset.filter(pk__gt=last)[:batch]):
         items: dict[int, list] = {}

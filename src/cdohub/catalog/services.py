@@ -103,7 +103,7 @@ def _store_items(resource: Resource, items: list[dict]) -> None:
 
 
 def _reindex(resource: Resource) -> None:
-    resource = Resource.objects.select_related("unit__region", "classification").get(pk=resource.pk)
+    resource = Resource.objects.select_related("unit__region", "classification__parent").get(pk=resource.pk)
     search.index([resource])
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cdohub.core.permissions import Scope, can, restrict, within_subtrees
+from cdohub.core.permissions import can, restrict
 from cdohub.core.views import ScopedTableView, xlsx_response
 from cdohub.org.models import Region, Unit
 from cdohub.org.views import run_import
@@ -22,7 +22,14 @@ from .choices import CampaignStatus, ResourceFormat, ShareType, UpdateCycle
 from .filtersets import ResourceFilter
 from .forms import CampaignForm, DecisionForm, ItemFormSet, NewResourceForm, ResourceForm, items_from
 from .models import CensusCampaign, Classification, InformationItem, Participation, Resource
-from .policies import REGISTRARS, REVIEWERS, campaigns_visible_to, may_review
+from .policies import (
+    campaigns_visible_to,
+    may_review,
+    open_campaigns,
+    organisers,
+    registrar_units,
+    visible_participations,
+)
 from .tables import ResourceTable
 
 PAGE = 20
@@ -145,18 +152,6 @@ class ResourceListView(ScopedTableView):
             rows = self.get_filterset(self.get_filterset_class()).qs
             return xlsx_response(excel.export(rows), _("data-resources") + ".xlsx")
         return super().get(request, *args, **kwargs)
-
-
-def registrar_units(user):
-    scope = Scope.of(user)
-    units = Unit.objects.filter(is_active=True)
-    if scope.superuser:
-        return units
-    return within_subtrees(units, "path", scope.paths(REGISTRARS))
-
-
-def open_campaigns(user):
-    return campaigns_visible_to(user, CensusCampaign.objects.filter(status=CampaignStatus.OPEN))
 
 
 @login_required
@@ -335,26 +330,20 @@ def catalog_import(request):
 @login_required
 def campaign_list(request):
     campaigns = campaigns_visible_to(request.user, CensusCampaign.objects.select_related("organiser"))
-    may_launch = _organisers(request.user).exists()
+    may_launch = organisers(request.user).exists()
     return render(request, "catalog/campaign_list.html", {"campaigns": campaigns, "may_launch": may_launch})
-
-
-def _organisers(user):
-    bureaus = Unit.objects.filter(kind="data_bureau", is_active=True)
-    scope = Scope.of(user)
-    return bureaus if scope.superuser else within_subtrees(bureaus, "path", scope.paths(REVIEWERS))
 
 
 @login_required
 def campaign_create(request):
-    organisers = _organisers(request.user)
-    if not organisers.exists():
+    bureaus = organisers(request.user)
+    if not bureaus.exists():
         raise PermissionDenied
-    chosen = organisers.filter(pk=_int(request.POST.get("organiser") or request.GET.get("organiser"))).first()
-    organiser = chosen or organisers.order_by("depth", "path").first()
+    chosen = bureaus.filter(pk=_int(request.POST.get("organiser") or request.GET.get("organiser"))).first()
+    organiser = chosen or bureaus.order_by("depth", "path").first()
     units = services.units_for_campaign(organiser).exclude(kind__in=("leading_group",)).order_by("path")
     form = CampaignForm(
-        request.POST or None, organisers=organisers, units=units, initial={"organiser": organiser}
+        request.POST or None, organisers=bureaus, units=units, initial={"organiser": organiser}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -371,17 +360,10 @@ def _campaign(request, pk) -> CensusCampaign:
     return get_object_or_404(campaigns_visible_to(request.user, CensusCampaign.objects.all()), pk=pk)
 
 
-def _visible_participations(user, campaign):
-    parts = campaign.participations.all()
-    if can(user, "view", campaign):
-        return parts
-    return restrict(user, "view", parts)
-
-
 @login_required
 def campaign_detail(request, pk):
     campaign = _campaign(request, pk)
-    rows = census.unit_rows(campaign, _visible_participations(request.user, campaign))
+    rows = census.unit_rows(campaign, visible_participations(request.user, campaign))
     if request.GET.get("export") == "xlsx":
         return xlsx_response(census.export(campaign, rows), f"{campaign.name}.xlsx")
     cities = census.city_rows(rows)

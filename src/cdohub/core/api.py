@@ -1,9 +1,14 @@
 """DRF base classes: every viewset reads through the permission gate and writes through services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, mixins, views, viewsets
+from rest_framework import status as http
 
 from .permissions import restrict
+from .workflow import Conflict
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -26,8 +31,21 @@ class ScopedViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
+class ConflictError(exceptions.APIException):
+    status_code = http.HTTP_409_CONFLICT
+    default_detail = _("Someone else acted first. Reload to see the current state.")
+    default_code = "conflict"
+
+
+CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=_("The version is stale: someone else acted first.")
+)
+
+
 def exception_handler(exc, context):
-    """Django's ValidationError from a service becomes a 400 with its messages."""
+    """Django's ValidationError from a service becomes a 400 with its messages; a stale version, 409."""
+    if isinstance(exc, Conflict):
+        exc = ConflictError(" ".join(exc.messages))
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -9,13 +9,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cdohub.core.api import ScopedReadOnlyViewSet
-from cdohub.core.workflow import Conflict
+from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
 
 from .. import rules, services
 from .. import status as filing_status
@@ -39,17 +38,6 @@ from .serializers import (
     ReturnSerializer,
     RosterEntrySerializer,
     SubmitSerializer,
-)
-
-
-class ConflictError(exceptions.APIException):
-    status_code = http.HTTP_409_CONFLICT
-    default_detail = _("Someone else acted first. Reload to see the current state.")
-    default_code = "conflict"
-
-
-CONFLICT = OpenApiResponse(
-    OpenApiTypes.OBJECT, description=_("The version is stale: someone else acted first.")
 )
 
 
@@ -95,11 +83,6 @@ class FilingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRead
             .select_related("program", "unit", "filing_body", "submitted_by", "decided_by", "created_by")
             .prefetch_related("decisions__actor")
         )
-
-    def handle_exception(self, exc):
-        if isinstance(exc, Conflict):
-            exc = ConflictError(" ".join(exc.messages))
-        return super().handle_exception(exc)
 
     def respond(self, filing, status=http.HTTP_200_OK) -> Response:
         return Response(self.serializer_class(filing, context=self.get_serializer_context()).data, status)
