@@ -9,18 +9,16 @@ import io
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from faker import Faker
 from pypdf import PdfWriter
 
 from cdohub.accounts.choices import Role
-from cdohub.accounts.models import RoleAssignment, User
+from cdohub.accounts.models import User
 from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
-from cdohub.core.management.commands.demo import DEMO_PASSWORD
 from cdohub.org.choices import RegionLevel, UnitKind
-from cdohub.org.demo import DEMO_MAIL_DOMAIN
+from cdohub.org.demo import DemoAccounts
 from cdohub.org.models import PilotProgram, ScopeMember, Unit
 
 from . import rules, services
@@ -55,28 +53,8 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), TZ)
 
 
-class Actors:
-    """One account per acting body, made on demand (demo accounts beyond the printed ones)."""
-
-    def __init__(self, admin):
-        self.admin = admin
-        self.password = make_password(DEMO_PASSWORD)
-        self.cache = {}
-
-    def get(self, username, display, role, unit: Unit) -> User:
-        if username not in self.cache:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User.objects.create(
-                    username=username,
-                    display_name=display,
-                    home_unit=unit,
-                    password=self.password,
-                    email=f"{username}@{DEMO_MAIL_DOMAIN}",
-                )
-                RoleAssignment.objects.create(user=user, role=role, unit=unit, granted_by=self.admin)
-            self.cache[username] = user
-        return self.cache[username]
+class Actors(DemoAccounts):
+    """The accounts that draft and decide filings, by body."""
 
     def preparer(self, body: Unit) -> User:
         if body.kind == UnitKind.LEADING_GROUP:
@@ -87,22 +65,10 @@ class Actors:
                 Role.LEADING_GROUP_OFFICE,
                 government,
             )
-        if body.is_government:
-            return self.get(f"bureau_{body.code}", f"{body.name}数据局管理员", Role.BUREAU_ADMIN, body)
-        return self.get(f"ds_{body.code}", f"{body.name}数据专员", Role.DATA_SPECIALIST, body)
+        return self.bureau(body) if body.is_government else self.specialist(body)
 
     def decider(self, body: Unit) -> User:
-        government = Unit.objects.get_parent(body)
-        return self.get(f"bureau_{government.code}", f"{body.name}管理员", Role.BUREAU_ADMIN, government)
-
-
-# Existing demo accounts act for their bodies, so what they see matches what they did.
-KNOWN = {
-    "lgo_440900": "maoming_lgo",
-    "bureau_440900": "maoming_bureau",
-    "bureau_440000": "gd_bureau",
-    "ds_440900-GA": "maoming_specialist",
-}
+        return self.bureau(Unit.objects.get_parent(body))
 
 
 def position_for(unit: Unit) -> str:
@@ -196,8 +162,6 @@ def load(admin) -> None:
     fake = Faker("zh_CN")
     fake.seed_instance(2021)
     actors = Actors(admin)
-    for username, existing in KNOWN.items():
-        actors.cache[username] = User.objects.get(username=existing)
     posts = rules.posts(program)
     plan_filers = rules.plan_rule(program).filers
     members = ScopeMember.objects.filter(program=program).select_related("unit", "unit__region")

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from cdohub.accounts.choices import Role
 from cdohub.accounts.models import RoleAssignment, User
@@ -183,6 +184,51 @@ def create_users(admin) -> None:
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleAssignment.objects.create(user=user, role=role, unit=units[unit_code], granted_by=admin)
+
+
+class DemoAccounts:
+    """One account per acting body, made on demand (demo accounts beyond the printed ones).
+
+    The printed demo accounts act for their own bodies, so what they see matches what they did.
+    """
+
+    KNOWN = {
+        "lgo_440900": "maoming_lgo",
+        "bureau_440900": "maoming_bureau",
+        "bureau_440000": "gd_bureau",
+        "ds_440900-GA": "maoming_specialist",
+    }
+
+    def __init__(self, admin):
+        self.admin = admin
+        self.password = make_password(DEMO_PASSWORD)
+        self.cache = {u.username: u for u in User.objects.filter(username__in=self.KNOWN.values())}
+        self.cache.update(
+            {alias: self.cache[name] for alias, name in self.KNOWN.items() if name in self.cache}
+        )
+
+    def get(self, username, display, role, unit: Unit) -> User:
+        if username not in self.cache:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create(
+                    username=username,
+                    display_name=display,
+                    home_unit=unit,
+                    password=self.password,
+                    email=f"{username}@{DEMO_MAIL_DOMAIN}",
+                )
+                RoleAssignment.objects.create(user=user, role=role, unit=unit, granted_by=self.admin)
+            self.cache[username] = user
+        return self.cache[username]
+
+    def specialist(self, unit: Unit) -> User:
+        return self.get(f"ds_{unit.code}", f"{unit.name}数据专员", Role.DATA_SPECIALIST, unit)
+
+    def bureau(self, government: Unit) -> User:
+        return self.get(
+            f"bureau_{government.code}", f"{government.name}数据局管理员", Role.BUREAU_ADMIN, government
+        )
 
 
 def logins() -> list[tuple[str, str, str]]:

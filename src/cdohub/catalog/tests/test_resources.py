@@ -50,11 +50,12 @@ def test_code_follows_classification_and_sequence(users, units, complete):
 def test_metadata_rules_refuse_with_reasons(users, units, complete, classes, overrides, field):
     if "classification_code" in overrides:
         overrides = {"classification": classes[overrides.pop("classification_code")]}
+    before = Resource.objects.count()
     with pytest.raises(ValidationError) as caught:
         register(users, units, complete, **overrides)
     assert field in caught.value.message_dict
     assert caught.value.message_dict[field][0]
-    assert not Resource.objects.filter(name="人口基础信息", unit=units["440900-GA"]).exists()
+    assert Resource.objects.count() == before
 
 
 def test_classified_resource_is_title_only(users, units, classes):

@@ -56,46 +56,47 @@ def catalog(users, units, complete, classes):
     }
 
 
-def _names(user, text, **filters):
-    results = search.search(user, text, filters, limit=50)
-    from cdohub.catalog.models import Resource
-
-    return {r.name for r in Resource.objects.filter(pk__in=results.ids)}, results
+def _found(user, text, **filters):
+    results = search.search(user, text, filters, limit=500)
+    return set(results.ids), results
 
 
 def test_two_character_words_codes_and_initials_match(catalog, users):
     reader = users["maonan_bureau"]  # out of the provider's scope: sees the published catalog only
-    assert "社保参保缴费信息" in _names(reader, "社保")[0]
-    assert "医保结算明细" in _names(reader, "医保")[0]
-    assert _names(reader, "人口")[0] >= {"人口基础信息"}
-    assert "人口基础信息" in _names(reader, "SFZH")[0]  # a column name
-    assert "人口基础信息" in _names(reader, "gmsfhm")[0]  # pinyin initials of 公民身份号码
-    assert _names(reader, catalog["insurance"].code)[0] == {"社保参保缴费信息"}
-    assert _names(reader, "社会保障")[0] == {"社保参保缴费信息"}  # via its classification
-    assert "医保结算明细" in _names(reader, "茂名市公安局 结算")[0]
-    assert _names(reader, "不存在的词语")[0] == set()
+    population, insurance, medical = (catalog[k].pk for k in ("population", "insurance", "medical"))
+    assert insurance in _found(reader, "社保")[0]
+    assert medical in _found(reader, "医保")[0]
+    assert population in _found(reader, "人口")[0]
+    assert population in _found(reader, "SFZH")[0]  # a column name
+    assert population in _found(reader, "gmsfhm")[0]  # pinyin initials of 公民身份号码
+    assert _found(reader, catalog["insurance"].code)[0] == {insurance}
+    by_parent = _found(reader, "社会保障")[0]  # via its classification's parent 社会保障
+    assert insurance in by_parent and population not in by_parent and medical not in by_parent
+    assert medical in _found(reader, "茂名市公安局 结算")[0]
+    assert _found(reader, "不存在的词语")[0] == set()
 
 
 def test_drafts_only_in_scope_and_classified_by_title_only(catalog, users):
     outsider, insider = users["maonan_bureau"], users["maoming_specialist"]
-    assert "流动人口登记信息" not in _names(outsider, "人口")[0]
-    assert "流动人口登记信息" in _names(insider, "人口")[0]
-    assert "重点人员管控信息" in _names(insider, "重点人员")[0]
-    assert _names(insider, "XM")[0] & {"重点人员管控信息"} == set()  # its items are never indexed
+    draft, secret = catalog["draft"].pk, catalog["secret"].pk
+    assert draft not in _found(outsider, "人口")[0]
+    assert draft in _found(insider, "人口")[0]
+    assert secret in _found(insider, "重点人员")[0]
+    assert secret not in _found(insider, "XM")[0]  # its items are never indexed
 
 
 def test_facets_count_matches_and_filter(catalog, users):
     reader = users["maonan_bureau"]
-    names, results = _names(reader, "信息")
+    found, results = _found(reader, "信息")
     shares = dict(results.facets["share_type"])
     assert shares["conditional"] >= 1 and shares["unconditional"] >= 1
     assert dict(results.facets["city"])["440900"] >= 2
-    filtered, filtered_results = _names(reader, "信息", share_type="conditional")
-    assert filtered == {n for n in names if n == "社保参保缴费信息"} | (filtered & names)
-    assert "社保参保缴费信息" in filtered and "人口基础信息" not in filtered
+    assert sum(shares.values()) == results.total == len(found)
+    filtered, filtered_results = _found(reader, "信息", share_type="conditional")
+    assert catalog["insurance"].pk in filtered and catalog["population"].pk not in filtered
+    assert filtered < found and filtered_results.total == len(filtered) == shares["conditional"]
     # a facet is counted without its own filter, so the user can widen the choice again
-    assert dict(filtered_results.facets["share_type"])["unconditional"] >= 1
-    assert filtered_results.total == len(filtered)
+    assert dict(filtered_results.facets["share_type"]) == shares
 
 
 def test_reindex_is_idempotent(catalog, users):
