@@ -261,7 +261,7 @@ class CatalogImport:
             errors = rules.check(p.values, p.items, required=required)
             for field, messages in errors.items():
                 if field != "items":  # item rows carry their own messages
-                    p.row.errors.extend(messages)
+                    p.row.errors.extend(m for m in dict.fromkeys(messages) if m not in p.row.errors)
             missing = [c for c in p.values.get("related_codes", []) if c not in known]
             if missing:
                 p.row.errors.append(_("No resource has the code %(codes)s.") % {"codes": "、".join(missing)})

@@ -1,13 +1,12 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from cdohub.catalog import excel, services
 from cdohub.catalog.models import Resource
 from cdohub.core.models import AuditEntry
-
-from .conftest import ITEMS
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +119,7 @@ def test_bad_rows_refuse_the_whole_file_with_reasons(rs_registrar):
     )
     result = excel.CatalogImport().run(data, rs_registrar)
     assert not result.ok and Resource.objects.count() == existing
-    errors = {row.number: " ".join(row.errors) for row in result.resources}
+    errors = {row.number: "；".join(row.errors) for row in result.resources}
     assert errors[2] == ""
     assert errors[3] and errors[4] and errors[5] and errors[6] and errors[7]
     item_errors = [" ".join(r.errors) for r in result.items]
@@ -139,21 +138,25 @@ def test_import_page_returns_marked_workbook(client_for, rs_registrar):
         "application/vnd.openxmlformats"
     )
     bad = workbook([resource_row(1, "x", classification="999")], [])
-    response = client.post(reverse("catalog:import"), {"file": io.BytesIO(bad)})
+    response = client.post(reverse("catalog:import"), {"file": SimpleUploadedFile("catalog.xlsx", bad)})
     assert response.status_code == 422
     assert "import-errors" in response.content.decode()
 
 
-def test_campaign_import_needs_participating_units(rs_registrar, campaign, units, users):
-    services.create_resource(
-        users["maoming_specialist"],
-        unit=units["440900-GA"],
-        campaign=campaign,
-        items=ITEMS,
-        name="x",
-        classification=Resource._meta.get_field("classification").related_model.objects.get(code="101001"),
-    )
+def test_campaign_import_attaches_to_the_campaign_and_needs_participants(
+    rs_registrar, campaign, units, users
+):
     data = workbook([resource_row(1, "养老保险缴费信息", unit="440900-RS")], [])
     result = excel.CatalogImport(campaign).run(data, rs_registrar)
-    assert not result.ok  # the campaign requires items and release date; none given
-    assert any("信息项" in e or "items" in e for e in result.resources[0].errors)
+    assert result.ok and Resource.objects.get(name="养老保险缴费信息").campaign == campaign
+    other = services.launch_campaign(
+        users["maoming_bureau"],
+        organiser=units["440900-SJJ"],
+        name="公安专项普查",
+        deadline=campaign.deadline,
+        units=[units["440900-GA"]],
+    )
+    result = excel.CatalogImport(other).run(
+        workbook([resource_row(1, "失业保险信息", unit="440900-RS")], []), rs_registrar
+    )
+    assert not result.ok and "未参加" in result.resources[0].errors[0]
