@@ -7,14 +7,16 @@ the CDO's designated operator, so each of them may submit. The organiser's data 
 its administrators, never whoever drafted or submitted the resource.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 
 from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.core.permissions import Scope, can, register, restrict, within_subtrees
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
-from .choices import CampaignStatus
+from .choices import CampaignStatus, ResourceStatus
 from .models import CensusCampaign, Participation, Resource
 
 REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
@@ -23,6 +25,23 @@ REVIEWERS = frozenset({Role.BUREAU_ADMIN})
 register(Resource, "unit__path", view=ALL_ROLES, change=REGISTRARS, submit=REGISTRARS)
 register(Participation, "unit__path", view=ALL_ROLES, submit=REGISTRARS)
 register(CensusCampaign, "organiser__path", view=ALL_ROLES, change=REVIEWERS, review=REVIEWERS)
+
+
+def visible_resources(user, queryset):
+    """Resources in the user's scope, and the published catalog, which every signed-in user reads."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    in_scope = restrict(user, "view", queryset)
+    return queryset.filter(Q(pk__in=in_scope.values("pk")) | Q(status=ResourceStatus.PUBLISHED))
+
+
+def require_on_resource(user, action: str, resource: Resource) -> None:
+    """Like core `require`, but a published resource is visible to all: refusing it is a 403."""
+    if can(user, action, resource):
+        return
+    if resource.status == ResourceStatus.PUBLISHED or can(user, "view", resource):
+        raise PermissionDenied
+    raise Http404
 
 
 def reviewing_unit(resource: Resource):

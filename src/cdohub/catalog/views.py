@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cdohub.core.permissions import can, restrict
+from cdohub.core.permissions import can
 from cdohub.core.views import ScopedTableView, xlsx_response
 from cdohub.org.models import Region, Unit
 from cdohub.org.views import run_import
@@ -29,6 +29,7 @@ from .policies import (
     organisers,
     registrar_units,
     visible_participations,
+    visible_resources,
 )
 from .tables import ResourceTable
 
@@ -180,11 +181,9 @@ def resource_create(request):
     return render(request, "catalog/resource_form.html", {"form": form, "items": items})
 
 
-def _resource(request, pk, action="view") -> Resource:
-    return get_object_or_404(
-        restrict(request.user, action, Resource.objects.select_related("unit", "classification", "campaign")),
-        pk=pk,
-    )
+def _resource(request, pk) -> Resource:
+    resources = Resource.objects.select_related("unit", "classification", "campaign")
+    return get_object_or_404(visible_resources(request.user, resources), pk=pk)
 
 
 @login_required

@@ -17,7 +17,7 @@ from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
 from .. import census, search, services
 from ..choices import ResourceStatus
 from ..models import CensusCampaign, Classification, Participation, Resource
-from ..policies import campaigns_visible_to, open_campaigns, visible_participations
+from ..policies import campaigns_visible_to, open_campaigns, visible_participations, visible_resources
 from .serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
@@ -51,9 +51,9 @@ class ResourceFilter(django_filters.FilterSet):
 
 
 class ResourceViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ScopedReadOnlyViewSet
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
 ):
-    """Data resources in the caller's scope (the published catalog at large is under catalog-search)."""
+    """Data resources in the caller's scope and the published catalog; writes go through the services."""
 
     queryset = Resource.objects.all()
     serializer_class = ResourceSerializer
@@ -63,8 +63,7 @@ class ResourceViewSet(
 
     def get_queryset(self):
         return (
-            super()
-            .get_queryset()
+            visible_resources(self.request.user, Resource.objects.all())
             .select_related("unit", "classification")
             .prefetch_related("items", "decisions__actor")
         )

@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cdohub.accounts import services as account_services
 from cdohub.accounts.models import ApiToken, RoleAssignment
 from cdohub.appointments.models import Appointment, ImplementationPlan
+from cdohub.catalog import services as catalog_services
+from cdohub.catalog.models import CensusCampaign, Classification, Participation, Resource
 from cdohub.org.models import ScopeMember
 
 ACTOR = "maonan_bureau"  # bureau administrator of 茂南区 (440902)
@@ -38,6 +40,24 @@ def world(db, units, program, users):
         "maoming": maoming,
         "nomination": nomination,
         "program": program,
+        **catalog_world(admin, units),
+    }
+
+
+def catalog_world(admin, units):
+    own = catalog_services.create_resource(
+        admin,
+        unit=units["440902-RS"],
+        classification=Classification.objects.get(code="203001"),
+        name="茂南区社保参保信息",
+    )
+    census = CensusCampaign.objects.get(organiser=units["440900-SJJ"])
+    return {
+        "own_resource": own,
+        "other_resource": Resource.objects.filter(unit=units["440900-GA"], status="draft").first(),
+        "published_resource": Resource.objects.filter(unit=units["440000-GA"], status="published").first(),
+        "other_campaign": census,
+        "other_part": Participation.objects.get(campaign=census, unit=units["440900-GA"]),
     }
 
 
@@ -134,6 +154,7 @@ def expectations(w):
         ("implementationplan-return", {"pk": plan.pk}, "post", {"version": plan.version, "reason": "x"}, 404),
         ("filing-status-list", {}, "get", {"program": prog}, 200),
         ("roster-list", {}, "get", {"program": prog}, 200),
+        *catalog_expectations(w),
         ("accounts:login", {}, "get", None, 200),
         ("accounts:logout", {}, "post", None, 302),
         ("accounts:profile", {}, "get", None, 200),
@@ -173,6 +194,64 @@ def expectations(w):
     ]
 
 
+def catalog_expectations(w):
+    mine, theirs, public = w["own_resource"], w["other_resource"], w["published_resource"]
+    census, part = w["other_campaign"], w["other_part"]
+    new = {"classification": "101001", "name": "x"}
+    return [
+        ("catalog:search", {}, "get", {"q": "人口"}, 200),
+        ("catalog:resource_list", {}, "get", None, 200),
+        ("catalog:resource_create", {}, "get", None, 403),
+        ("catalog:resource_detail", {"pk": theirs.pk}, "get", None, 404),
+        ("catalog:resource_detail", {"pk": public.pk}, "get", None, 200),  # the published catalog
+        ("catalog:resource_detail", {"pk": mine.pk}, "get", None, 200),
+        ("catalog:resource_edit", {"pk": theirs.pk}, "get", None, 404),
+        ("catalog:resource_edit", {"pk": mine.pk}, "post", {"name": "x"}, 403),  # a bureau does not register
+        ("catalog:resource_submit", {"pk": theirs.pk}, "post", None, 404),
+        ("catalog:resource_submit", {"pk": mine.pk}, "post", None, 403),
+        ("catalog:resource_decide", {"pk": theirs.pk}, "post", {"decision": "publish", "version": 1}, 404),
+        ("catalog:resource_decide", {"pk": public.pk}, "post", {"decision": "return", "version": 1}, 403),
+        ("catalog:resource_delete", {"pk": theirs.pk}, "post", None, 404),
+        ("catalog:resource_delete", {"pk": mine.pk}, "post", None, 403),
+        ("catalog:resources_from_tables", {}, "post", {"tables": [1, 2, 3]}, 302),  # none of them is visible
+        ("catalog:import", {}, "get", None, 403),
+        ("catalog:campaign_list", {}, "get", None, 200),
+        ("catalog:campaign_create", {}, "get", None, 200),  # for its own county's units
+        ("catalog:campaign_detail", {"pk": census.pk}, "get", None, 404),
+        ("catalog:campaign_close", {"pk": census.pk}, "post", None, 404),
+        ("catalog:participation_detail", {"pk": part.pk}, "get", None, 404),
+        ("catalog:participation_submit", {"pk": part.pk}, "post", None, 404),
+        ("resource-list", {}, "get", None, 200),
+        ("resource-list", {}, "post", {"unit": "440900-GA", **new}, 404),
+        ("resource-list", {}, "post", {"unit": "440902-RS", **new}, 403),
+        ("resource-detail", {"pk": theirs.pk}, "get", None, 404),
+        ("resource-detail", {"pk": public.pk}, "get", None, 200),
+        ("resource-detail", {"pk": theirs.pk}, "patch", {"name": "改名"}, 404),
+        ("resource-detail", {"pk": public.pk}, "patch", {"name": "改名"}, 403),
+        ("resource-detail", {"pk": theirs.pk}, "delete", None, 404),
+        ("resource-submit", {"pk": theirs.pk}, "post", {"version": 1}, 404),
+        ("resource-publish", {"pk": theirs.pk}, "post", {"version": 1}, 404),
+        ("resource-return", {"pk": public.pk}, "post", {"version": 1, "reason": "x"}, 403),
+        ("censuscampaign-list", {}, "get", None, 200),
+        (
+            "censuscampaign-list",
+            {},
+            "post",
+            {"name": "x", "organiser": "440900-SJJ", "deadline": "2099-01-01", "units": ["440900-GA"]},
+            404,
+        ),
+        ("censuscampaign-detail", {"pk": census.pk}, "get", None, 404),
+        ("censuscampaign-close", {"pk": census.pk}, "post", None, 404),
+        ("censuscampaign-figures", {"pk": census.pk}, "get", None, 404),
+        ("participation-list", {}, "get", None, 200),
+        ("participation-detail", {"pk": part.pk}, "get", None, 404),
+        ("participation-submit", {"pk": part.pk}, "post", {"version": part.version}, 404),
+        ("classification-list", {}, "get", None, 200),
+        ("classification-detail", {"code": "101001"}, "get", None, 200),
+        ("catalog-search-list", {}, "get", {"q": "社保"}, 200),
+    ]
+
+
 def _call(client, name, kwargs, method, data):
     from django.urls import reverse
 
@@ -204,6 +283,14 @@ def test_county_user_is_confined_to_its_county(world, client_for):
         before = (filing.status, filing.version, filing.ends_on if hasattr(filing, "ends_on") else None)
         filing.refresh_from_db()
         assert before == (filing.status, filing.version, getattr(filing, "ends_on", None))
+    for key in ("other_resource", "published_resource", "own_resource"):
+        before = world[key]
+        after = Resource.objects.get(pk=before.pk)
+        assert (after.name, after.status, after.version) == (before.name, before.status, before.version)
+    part = Participation.objects.get(pk=world["other_part"].pk)
+    assert (
+        part.status == "open" and CensusCampaign.objects.get(pk=world["other_campaign"].pk).status == "open"
+    )
     assert _call(client, "accounts:logout", {}, "post", None).status_code == 302
 
 
