@@ -63,9 +63,7 @@ def _clean(source: DataSource, changes: dict, allowed: tuple[str, ...]) -> None:
         if source.port is not None and not 0 < int(source.port) < 65536:
             errors["port"] = _("A port is a number from 1 to 65535.")
     else:
-        source.host, source.port, source.database, source.username = "", None, "", ""
-        if source.kind == SourceKind.SQLITE:
-            source.schemas = ""
+        source.host, source.port, source.database, source.username, source.schemas = "", None, "", "", ""
         try:
             source.path = str(resolve_path(source.path))
         except SourceError as exc:
@@ -116,7 +114,7 @@ def register_source(actor, unit, password: str = "", **fields) -> DataSource:
     _clean(source, fields, SOURCE_FIELDS)
     _check_name(source)
     _connect_or_refuse(_config(source, password))
-    source.secret = crypto.encrypt(password)
+    source.secret = crypto.encrypt(password) if source.kind in SERVER_KINDS else ""
     return _save_registered(actor, source)
 
 
@@ -143,7 +141,7 @@ def update_source(actor, source: DataSource, password: str = "", **changes) -> D
     changed = sorted(name for name in CHANGEABLE_FIELDS if getattr(source, name) != before[name])
     if password or set(changed) & set(CONNECTION_FIELDS):
         _connect_or_refuse(_config(source, password))
-    if password:
+    if password and source.kind in SERVER_KINDS:
         source.secret = crypto.encrypt(password)
     return _save_changes(actor, source, changed, bool(password))
 
@@ -187,9 +185,10 @@ def _record_health(actor, source: DataSource, error: str) -> DataSource:
 def rotate_credentials() -> int:
     """Re-encrypt every stored password with the first configured key; returns how many."""
     count = 0
-    for source in DataSource.objects.exclude(secret="").only("pk", "secret"):
-        DataSource.objects.filter(pk=source.pk).update(secret=crypto.rotate(source.secret))
-        count += 1
+    with transaction.atomic():
+        for source in DataSource.objects.select_for_update().exclude(secret="").only("pk", "secret"):
+            DataSource.objects.filter(pk=source.pk).update(secret=crypto.rotate(source.secret))
+            count += 1
     return count
 
 

@@ -15,7 +15,9 @@ from ..choices import SourceKind
 from ..models import DataSource, DiscoveredTable, DiscoveryRun
 
 
-class UnitRefSerializer(serializers.Serializer):
+class SourceUnitSerializer(serializers.Serializer):
+    """The unit a source belongs to."""
+
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
@@ -23,7 +25,7 @@ class UnitRefSerializer(serializers.Serializer):
 class DataSourceSerializer(serializers.ModelSerializer):
     """A registered source: where it is, how it is, never its password."""
 
-    unit = UnitRefSerializer(read_only=True)
+    unit = SourceUnitSerializer(read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     has_password = serializers.BooleanField(read_only=True)
     schemas = serializers.CharField(read_only=True)

@@ -24,6 +24,7 @@ SYSTEM_SCHEMAS = ("information_schema", "mysql", "performance_schema", "sys")
 ACCESS_DENIED, DB_ACCESS_DENIED, UNKNOWN_DATABASE = 1045, 1044, 1049
 CANNOT_CONNECT, UNKNOWN_HOST, LOST_CONNECTION, SERVER_GONE = 2003, 2005, 2013, 2006
 STATEMENT_TIMEOUTS = (1969, 3024)  # MariaDB max_statement_time, MySQL max_execution_time
+LOCK_WAIT_TIMEOUT = 1205
 NO_PRIVILEGE = (1142, 1143)
 
 TABLES = """
@@ -81,6 +82,9 @@ class MySQLConnector(Connector):
         try:
             with conn.cursor() as cursor:
                 cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                seconds = max(1, round(limits.statement_timeout))
+                cursor.execute("SET SESSION lock_wait_timeout = %s", (seconds,))
+                cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", (seconds,))
                 if "mariadb" in conn.get_server_info().lower():
                     cursor.execute("SET SESSION max_statement_time = %s", (limits.statement_timeout,))
                 else:
@@ -101,7 +105,7 @@ class MySQLConnector(Connector):
             return auth_failed(c.username)
         if code == UNKNOWN_DATABASE:
             return no_database(c.database)
-        if code in STATEMENT_TIMEOUTS:
+        if code in (*STATEMENT_TIMEOUTS, LOCK_WAIT_TIMEOUT):
             return statement_timed_out(self.limits.statement_timeout)
         if isinstance(original, ConnectionRefusedError):
             return refused(c.host, self.port)
@@ -233,5 +237,5 @@ class MySQLConnector(Connector):
             table.row_count_exact = True
         except pymysql.MySQLError as exc:
             code = exc.args[0] if exc.args else None
-            if code not in (*STATEMENT_TIMEOUTS, *NO_PRIVILEGE):
+            if code not in (*STATEMENT_TIMEOUTS, LOCK_WAIT_TIMEOUT, *NO_PRIVILEGE):
                 raise

@@ -205,7 +205,11 @@ class PostgreSQLConnector(Connector):
         try:
             table.row_count = conn.execute(query).fetchone()[0]
             table.row_count_exact = True
-        except (psycopg.errors.QueryCanceled, psycopg.errors.InsufficientPrivilege):
-            pass
+        except (
+            psycopg.errors.QueryCanceled,
+            psycopg.errors.LockNotAvailable,
+            psycopg.errors.InsufficientPrivilege,
+        ):
+            pass  # timed out, waited too long for a lock, or may not read it
         except psycopg.OperationalError as exc:
             raise self.error(exc) from None

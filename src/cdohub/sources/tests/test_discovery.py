@@ -328,7 +328,7 @@ def test_folder_of_csv_parquet_and_xlsx(source_root, specialist, police, discove
 
 
 @pytest.mark.django_db
-def test_folder_refuses_files_linking_outside_and_text_not_in_utf8(source_root, tmp_path):
+def test_folder_refuses_files_linking_outside_and_text_not_in_utf8(source_root, tmp_path, english):
     folder = source_root / "links"
     folder.mkdir()
     outside = tmp_path / "secret.csv"
@@ -342,3 +342,49 @@ def test_folder_refuses_files_linking_outside_and_text_not_in_utf8(source_root, 
     with pytest.raises(SourceError) as not_utf8:
         connector_for(SourceConfig(kind="files", path=str(folder))).discover()
     assert not_utf8.value.code == "file"
+
+
+@pytest.mark.django_db
+def test_postgresql_count_blocked_by_a_lock_keeps_the_estimate(pg_db, limits):
+    import time
+
+    import psycopg
+
+    pg_db.run("CREATE TABLE busy (id int)", "INSERT INTO busy VALUES (1), (2)", "CREATE TABLE free (id int)")
+    limits(statement=1)
+    holder = psycopg.connect(**{k: v for k, v in pg_db.conn.info.get_parameters().items() if k != "options"})
+    try:
+        holder.execute("BEGIN")
+        holder.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        tables = {t.name: t for t in connector_for(SourceConfig(**pg_db.source_fields())).discover()}
+        assert time.monotonic() - started < 3
+    finally:
+        holder.close()
+    assert tables["busy"].row_count_exact is False and tables["free"].row_count_exact is True
+
+
+@pytest.mark.django_db
+def test_mariadb_count_blocked_by_a_lock_keeps_the_estimate(maria_db, limits):
+    import time
+
+    import pymysql
+
+    maria_db.run(
+        "CREATE TABLE busy (id INT)", "INSERT INTO busy VALUES (1), (2)", "CREATE TABLE free (id INT)"
+    )
+    limits(statement=1)
+    params = maria_db.params
+    holder = pymysql.connect(
+        host=params["host"], port=params["port"], user=params["user"], password=params["password"],
+        database=maria_db.name, autocommit=True,
+    )  # fmt: skip
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("LOCK TABLES busy WRITE")
+        started = time.monotonic()
+        tables = {t.name: t for t in connector_for(SourceConfig(**maria_db.source_fields())).discover()}
+        assert time.monotonic() - started < 4
+    finally:
+        holder.close()
+    assert tables["busy"].row_count_exact is False and tables["free"].row_count_exact is True
