@@ -7,4 +7,4 @@ class SourcesConfig(AppConfig):
     verbose_name = _("Data sources and discovery")
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import checks, policies  # noqa: F401

@@ -94,8 +94,13 @@ def _connect_or_refuse(config: SourceConfig) -> None:
 
 
 def _config(source: DataSource, password: str) -> SourceConfig:
-    config = source.config() if source.secret and not password else None
-    return config or SourceConfig(
+    """What to connect with: the password given, else the stored one."""
+    if source.secret and not password:
+        try:
+            return source.config()
+        except SourceError as exc:
+            raise ValidationError({"password": exc.message}) from None
+    return SourceConfig(
         kind=source.kind,
         host=source.host,
         port=source.port,

@@ -97,6 +97,11 @@ class PostgreSQLConnector(Connector):
                 passfile=NO_PASSFILE,
                 connect_timeout=limits.connect_seconds,
                 application_name="cdohub-discovery",
+                # A server that vanishes mid-query is noticed within about a minute.
+                keepalives=1,
+                keepalives_idle=30,
+                keepalives_interval=10,
+                keepalives_count=3,
                 options=(
                     f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms} "
                     f"-c lock_timeout={timeout_ms} -c idle_in_transaction_session_timeout={timeout_ms}"

@@ -119,3 +119,30 @@ def test_rotate_command_reencrypts_every_source(settings, units, users):
     source.refresh_from_db()
     assert source.config().password == "口令-3"
     assert services.rotate_credentials() >= 1
+
+
+def test_checks_refuse_bad_keys_and_warn_without_keys(settings):
+    from cdohub.sources import checks
+
+    settings.CDOHUB = {**settings.CDOHUB, "CREDENTIAL_KEYS": ["not-a-key"]}
+    assert [e.id for e in checks.credential_keys(None)] == ["sources.E001"]
+    settings.CDOHUB = {**settings.CDOHUB, "CREDENTIAL_KEYS": [Fernet.generate_key().decode()]}
+    assert checks.credential_keys(None) == [] and checks.credential_keys_set(None) == []
+    settings.CDOHUB = {**settings.CDOHUB, "CREDENTIAL_KEYS": []}
+    assert [w.id for w in checks.credential_keys_set(None)] == ["sources.W001"]
+
+
+@pytest.mark.django_db
+def test_a_password_the_keys_cannot_read_is_asked_for_again(settings, units, users, english):
+    from django.core.exceptions import ValidationError
+
+    from .factories import make_source
+
+    source = make_source(units["440900-GA"], users["maoming_specialist"], host="127.0.0.1", port=1)
+    settings.CDOHUB = {**settings.CDOHUB, "CREDENTIAL_KEYS": [Fernet.generate_key().decode()]}
+    settings.SECRET_KEY = "another-secret-key"
+    with pytest.raises(ValidationError) as refused:
+        services.update_source(users["maoming_specialist"], source, host="localhost")
+    assert "enter it again" in refused.value.message_dict["password"][0]
+    checked = services.check_source(users["maoming_specialist"], source)
+    assert checked.health == "unhealthy" and "enter it again" in checked.last_error
