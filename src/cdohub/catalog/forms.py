@@ -64,7 +64,8 @@ class NewResourceForm(ResourceForm):
 class ItemForm(BootstrapForm, forms.Form):
     name = forms.CharField(label=_("item name"), max_length=200)
     column_name = forms.CharField(label=_("column name"), max_length=128, required=False)
-    data_type = forms.ChoiceField(label=_("data type"), choices=DataType.choices)
+    # A blank first choice, so the empty rows at the end of the list stay untouched and unchecked.
+    data_type = forms.ChoiceField(label=_("data type"), choices=[("", "---------"), *DataType.choices])
     length = forms.IntegerField(label=_("length"), min_value=1, required=False)
     description = forms.CharField(label=_("description"), max_length=500, required=False)
 
