@@ -11,5 +11,3 @@ def campaign_choice(context, unit):
     user = context["request"].user
     campaigns = open_campaigns(user).filter(participations__unit=unit).order_by("deadline")
     return {"campaigns": list(campaigns)}
-
-
