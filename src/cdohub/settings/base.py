@@ -176,6 +176,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "cdohub.sources.choices.SourceKind",
+        "SourceHealthEnum": "cdohub.sources.choices.Health",
+        "DiscoveryRunStatusEnum": "cdohub.sources.choices.RunStatus",
+        "DiscoveredTableKindEnum": "cdohub.sources.choices.TableKind",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -198,6 +204,14 @@ LOGGING = {
 }
 
 CDOHUB = {
+    # Data sources: connections are read-only and time-limited; files are read only under these roots.
+    "SOURCE_CONNECT_TIMEOUT": float(os.environ.get("CDOHUB_SOURCE_CONNECT_TIMEOUT", 5)),
+    "SOURCE_STATEMENT_TIMEOUT": float(os.environ.get("CDOHUB_SOURCE_STATEMENT_TIMEOUT", 30)),
+    "SOURCE_DISCOVERY_TIMEOUT": float(os.environ.get("CDOHUB_SOURCE_DISCOVERY_TIMEOUT", 1800)),
+    "SOURCE_EXACT_COUNT_BELOW": int(os.environ.get("CDOHUB_SOURCE_EXACT_COUNT_BELOW", 100000)),
+    "SOURCE_FILE_ROOTS": [Path(p) for p in env_list("CDOHUB_SOURCE_FILE_ROOTS")] or [DATA_DIR / "sources"],
+    # Fernet keys for stored source passwords; the first encrypts, all decrypt (rotation).
+    "CREDENTIAL_KEYS": env_list("CDOHUB_CREDENTIAL_KEYS"),
     # The pilot-program files shipped with the platform; more can be loaded with `cdohub program load`.
     "PROGRAM_FILES": [PACKAGE_DIR / "org" / "programs" / "guangdong-2021.toml"],
     "SITE_NAME": _("CDO Hub"),

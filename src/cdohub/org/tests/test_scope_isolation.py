@@ -14,6 +14,8 @@ from cdohub.appointments.models import Appointment, ImplementationPlan
 from cdohub.catalog import services as catalog_services
 from cdohub.catalog.models import CensusCampaign, Classification, Participation, Resource
 from cdohub.org.models import ScopeMember
+from cdohub.sources.models import DiscoveredTable
+from cdohub.sources.tests.factories import make_source, scope_rows, unchanged
 
 ACTOR = "maonan_bureau"  # bureau administrator of 茂南区 (440902)
 
@@ -41,6 +43,8 @@ def world(db, units, program, users):
         "nomination": nomination,
         "program": program,
         **catalog_world(admin, units),
+        "other_source": make_source(units["440200"], admin),
+        "own_source": make_source(units["440902"], admin, name="茂南库"),
     }
 
 
@@ -155,6 +159,7 @@ def expectations(w):
         ("filing-status-list", {}, "get", {"program": prog}, 200),
         ("roster-list", {}, "get", {"program": prog}, 200),
         *catalog_expectations(w),
+        *scope_rows(w["other_source"], w["own_source"]),
         ("accounts:login", {}, "get", None, 200),
         ("accounts:logout", {}, "post", None, 302),
         ("accounts:profile", {}, "get", None, 200),
@@ -197,6 +202,8 @@ def expectations(w):
 def catalog_expectations(w):
     mine, theirs, public = w["own_resource"], w["other_resource"], w["published_resource"]
     census, part = w["other_campaign"], w["other_part"]
+    theirs_tables = [t.pk for t in DiscoveredTable.objects.filter(run__source=w["other_source"])]
+    own_tables = [t.pk for t in DiscoveredTable.objects.filter(run__source=w["own_source"])]
     new = {"classification": "101001", "name": "x"}
     return [
         ("catalog:search", {}, "get", {"q": "人口"}, 200),
@@ -213,7 +220,14 @@ def catalog_expectations(w):
         ("catalog:resource_decide", {"pk": public.pk}, "post", {"decision": "return", "version": 1}, 403),
         ("catalog:resource_delete", {"pk": theirs.pk}, "post", None, 404),
         ("catalog:resource_delete", {"pk": mine.pk}, "post", None, 403),
-        ("catalog:resources_from_tables", {}, "post", {"tables": [1, 2, 3]}, 302),  # none of them is visible
+        ("catalog:resources_from_tables", {}, "post", {"tables": theirs_tables}, 302),  # none is visible
+        (
+            "catalog:resources_from_tables",
+            {},
+            "post",
+            {"tables": own_tables},
+            403,
+        ),  # a bureau does not register
         ("catalog:import", {}, "get", None, 403),
         ("catalog:campaign_list", {}, "get", None, 200),
         ("catalog:campaign_create", {}, "get", None, 200),  # for its own county's units
@@ -283,6 +297,7 @@ def test_county_user_is_confined_to_its_county(world, client_for):
         before = (filing.status, filing.version, filing.ends_on if hasattr(filing, "ends_on") else None)
         filing.refresh_from_db()
         assert before == (filing.status, filing.version, getattr(filing, "ends_on", None))
+    assert unchanged(world["other_source"])
     for key in ("other_resource", "published_resource", "own_resource"):
         before = world[key]
         after = Resource.objects.get(pk=before.pk)
