@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdohub.core import clock
+from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import restrict
-from cdohub.core.views import ScopedDetailView, ScopedTableView, xlsx_response
+from cdohub.core.views import ScopedDetailView, ScopedTableView, int_or_none, xlsx_response
 from cdohub.org.models import Milestone, PilotProgram, Unit
 from cdohub.org.views import milestone_countdown, primary_program
 
@@ -30,14 +31,6 @@ def _program(request) -> PilotProgram:
     if program is None:
         raise Http404
     return program
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # Appointments --------------------------------------------------------------------------------
@@ -136,7 +129,7 @@ def appointment_create(request):
         try:
             appointment = services.create_appointment(request.user, program, unit, data.pop("post"), **data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Appointment saved as a draft. Submit it when it is complete."))
             return redirect(appointment)
@@ -169,7 +162,7 @@ def appointment_edit(request, pk):
         try:
             services.update_appointment(request.user, appointment, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(appointment)
@@ -207,7 +200,7 @@ def _filing(request, model, pk):
 def filing_submit(request, pk, model):
     filing = _filing(request, model, pk)
     try:
-        services.submit(request.user, filing, _int(request.POST.get("version")))
+        services.submit(request.user, filing, int_or_none(request.POST.get("version")))
         messages.success(request, _("Submitted to %(body)s.") % {"body": filing.filing_body})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -246,13 +239,6 @@ def pdf_response(filing) -> FileResponse:
         raise Http404
     name = f"{filing.document_number or filing.pk}.pdf"
     return FileResponse(filing.document.open("rb"), content_type="application/pdf", filename=name)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # Implementation plans ------------------------------------------------------------------------
@@ -301,7 +287,7 @@ def plan_create(request):
         try:
             plan = services.create_plan(request.user, program, unit, **form.plan_fields())
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Plan saved as a draft. Submit it when it is complete."))
             return redirect(plan)
@@ -318,7 +304,7 @@ def plan_edit(request, pk):
         try:
             services.update_plan(request.user, plan, **form.plan_fields())
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(plan)

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can
-from cdohub.core.views import ScopedTableView, xlsx_response
+from cdohub.core.views import ScopedTableView, int_or_none, xlsx_response
 from cdohub.org.models import Region, Unit
 from cdohub.org.views import run_import
+from cdohub.sources.services import tables_for_proposal
 
 from . import census, excel, search, services
 from .choices import CampaignStatus, ResourceFormat, ShareType, UpdateCycle
@@ -36,21 +38,6 @@ from .tables import ResourceTable
 PAGE = 20
 
 
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # Search --------------------------------------------------------------------------------------
 
 
@@ -66,7 +53,7 @@ def _facet_labels() -> dict[str, dict]:
 def catalog_search(request):
     text = request.GET.get("q", "").strip()
     filters = {name: request.GET.get(name, "") for name in search.FACETS}
-    number = max(_int(request.GET.get("page")) or 1, 1)
+    number = max(int_or_none(request.GET.get("page")) or 1, 1)
     results = search.search(request.user, text, filters, offset=(number - 1) * PAGE, limit=PAGE)
     if request.GET.get("export") == "xlsx":
         ids = search.search(request.user, text, filters, limit=50000).ids
@@ -161,7 +148,10 @@ def resource_create(request):
     if not units.exists():
         raise PermissionDenied
     campaigns = open_campaigns(request.user)
-    initial = {"campaign": _int(request.GET.get("campaign")), "unit": _int(request.GET.get("unit"))}
+    initial = {
+        "campaign": int_or_none(request.GET.get("campaign")),
+        "unit": int_or_none(request.GET.get("unit")),
+    }
     form = NewResourceForm(request.POST or None, units=units, campaigns=campaigns, initial=initial)
     items = ItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
@@ -174,7 +164,7 @@ def resource_create(request):
                 **form.changes(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Registered as %(code)s.") % {"code": resource.code})
             return redirect(resource)
@@ -199,12 +189,12 @@ def resource_edit(request, pk):
             resource = services.update_resource(
                 request.user,
                 Resource.objects.get(pk=pk),
-                seen_version=_int(request.POST.get("version")),
+                seen_version=int_or_none(request.POST.get("version")),
                 items=items_from(items),
                 **form.changes(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(resource)
@@ -232,7 +222,7 @@ def resource_detail(request, pk):
 def resource_submit(request, pk):
     resource = _resource(request, pk)
     try:
-        services.submit_resource(request.user, resource, _int(request.POST.get("version")))
+        services.submit_resource(request.user, resource, int_or_none(request.POST.get("version")))
         messages.success(request, _("Submitted for review."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -276,15 +266,13 @@ def resource_delete(request, pk):
 @login_required
 @require_POST
 def resources_from_tables(request):
-    from cdohub.sources.services import tables_for_proposal
-
-    tables = tables_for_proposal(request.user, [_int(t) for t in request.POST.getlist("tables") if _int(t)])
+    tables = tables_for_proposal(
+        request.user, [int_or_none(t) for t in request.POST.getlist("tables") if int_or_none(t)]
+    )
     if not tables:
         messages.error(request, _("Choose at least one table."))
         return redirect(request.META.get("HTTP_REFERER") or "catalog:resource_list")
-    campaign = None
-    if _int(request.POST.get("campaign")):
-        campaign = get_object_or_404(open_campaigns(request.user), pk=_int(request.POST.get("campaign")))
+    campaign = _chosen_campaign(request.user, request.POST.get("campaign"))
     try:
         created = services.resources_from_tables(request.user, tables, campaign=campaign)
     except ValidationError as exc:
@@ -302,6 +290,12 @@ def resources_from_tables(request):
     return redirect(reverse("catalog:resource_list") + "?status=draft")
 
 
+def _chosen_campaign(user, value) -> CensusCampaign | None:
+    """The open census picked in a form, if any (404 if it is not one the user takes part in)."""
+    pk = int_or_none(value)
+    return get_object_or_404(open_campaigns(user), pk=pk) if pk else None
+
+
 # Excel ---------------------------------------------------------------------------------------
 
 
@@ -311,9 +305,7 @@ def catalog_import(request):
         raise PermissionDenied
     if request.GET.get("template"):
         return xlsx_response(excel.template(), _("data-resource-template") + ".xlsx")
-    campaign = None
-    if _int(request.GET.get("campaign")):
-        campaign = get_object_or_404(open_campaigns(request.user), pk=_int(request.GET.get("campaign")))
+    campaign = _chosen_campaign(request.user, request.GET.get("campaign"))
     return run_import(
         request,
         excel.CatalogImport(campaign),
@@ -338,7 +330,9 @@ def campaign_create(request):
     bureaus = organisers(request.user)
     if not bureaus.exists():
         raise PermissionDenied
-    chosen = bureaus.filter(pk=_int(request.POST.get("organiser") or request.GET.get("organiser"))).first()
+    chosen = bureaus.filter(
+        pk=int_or_none(request.POST.get("organiser") or request.GET.get("organiser"))
+    ).first()
     organiser = chosen or bureaus.order_by("depth", "path").first()
     units = services.units_for_campaign(organiser).exclude(kind__in=("leading_group",)).order_by("path")
     form = CampaignForm(
@@ -348,7 +342,7 @@ def campaign_create(request):
         try:
             campaign = services.launch_campaign(request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Census launched."))
             return redirect(campaign)
@@ -432,7 +426,7 @@ def _sources_url() -> str:
 def participation_submit(request, pk):
     part = _participation(request, pk)
     try:
-        services.submit_participation(request.user, part, _int(request.POST.get("version")))
+        services.submit_participation(request.user, part, int_or_none(request.POST.get("version")))
         messages.success(request, _("Submitted to %(org)s for review.") % {"org": part.campaign.organiser})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -1,6 +1,7 @@
 """Form helpers shared by every app."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class BootstrapForm:
@@ -24,3 +25,12 @@ class BootstrapForm:
             attrs = self.fields[name].widget.attrs if name in self.fields else None
             if attrs is not None and "is-invalid" not in attrs["class"]:
                 attrs["class"] += " is-invalid"
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: each message by its field, the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

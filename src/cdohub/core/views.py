@@ -17,6 +17,14 @@ from .excel import XLSX_MIME
 from .permissions import require, restrict
 
 
+def int_or_none(value) -> int | None:
+    """A number from a form or query string, or None when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can, require, restrict
 from cdohub.core.views import ScopedDetailView, ScopedTableView
 
@@ -21,14 +22,6 @@ from .policies import registrable_units
 from .tables import SourceTable
 
 UNIT_CHOICES_SHOWN = 500
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _source(request, pk) -> DataSource:
@@ -73,7 +66,7 @@ def source_create(request):
                     request.user, unit, password=form.cleaned_data["password"], **form.source_fields()
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Connected and registered. Run a discovery to read its tables."))
                 return redirect(source)
@@ -114,7 +107,7 @@ def source_edit(request, pk):
                 request.user, source, password=form.cleaned_data["password"], **form.source_fields()
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(source)
