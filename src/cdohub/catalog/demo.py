@@ -14,7 +14,7 @@ from cdohub.core.identifiers import make_uscc
 from cdohub.org.demo import DemoAccounts
 from cdohub.org.models import Unit
 
-from . import services
+from . import services, taxonomy
 from .models import Classification, Participation
 
 # Items by line of work: (name, column name, data type, length)
@@ -289,6 +289,7 @@ def maoming_census(accounts) -> None:
 
 
 def load(admin) -> None:
+    taxonomy.load(Classification)  # again: a test database flush empties what the migration loaded
     give_credit_codes()
     accounts = DemoAccounts(admin)
     first_catalog(accounts, admin)
