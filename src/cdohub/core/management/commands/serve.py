@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 
@@ -28,26 +29,29 @@ class Command(BaseCommand):
             f"CDO Hub on http://{options['bind']}/  (database: "
             f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
         )
+        # A service manager stops us with SIGTERM: leave through `finally`, taking the children along.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cdohub.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+            ],
+            env=env,
+        )
         try:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "cdohub.wsgi:application",
-                    "--bind",
-                    options["bind"],
-                    "--workers",
-                    str(options["workers"]),
-                    "--access-logfile",
-                    "-",
-                ],
-                env=env,
-                check=False,
-            )
+            web.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            for helper in helpers:
-                helper.terminate()
-                helper.wait(timeout=10)
+            for child in (web, *helpers):
+                child.terminate()
+            for child in (web, *helpers):
+                child.wait(timeout=10)
