@@ -24,6 +24,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/org_tree.py
+	$(BIN)/python bench/catalog.py
 
 clean:
 	rm -rf $(VENV) var
