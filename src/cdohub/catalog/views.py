@@ -58,7 +58,11 @@ def catalog_search(request):
     if request.GET.get("export") == "xlsx":
         ids = search.search(request.user, text, filters, limit=50000).ids
         return xlsx_response(excel.export(Resource.objects.filter(pk__in=ids)), _("data-catalog") + ".xlsx")
-    found = Resource.objects.select_related("unit", "classification").in_bulk(results.ids)
+    found = (
+        Resource.objects.select_related("unit", "classification")
+        .prefetch_related(Prefetch("items", queryset=InformationItem.objects.order_by("position")))
+        .in_bulk(results.ids)
+    )
     query = search.Query.parse(text)
     resources = [found[pk] for pk in results.ids if pk in found]
     for resource in resources:
@@ -84,40 +88,37 @@ def _matched_items(resource: Resource, query: search.Query) -> list[InformationI
         return []
     wanted = set(query.words)
     matched = []
-    for item in resource.items.all()[:500]:
+    for item in resource.items.all():
         item_terms = set(search.terms(item.name, with_initials=True) + search.terms(item.column_name))
         if wanted & item_terms or any(t.startswith(p) for p in query.prefixes for t in item_terms):
             matched.append(item)
     return matched[:8]
 
 
+FACET_VALUES_SHOWN = 12
+
+
 def _labelled_facets(facets: dict, filters: dict) -> list[tuple[str, str, str, list]]:
+    """The facets as the page shows them: the most frequent values, each with its label."""
+    shown = {key: values[:FACET_VALUES_SHOWN] for key, values in facets.items()}
     labels = _facet_labels()
-    providers = dict(
-        Unit.objects.filter(pk__in=[v for v, _n in facets.get("provider", [])]).values_list("pk", "name")
-    )
-    cities = dict(
-        Region.objects.filter(code__in=[v for v, _n in facets.get("city", [])]).values_list("code", "name")
-    )
-    classes = dict(
-        Classification.objects.filter(code__in=[v for v, _n in facets.get("catalog_item", [])]).values_list(
-            "code", "name"
-        )
-    )
-    names = {
-        "provider": (_("Provider"), providers),
-        "city": (_("City"), cities),
+
+    def names(model, field, key):  # labels only for the values shown: a broad query has thousands
+        wanted = [v for v, _n in shown.get(key, [])]
+        return dict(model.objects.filter(**{f"{field}__in": wanted}).values_list(field, "name"))
+
+    titles = {
+        "provider": (_("Provider"), names(Unit, "pk", "provider")),
+        "city": (_("City"), names(Region, "code", "city")),
         "share_type": (_("Sharing type"), labels["share_type"]),
         "format": (_("Format"), labels["format"]),
-        "catalog_item": (_("Classification"), classes),
+        "catalog_item": (_("Classification"), names(Classification, "code", "catalog_item")),
         "update_cycle": (_("Update cycle"), labels["update_cycle"]),
     }
     out = []
-    for key, values in facets.items():
-        title, lookup = names[key]
-        out.append(
-            (key, title, filters.get(key, ""), [(str(v), lookup.get(v, v), n) for v, n in values[:12]])
-        )
+    for key, values in shown.items():
+        title, label = titles[key]
+        out.append((key, title, filters.get(key, ""), [(str(v), label.get(v, v), n) for v, n in values]))
     return out
 
 
