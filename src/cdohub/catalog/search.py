@@ -205,7 +205,8 @@ def search(user, text: str, filters: dict | None = None, *, offset: int = 0, lim
     for i, name in enumerate(FACETS):
         counts = Counter(map(itemgetter(2 + i), hits))
         counts.update(widening[i])
-        values = sorted((vn for vn in counts.items() if vn[0] not in ("", None)), key=itemgetter(0))
+        counts.pop("", None)  # no value is not a choice (the columns are never NULL)
+        values = sorted(counts.items(), key=itemgetter(0))
         values.sort(key=itemgetter(1), reverse=True)  # stable: by count, then by value
         facets[name] = values
     page = heapq.nsmallest(offset + limit, hits, key=itemgetter(1, 0))[offset:]  # by rank, then id
