@@ -8,7 +8,7 @@ counts too (the house rule: bureau roles are granted on the government the burea
 """
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import Scope, register, within_subtrees
+from cdohub.core.permissions import Scope, register, within_reach
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import ScopeMember
 
@@ -57,7 +57,4 @@ def may_decide(user, filing) -> bool:
 def visible_members(user, program):
     """The program's pilot scope members within the user's own scope (all of them for a superuser)."""
     members = ScopeMember.objects.filter(program=program)
-    scope = Scope.of(user)
-    if scope.superuser:
-        return members
-    return within_subtrees(members, "unit__path", scope.paths(scope.roles))
+    return within_reach(user, members, Scope.of(user).roles, "unit__path")

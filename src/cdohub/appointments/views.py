@@ -1,5 +1,7 @@
 """Pages for appointments, implementation plans, the filing dashboard and the roster."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cdohub.core import clock
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import restrict
-from cdohub.core.views import ScopedDetailView, ScopedTableView, int_or_none, xlsx_response
+from cdohub.core.views import ScopedDetailView, ScopedTableView, flash_outcome, int_or_none, xlsx_response
 from cdohub.org.models import Milestone, PilotProgram, Unit
 from cdohub.org.views import milestone_countdown, primary_program
 
@@ -178,11 +180,8 @@ def appointment_end(request, pk):
     if not may_prepare(request.user, appointment.appointing_body):
         raise PermissionDenied
     if form.is_valid():
-        try:
-            services.end_appointment(request.user, appointment, **form.cleaned_data)
-            messages.success(request, _("The term has been ended."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        end = partial(services.end_appointment, request.user, appointment, **form.cleaned_data)
+        flash_outcome(request, end, _("The term has been ended."))
     else:
         messages.error(request, _("Give the end date and the removal document number."))
     return redirect(appointment)
@@ -199,11 +198,12 @@ def _filing(request, model, pk):
 @require_POST
 def filing_submit(request, pk, model):
     filing = _filing(request, model, pk)
-    try:
-        services.submit(request.user, filing, int_or_none(request.POST.get("version")))
-        messages.success(request, _("Submitted to %(body)s.") % {"body": filing.filing_body})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    version = int_or_none(request.POST.get("version"))
+    flash_outcome(
+        request,
+        partial(services.submit, request.user, filing, version),
+        _("Submitted to %(body)s.") % {"body": filing.filing_body},
+    )
     return redirect(filing)
 
 
@@ -216,15 +216,12 @@ def filing_decide(request, pk, model):
         messages.error(request, _("Choose a decision."))
         return redirect(filing)
     decision, version = form.cleaned_data["decision"], form.cleaned_data["version"]
-    try:
-        if decision == "file":
-            services.file(request.user, filing, version)
-            messages.success(request, _("Filed."))
-        else:
-            services.return_filing(request.user, filing, form.cleaned_data["reason"], version)
-            messages.success(request, _("Returned with the reason given."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if decision == "file":
+        flash_outcome(request, partial(services.file, request.user, filing, version), _("Filed."))
+    else:
+        reason = form.cleaned_data["reason"]
+        decide = partial(services.return_filing, request.user, filing, reason, version)
+        flash_outcome(request, decide, _("Returned with the reason given."))
     return redirect(filing)
 
 

@@ -381,8 +381,6 @@ def _apply(actor, importer: CatalogImport, parsed: list[Parsed], data: bytes, re
     items_by_resource = defaultdict(list)
     for item in items:
         items_by_resource[item.resource_id].append(item)
-    for resource in resources:
-        resource.unit = importer.units[resource.unit.code]
     search.index(resources, items_by_resource)
     digest = hashlib.sha256(data).hexdigest()
     stored = default_storage.save(

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import Scope, can, register, restrict, within_subtrees
+from cdohub.core.permissions import Scope, can, register, restrict, within_reach
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
@@ -60,28 +60,21 @@ def may_review(user, resource: Resource) -> bool:
 
 def campaigns_visible_to(user, queryset):
     """Campaigns a user organises (in scope) or takes part in."""
-    scope = Scope.of(user)
-    if scope.superuser:
-        return queryset
-    organised = restrict(user, "view", queryset)
-    taking_part = within_subtrees(Participation.objects.all(), "unit__path", scope.paths(ALL_ROLES)).values(
+    organised = restrict(user, "view", queryset).values("pk")
+    taking_part = within_reach(user, Participation.objects.all(), ALL_ROLES, "unit__path").values(
         "campaign_id"
     )
-    return queryset.filter(Q(pk__in=organised.values("pk")) | Q(pk__in=taking_part)).distinct()
+    return queryset.filter(Q(pk__in=organised) | Q(pk__in=taking_part))
 
 
 def registrar_units(user):
     """Units for which `user` may register resources."""
-    units = Unit.objects.filter(is_active=True)
-    scope = Scope.of(user)
-    return units if scope.superuser else within_subtrees(units, "path", scope.paths(REGISTRARS))
+    return within_reach(user, Unit.objects.filter(is_active=True), REGISTRARS)
 
 
 def organisers(user):
     """Data bureaus in whose name `user` may launch a census."""
-    bureaus = Unit.objects.filter(kind=UnitKind.DATA_BUREAU, is_active=True)
-    scope = Scope.of(user)
-    return bureaus if scope.superuser else within_subtrees(bureaus, "path", scope.paths(REVIEWERS))
+    return within_reach(user, Unit.objects.filter(kind=UnitKind.DATA_BUREAU, is_active=True), REVIEWERS)
 
 
 def open_campaigns(user):

@@ -24,7 +24,7 @@ from pypinyin import Style, lazy_pinyin
 from cdohub.core.permissions import Scope, policy_for
 
 from .choices import ResourceStatus
-from .models import Resource, SearchEntry
+from .models import InformationItem, Resource, SearchEntry
 
 CHUNK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -139,7 +139,7 @@ def reindex_all(batch: int = 2000) -> int:
     last = 0
     while chunk := list(queryset.filter(pk__gt=last)[:batch]):
         items: dict[int, list] = {}
-        for item in Resource.items.rel.related_model.objects.filter(resource__in=chunk).order_by("position"):
+        for item in InformationItem.objects.filter(resource__in=chunk).order_by("position"):
             items.setdefault(item.resource_id, []).append(item)
         index(chunk, items)
         done += len(chunk)

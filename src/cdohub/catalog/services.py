@@ -39,15 +39,11 @@ REVIEW = Workflow(
 
 
 def next_code(classification: Classification) -> str:
-    """前段码/后段码: the classification code, then the next sequence number under it."""
-    sequence, _created = CodeSequence.objects.select_for_update().get_or_create(prefix=classification.code)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{classification.code}/{sequence.last:06d}"
+    return reserve_codes(classification, 1)[0]
 
 
 def reserve_codes(classification: Classification, count: int) -> list[str]:
-    """`count` consecutive codes in one step, for imports."""
+    """前段码/后段码: the classification code, then the next `count` sequence numbers under it."""
     sequence, _created = CodeSequence.objects.select_for_update().get_or_create(prefix=classification.code)
     first = sequence.last + 1
     sequence.last += count
@@ -153,12 +149,13 @@ def update_resource(actor, resource: Resource, *, seen_version=None, items=None,
         raise ValidationError(
             _("A %(status)s resource cannot be changed.") % {"status": resource.get_status_display()}
         )
+    classified_under = resource.classification_id
     for name, value in fields.items():
         setattr(resource, name, value)
     before = list(resource.items.values(*rules.ITEM_FIELDS))
     new_items = before if items is None else _item_dicts(items)
     _validate(resource, new_items)
-    if resource.classification_id != Resource.objects.get(pk=resource.pk).classification_id:
+    if resource.classification_id != classified_under:
         resource.code = next_code(resource.classification)  # the code follows its classification
     resource.completeness = rules.completeness(_values(resource), new_items)
     resource.version += 1
@@ -185,9 +182,6 @@ def delete_resource(actor, resource: Resource) -> None:
     resource.delete()
 
 
-DB_FORMAT = ResourceFormat.DATABASE
-
-
 @service
 def resources_from_tables(actor, tables, *, campaign=None) -> list[Resource]:
     """Draft one resource per discovered table, its columns as items, for the registrar to review."""
@@ -206,7 +200,7 @@ def resources_from_tables(actor, tables, *, campaign=None) -> list[Resource]:
             }
             for column in table.columns
         ]
-        fmt = DB_FORMAT if source.kind != "files" else _file_format(table.name)
+        fmt = ResourceFormat.DATABASE if source.kind != "files" else _file_format(table.name)
         resource = create_resource(
             actor,
             unit=source.unit,

@@ -1,5 +1,7 @@
 """Pages for the catalog: search, registration, review, census campaigns, Excel in and out."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can
-from cdohub.core.views import ScopedTableView, int_or_none, xlsx_response
+from cdohub.core.views import ScopedTableView, flash_outcome, int_or_none, xlsx_response
 from cdohub.org.models import Region, Unit
 from cdohub.org.views import run_import
 from cdohub.sources.services import tables_for_proposal
@@ -222,11 +224,9 @@ def resource_detail(request, pk):
 @require_POST
 def resource_submit(request, pk):
     resource = _resource(request, pk)
-    try:
-        services.submit_resource(request.user, resource, int_or_none(request.POST.get("version")))
-        messages.success(request, _("Submitted for review."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    version = int_or_none(request.POST.get("version"))
+    submit = partial(services.submit_resource, request.user, resource, version)
+    flash_outcome(request, submit, _("Submitted for review."))
     return redirect(resource)
 
 
@@ -238,16 +238,13 @@ def resource_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
         return redirect(resource)
-    version = form.cleaned_data["version"]
-    try:
-        if form.cleaned_data["decision"] == "publish":
-            services.publish_resource(request.user, resource, version)
-            messages.success(request, _("Published in the catalog."))
-        else:
-            services.return_resource(request.user, resource, version, form.cleaned_data["reason"])
-            messages.success(request, _("Returned with the reason given."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    version, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
+    if form.cleaned_data["decision"] == "publish":
+        decide = partial(services.publish_resource, request.user, resource, version)
+        flash_outcome(request, decide, _("Published in the catalog."))
+    else:
+        decide = partial(services.return_resource, request.user, resource, version, reason)
+        flash_outcome(request, decide, _("Returned with the reason given."))
     return redirect(resource)
 
 
@@ -255,21 +252,15 @@ def resource_decide(request, pk):
 @require_POST
 def resource_delete(request, pk):
     resource = _resource(request, pk)
-    try:
-        services.delete_resource(request.user, resource)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(resource)
-    messages.success(request, _("Draft deleted."))
-    return redirect("catalog:resource_list")
+    if flash_outcome(request, partial(services.delete_resource, request.user, resource), _("Draft deleted.")):
+        return redirect("catalog:resource_list")
+    return redirect(resource)
 
 
 @login_required
 @require_POST
 def resources_from_tables(request):
-    tables = tables_for_proposal(
-        request.user, [int_or_none(t) for t in request.POST.getlist("tables") if int_or_none(t)]
-    )
+    tables = tables_for_proposal(request.user, request.POST.getlist("tables"))
     if not tables:
         messages.error(request, _("Choose at least one table."))
         return redirect(request.META.get("HTTP_REFERER") or "catalog:resource_list")
@@ -380,11 +371,7 @@ def campaign_detail(request, pk):
 @require_POST
 def campaign_close(request, pk):
     campaign = _campaign(request, pk)
-    try:
-        services.close_campaign(request.user, campaign)
-        messages.success(request, _("Campaign closed."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    flash_outcome(request, partial(services.close_campaign, request.user, campaign), _("Campaign closed."))
     return redirect(campaign)
 
 
@@ -410,25 +397,18 @@ def participation_detail(request, pk):
         "resources": resources,
         "figures": rows[0].figures,
         "may_register": part.campaign.status == CampaignStatus.OPEN and can(request.user, "submit", part),
-        "sources_url": _sources_url(),
     }
     return render(request, "catalog/participation_detail.html", context)
-
-
-def _sources_url() -> str:
-    try:
-        return reverse("sources:source_list")
-    except Exception:  # the sources pages are optional for a registrar
-        return ""
 
 
 @login_required
 @require_POST
 def participation_submit(request, pk):
     part = _participation(request, pk)
-    try:
-        services.submit_participation(request.user, part, int_or_none(request.POST.get("version")))
-        messages.success(request, _("Submitted to %(org)s for review.") % {"org": part.campaign.organiser})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    version = int_or_none(request.POST.get("version"))
+    flash_outcome(
+        request,
+        partial(services.submit_participation, request.user, part, version),
+        _("Submitted to %(org)s for review.") % {"org": part.campaign.organiser},
+    )
     return redirect(part)

@@ -92,14 +92,18 @@ class Scope:
 
 def restrict(user, action: str, queryset):
     """The rows of `queryset` on which `user` may take `action`."""
+    policy = policy_for(queryset.model)
+    return within_reach(user, queryset, policy.roles_for(action), policy.unit_path)
+
+
+def within_reach(user, queryset, roles, unit_path: str = "path"):
+    """The rows of `queryset` whose unit lies where one of the user's `roles` reaches."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    policy = policy_for(queryset.model)
-    roles = policy.roles_for(action)
     scope = Scope.of(user)
     if scope.superuser or roles == SIGNED_IN:
         return queryset
-    return within_subtrees(queryset, policy.unit_path, scope.paths(roles))
+    return within_subtrees(queryset, unit_path, scope.paths(roles))
 
 
 def within_subtrees(queryset, unit_path: str, prefixes: list[str]):

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -23,6 +24,17 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def flash_outcome(request, action, success: str) -> bool:
+    """Run a service call; show `success`, or the service's refusal, as a message. Whether it ran."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
 
 
 def healthz(request):

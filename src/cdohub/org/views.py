@@ -1,5 +1,6 @@
 import uuid
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +21,13 @@ from cdohub.accounts.models import RoleAssignment
 from cdohub.core.calendar import working_days_between
 from cdohub.core.excel import ImportFileError
 from cdohub.core.permissions import Scope, can, require
-from cdohub.core.views import ScopedDetailView, ScopedTableView, ScopedUpdateView, xlsx_response
+from cdohub.core.views import (
+    ScopedDetailView,
+    ScopedTableView,
+    ScopedUpdateView,
+    flash_outcome,
+    xlsx_response,
+)
 
 from . import services
 from .choices import DIMENSIONS, ScopeCategory
@@ -283,11 +290,9 @@ def city_scope(request, code, pk):
 def city_nominate(request, code, pk):
     city = _city_member(code, pk)
     unit = get_object_or_404(Unit, pk=request.POST.get("unit"))
-    try:
-        services.nominate(request.user, city, unit, note=request.POST.get("note", ""))
-        messages.success(request, _("%(unit)s nominated.") % {"unit": unit})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    note = request.POST.get("note", "")
+    nominate = partial(services.nominate, request.user, city, unit, note=note)
+    flash_outcome(request, nominate, _("%(unit)s nominated.") % {"unit": unit})
     return _city_response(request, city)
 
 
@@ -296,11 +301,8 @@ def city_nominate(request, code, pk):
 def city_withdraw(request, code, pk, member_pk):
     city = _city_member(code, pk)
     member = get_object_or_404(ScopeMember, pk=member_pk, parent=city)
-    try:
-        services.withdraw(request.user, member)
-        messages.success(request, _("%(unit)s withdrawn.") % {"unit": member.unit})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    withdraw = partial(services.withdraw, request.user, member)
+    flash_outcome(request, withdraw, _("%(unit)s withdrawn.") % {"unit": member.unit})
     return _city_response(request, city)
 
 

@@ -6,7 +6,7 @@ and run discovery (a role granted on a unit covers the units below it).
 """
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import Scope, register, within_subtrees
+from cdohub.core.permissions import register, within_reach
 from cdohub.org.models import Unit
 
 from .models import DataSource, DiscoveredTable, DiscoveryRun
@@ -27,8 +27,4 @@ register(DiscoveredTable, "run__source__unit__path", **ACTIONS)
 
 def registrable_units(user):
     """The units on which `user` may register a source."""
-    scope = Scope.of(user)
-    units = Unit.objects.filter(is_active=True)
-    if scope.superuser:
-        return units
-    return within_subtrees(units, "path", scope.paths(MANAGERS))
+    return within_reach(user, Unit.objects.filter(is_active=True), MANAGERS)

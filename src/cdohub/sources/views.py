@@ -1,6 +1,8 @@
 """Pages: the source list, registering and changing a source, its health and runs, and a run's
 progress, changes since the previous run and the tables it found."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can, require, restrict
-from cdohub.core.views import ScopedDetailView, ScopedTableView
+from cdohub.core.views import ScopedDetailView, ScopedTableView, flash_outcome
 
 from . import services
 from .choices import Health, RunStatus
@@ -179,11 +181,7 @@ def run_progress(request, pk):
 @require_POST
 def run_cancel(request, pk):
     run = _run(request, pk)
-    try:
-        services.cancel_run(request.user, run)
-        messages.success(request, _("Discovery cancelled."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    flash_outcome(request, partial(services.cancel_run, request.user, run), _("Discovery cancelled."))
     if getattr(request, "htmx", False):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = run.get_absolute_url()
