@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "cdohub.appointments",
     "cdohub.sources",
     "cdohub.catalog",
+    "cdohub.standards",
+    "cdohub.quality",
+    "cdohub.projects",
 ]
 
 MIDDLEWARE = [
