@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The benchmark's rules, once: as data for our engine and the peers, and as the hand-written query.
 
 Semantics shared by every tool: a NULL passes every rule except the not-null/not-blank ones; the
@@ -5,7 +6,7 @@ uniqueness rule's count is reported with its tool's own meaning (rows in duplica
 duplicated values, or surplus rows), compared with the matching truth.
 """
 
-PROVINCES = (
+PROVINCES = (  # noqa: SIM905
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
 ).split()
 PHONE_RE = r"^1[3-9][0-9]{9}$"

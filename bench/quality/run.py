@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Benchmark: the quality engine against Great Expectations, Soda Core and a hand-written query (issue #5).
 
 A synthetic population table (bench/quality/data.py: Faker zh_CN pools, 10 million rows, errors
@@ -244,8 +245,8 @@ def ensure_pg(meta: dict) -> str:
 
 def pg_python(url: str, meta: dict, validators) -> tuple[dict, float, float]:
     """Read every row into Python (server-side cursor) and check there; (counts, fetch s, total s)."""
-    import pycheck
     import psycopg
+    import pycheck
 
     cols = [c.strip() for c in data.COLUMNS.split(",")]
     t0 = time.perf_counter()

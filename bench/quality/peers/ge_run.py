@@ -46,7 +46,8 @@ def expectations(rule: dict) -> list:
 
 
 def main(spec_path: str) -> None:
-    spec = json.load(open(spec_path))
+    with open(spec_path) as f:
+        spec = json.load(f)
     t0 = time.perf_counter()
     df = pd.read_parquet(spec["parquet"])
     for col in ("birth_date", "registration_date"):

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Soda Core peer: runs in its own venv (var/bench/venvs/soda), Soda Core V4 contracts on DuckDB.
 
     python soda_run.py SPEC.json   -> prints one JSON line: counts per rule and seconds
