@@ -264,8 +264,28 @@ class SearchEntry(models.Model):
     title_terms = models.TextField()
     body_terms = models.TextField(blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["published", "unit_path"])]
-
     def __str__(self):
         return str(self.resource_id)
+
+
+class SearchGeneration(models.Model):
+    """The search index's one generation counter: bumped, with a fresh token, by every write to the
+    index, so a process holding the entries' columns in memory (catalog.columns) knows when they
+    are stale. Writers queue on this row, so generations commit in the order of their numbers."""
+
+    number = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, blank=True)
+
+    def __str__(self):
+        return f"{self.number}/{self.token}"
+
+
+class SearchChange(models.Model):
+    """The resources whose search entries one generation wrote or deleted (none: all of them)."""
+
+    generation = models.BigIntegerField(db_index=True)
+    token = models.CharField(max_length=32)
+    resource_id = models.IntegerField(null=True)
+
+    def __str__(self):
+        return f"{self.generation}: {self.resource_id or 'all'}"

@@ -10,25 +10,26 @@ Both databases index the same terms, computed here, so results agree across them
 Chinese tokenizer extension.
 """
 
-import heapq
+import operator
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
-from operator import itemgetter, or_
+from operator import itemgetter
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 from pypinyin import Style, lazy_pinyin
 
 from cdohub.core.permissions import Scope, policy_for
 
+from . import columns
 from .choices import ResourceStatus
+from .columns import FACETS
 from .models import InformationItem, Resource, SearchEntry
 
 CHUNK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-FACETS = ("provider", "city", "share_type", "format", "catalog_item", "update_cycle")
 MAX_QUERY_TERMS = 32
 
 
@@ -122,8 +123,9 @@ def entry_for(resource: Resource, items=None) -> SearchEntry:
     )
 
 
-def index(resources, items_by_resource: dict | None = None) -> None:
-    """(Re)index `resources` (with unit__region and classification loaded) in bulk."""
+def index(resources, items_by_resource: dict | None = None, *, log: bool = True) -> None:
+    """(Re)index `resources` (with unit__region and classification loaded) in bulk; `log` records
+    which ones changed for the columns in memory (reindex_all says "all of them" once instead)."""
     entries = [
         entry_for(r, None if items_by_resource is None else items_by_resource.get(r.pk, []))
         for r in resources
@@ -131,6 +133,8 @@ def index(resources, items_by_resource: dict | None = None) -> None:
     # Delete then insert rather than upsert: the FTS5 triggers keep the full-text index in step.
     SearchEntry.objects.filter(resource_id__in=[e.resource_id for e in entries]).delete()
     SearchEntry.objects.bulk_create(entries, batch_size=2000)
+    if log:
+        columns.touched([e.resource_id for e in entries])
 
 
 def reindex_all(batch: int = 2000) -> int:
@@ -141,25 +145,27 @@ def reindex_all(batch: int = 2000) -> int:
         items: dict[int, list] = {}
         for item in InformationItem.objects.filter(resource__in=chunk).order_by("position"):
             items.setdefault(item.resource_id, []).append(item)
-        index(chunk, items)
+        index(chunk, items, log=False)
         done += len(chunk)
         last = chunk[-1].pk
+    columns.touched(None)
     return done
 
 
 # --- searching --------------------------------------------------------------------------------
 #
-# A search asks the full-text index once. One query returns every visible entry that matches, with
-# its rank and its six facet columns (SQLite reads them from a covering index, so the wide terms
-# columns stay on disk); the total, the page and every facet's counts are then tallied from those
-# rows in one pass. Counting each facet in SQL instead would ask the index seven more times.
+# The database answers two questions from its full-text index: which entries match, and which of
+# them match in their title. Everything else (who may see what, the filters, the total, the page and
+# the counts of every facet) comes from the entries' columns in memory (catalog.columns), in vector
+# operations whose cost hardly depends on how many entries match. Title matches rank first, then
+# the older resources: the same order on every database.
 
 PG_VECTOR = (
-    "(setweight(array_to_tsvector(string_to_array(title_terms, ' ')), 'A')"
-    " || array_to_tsvector(string_to_array(body_terms, ' ')))"
+    "array_to_tsvector(string_to_array(btrim(title_terms || ' ' || body_terms), ' '))"  # migration 0005
 )
-FACET_COLUMNS = ("provider_id", "city", "share_type", "format", "catalog_item", "update_cycle")
-SQLITE_INDEX = "catalog_search_facets"  # see migration 0004
+PG_TITLE_VECTOR = "array_to_tsvector(string_to_array(title_terms, ' '))"
+ENTRIES = SearchEntry._meta.db_table
+TITLE_CHUNK = 1000  # title matches read at a time, in id order (four times more each time)
 
 
 @dataclass
@@ -169,101 +175,149 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def visible_entries(user):
-    """Published resources for every signed-in user; the rest only within the user's scope."""
-    entries = SearchEntry.objects.all()
+def search(
+    user,
+    text: str,
+    filters: dict | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    facet_limit: int | None = None,
+) -> Results:
+    """The page of resources `user` may see that match `text` and the facet `filters`, with the
+    counts of each facet's values among all matches, most frequent first (at most `facet_limit`
+    of them). Each facet is counted without its own filter, so the user can widen a choice as well
+    as narrow it."""
+    query = Query.parse(text)
+    with transaction.atomic():  # on PostgreSQL, one snapshot for the generation and the matches
+        table = columns.current()
+        matched = _visible(table, user)
+        if query:
+            matched &= _mask(len(table.ids), table.slots(matching_ids(query)))
+        wanted = {
+            name: table.values[name].index(value) if value in table.values[name] else -1
+            for name, value in _prepared(filters).items()
+        }
+        passes = {name: table.codes[name] == code for name, code in wanted.items()}
+        hits = reduce(operator.and_, passes.values(), matched)
+        page = _page(table, query, hits, offset, limit)
+    facets = {}
+    for name in FACETS:
+        among = reduce(operator.and_, [m for f, m in passes.items() if f != name], matched)
+        counts = np.bincount(table.codes[name][among], minlength=len(table.values[name]))
+        facets[name] = _most_frequent(counts, table.values[name], facet_limit)
+    return Results(total=int(hits.sum()), ids=table.ids[page].tolist(), facets=facets)
+
+
+def _page(table, query: Query, hits: np.ndarray, offset: int, limit: int) -> np.ndarray:
+    """The slots of the page: the hits that match in their title first, then the others, each in
+    the order of resource ids. Title matches are read in id order only as far as the page needs."""
+    if not query:
+        return np.flatnonzero(hits)[offset : offset + limit]
+    first, after, chunk = [], 0, TITLE_CHUNK
+    while True:
+        ids = title_matches(query, after=after, count=chunk)
+        slots = table.slots(ids)
+        first.extend(slots[hits[slots]].tolist())
+        if len(ids) < chunk or len(first) >= offset + limit:
+            break
+        after, chunk = int(ids[-1]), chunk * 4
+    if len(first) >= offset + limit:
+        return np.array(first[offset : offset + limit], dtype=np.int64)
+    # Every title match is known: the others follow them.
+    rest = hits.copy()
+    rest[first] = False
+    return np.concatenate([np.array(first, dtype=np.int64), np.flatnonzero(rest)])[offset : offset + limit]
+
+
+def _visible(table, user) -> np.ndarray:
+    """Published entries for every signed-in user; the others only within the user's scope."""
     scope = Scope.of(user)
     if scope.superuser:
-        return entries
-    roles = policy_for(Resource).roles_for("view")
-    # Tested on each matching row: a subquery for the scope would scan the whole table every time.
-    subtrees = [Q(unit_path__subtree=path) for path in scope.paths(roles)]
-    return entries.filter(reduce(or_, subtrees, Q(published=True)))
+        return np.ones(len(table.ids), dtype=bool)
+    visible = table.visible.copy()
+    prefixes = tuple(scope.paths(policy_for(Resource).roles_for("view")))
+    if prefixes:
+        visible[table.drafts_within(prefixes)] = True
+    return visible
 
 
-def search(user, text: str, filters: dict | None = None, *, offset: int = 0, limit: int = 20) -> Results:
-    """The page of resources `user` may see that match `text` and the facet `filters`, with counts
-    for every facet value among all matches (each facet counted without its own filter, so the
-    user can widen a choice as well as narrow it)."""
-    filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
-    wanted = {
-        FACETS.index(name): SearchEntry._meta.get_field(_lookup(name)).get_prep_value(value)
-        for name, value in filters.items()
+def _mask(size: int, slots) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[slots] = True
+    return mask
+
+
+def _prepared(filters: dict | None) -> dict:
+    """The facet filters in the columns' own types (a provider is a unit id)."""
+    field_of = dict(zip(FACETS, columns.FACET_COLUMNS, strict=True))
+    return {
+        name: SearchEntry._meta.get_field(field_of[name]).to_python(value)
+        for name, value in (filters or {}).items()
+        if name in FACETS and value
     }
-    rows = matches(visible_entries(user), Query.parse(text))
-    # A row counts towards a facet when it passes every filter but, perhaps, that facet's own.
-    hits, widening = rows, [[] for _ in FACETS]
-    if wanted:
-        hits = []
-        for row in rows:
-            failed = [i for i, value in wanted.items() if row[2 + i] != value]
-            if not failed:
-                hits.append(row)
-            elif len(failed) == 1:
-                widening[failed[0]].append(row[2 + failed[0]])
-    facets = {}
-    for i, name in enumerate(FACETS):
-        counts = Counter(map(itemgetter(2 + i), hits))
-        counts.update(widening[i])
-        counts.pop("", None)  # no value is not a choice (the columns are never NULL)
-        values = sorted(counts.items(), key=itemgetter(0))
-        values.sort(key=itemgetter(1), reverse=True)  # stable: by count, then by value
-        facets[name] = values
-    page = heapq.nsmallest(offset + limit, hits, key=itemgetter(1, 0))[offset:]  # by rank, then id
-    return Results(total=len(hits), ids=[row[0] for row in page], facets=facets)
 
 
-def matches(entries, query: Query) -> list[tuple]:
-    """(resource_id, rank, *FACET_COLUMNS) of each of `entries` that matches `query`; a lower rank
-    is better."""
+def _most_frequent(counts, values: list, limit: int | None) -> list[tuple]:
+    """(value, count) of the values counted, by count and then value; the empty value is no choice."""
+    counts[0] = 0
+    codes = np.flatnonzero(counts)
+    if limit is not None and len(codes) > limit:  # keep the values that can make the cut
+        cut = np.partition(counts[codes], len(codes) - limit)[len(codes) - limit]
+        codes = codes[counts[codes] >= cut]
+    ranked = sorted(((values[c], int(counts[c])) for c in codes.tolist()), key=itemgetter(0))
+    ranked.sort(key=itemgetter(1), reverse=True)  # stable: by count, then by value
+    return ranked[:limit]
+
+
+def matching_ids(query: Query) -> np.ndarray:
+    """The resource ids whose search entry matches `query`."""
     if connection.vendor == "sqlite":
-        return _sqlite_matches(entries, query)
-    if not query:
-        return list(entries.extra(select={"rank": "0"}).values_list("resource_id", "rank", *FACET_COLUMNS))
+        sql = "SELECT rowid AS id FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
+        return _ids(sql, [query.fts5()])
     if connection.vendor == "postgresql":
-        # The lexemes carry no positions, so setweight() cannot mark the title's and ts_rank() is
-        # the same for every entry that has all the words: ranking only tells prefix matches apart.
-        rank = f"-ts_rank({PG_VECTOR}, %s::tsquery)" if query.prefixes else "0"
-        found = entries.extra(
-            where=[f"{PG_VECTOR} @@ %s::tsquery"],
-            params=[query.tsquery()],
-            select={"rank": rank},
-            select_params=[query.tsquery()] if query.prefixes else [],
-        ).values_list("resource_id", "rank", *FACET_COLUMNS)
-        # For a word most entries hold, the planner prefers a sequential scan, which rebuilds the
-        # tsvector of every row (seconds); the GIN index answers in milliseconds whatever the word.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            rows = list(found)
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-        return rows
-    # Any other database: each term as a substring of the terms; correct but not indexed.
-    for word in query.words + query.prefixes:
-        entries = entries.filter(Q(title_terms__contains=word) | Q(body_terms__contains=word))
-    return list(entries.extra(select={"rank": "0"}).values_list("resource_id", "rank", *FACET_COLUMNS))
+        sql = f"SELECT resource_id AS id FROM {ENTRIES} WHERE {PG_VECTOR} @@ %s::tsquery"
+        return _ids(sql, [query.tsquery()])
+    entries = _ids_by_substrings(query, ["title_terms", "body_terms"])
+    return np.fromiter(entries.values_list("resource_id", flat=True), dtype=np.int64)
 
 
-def _sqlite_matches(entries, query: Query) -> list[tuple]:
-    # Raw SQL for INDEXED BY: left to itself SQLite looks each match up through the primary key and
-    # reads its whole row (terms and all) for six short columns.
-    table = connection.ops.quote_name(SearchEntry._meta.db_table)
-    where, params = entries.query.get_compiler(connection=connection).compile(entries.query.where)
-    columns = ", ".join(f"{table}.{column}" for column in FACET_COLUMNS)
-    if query:
+def title_matches(query: Query, *, after: int, count: int) -> np.ndarray:
+    """The first `count` resource ids above `after`, ascending, whose title matches `query`."""
+    if connection.vendor == "sqlite":
         sql = (
-            f"SELECT {table}.resource_id, bm25(catalog_search_fts, 8.0, 1.0), {columns}"
-            f" FROM catalog_search_fts JOIN {table} INDEXED BY {SQLITE_INDEX}"
-            f" ON {table}.resource_id = catalog_search_fts.rowid"
-            f" WHERE catalog_search_fts MATCH %s AND ({where or '1 = 1'})"
+            "SELECT rowid AS id FROM catalog_search_fts WHERE catalog_search_fts MATCH %s AND rowid > %s"
+            " ORDER BY rowid LIMIT %s"
         )
-        params = [query.fts5(), *params]
-    else:
-        sql = f"SELECT resource_id, 0, {columns} FROM {table} INDEXED BY {SQLITE_INDEX}"
-        sql += f" WHERE {where or '1 = 1'}"
+        return np.sort(_ids(sql, [f"{{title_terms}}: ({query.fts5()})", after, count]))
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT resource_id AS id FROM {ENTRIES} WHERE {PG_TITLE_VECTOR} @@ %s::tsquery"
+            " AND resource_id > %s ORDER BY resource_id LIMIT %s"
+        )
+        return np.sort(_ids(sql, [query.tsquery(), after, count]))
+    entries = _ids_by_substrings(query, ["title_terms"]).filter(resource_id__gt=after).order_by("resource_id")
+    return np.fromiter(entries.values_list("resource_id", flat=True)[:count], dtype=np.int64)
+
+
+def _ids(sql: str, params: list) -> np.ndarray:
+    """The ids `sql` selects, aggregated into one string: a row per id costs more than the search."""
+    aggregate = "group_concat(id)" if connection.vendor == "sqlite" else "string_agg(id::text, ',')"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        if connection.vendor == "postgresql":
+            # For a word most entries hold, the planner prefers a sequential scan, which rebuilds
+            # the tsvector of every row (seconds); the GIN indexes answer in milliseconds.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"SELECT {aggregate} FROM ({sql}) AS found", params)
+        joined = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+    return np.fromstring(joined or "", sep=",", dtype=np.int64)
 
 
-def _lookup(name: str) -> str:
-    return "provider_id" if name == "provider" else name
+def _ids_by_substrings(query: Query, searched: list[str]):
+    """Any other database: each term as a substring of the terms; correct but not indexed."""
+    entries = SearchEntry.objects.all()
+    for word in query.words + query.prefixes:
+        entries = entries.filter(reduce(operator.or_, [Q(**{f"{c}__contains": word}) for c in searched]))
+    return entries

@@ -15,7 +15,7 @@ from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Transition, Workflow
 from cdohub.org.models import Unit
 
-from . import rules, search
+from . import columns, rules, search
 from .choices import CampaignStatus, ParticipationStatus, ResourceFormat, ResourceStatus
 from .models import (
     CensusCampaign,
@@ -179,7 +179,9 @@ def delete_resource(actor, resource: Resource) -> None:
         "items": list(resource.items.values(*rules.ITEM_FIELDS)),
     }
     audit.record_event("resource.deleted", resource, **snapshot)
+    pk = resource.pk
     resource.delete()
+    columns.touched([pk])
 
 
 @service

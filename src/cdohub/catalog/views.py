@@ -38,6 +38,7 @@ from .policies import (
 from .tables import ResourceTable
 
 PAGE = 20
+FACET_VALUES_SHOWN = 12
 
 
 # Search --------------------------------------------------------------------------------------
@@ -56,7 +57,9 @@ def catalog_search(request):
     text = request.GET.get("q", "").strip()
     filters = {name: request.GET.get(name, "") for name in search.FACETS}
     number = max(int_or_none(request.GET.get("page")) or 1, 1)
-    results = search.search(request.user, text, filters, offset=(number - 1) * PAGE, limit=PAGE)
+    results = search.search(
+        request.user, text, filters, offset=(number - 1) * PAGE, limit=PAGE, facet_limit=FACET_VALUES_SHOWN
+    )
     if request.GET.get("export") == "xlsx":
         ids = search.search(request.user, text, filters, limit=50000).ids
         return xlsx_response(excel.export(Resource.objects.filter(pk__in=ids)), _("data-catalog") + ".xlsx")
@@ -97,16 +100,12 @@ def _matched_items(resource: Resource, query: search.Query) -> list[InformationI
     return matched[:8]
 
 
-FACET_VALUES_SHOWN = 12
-
-
 def _labelled_facets(facets: dict, filters: dict) -> list[tuple[str, str, str, list]]:
-    """The facets as the page shows them: the most frequent values, each with its label."""
-    shown = {key: values[:FACET_VALUES_SHOWN] for key, values in facets.items()}
+    """The facets as the page shows them (search() gave the most frequent values), with labels."""
     labels = _facet_labels()
 
     def names(model, field, key):  # labels only for the values shown: a broad query has thousands
-        wanted = [v for v, _n in shown.get(key, [])]
+        wanted = [v for v, _n in facets.get(key, [])]
         return dict(model.objects.filter(**{f"{field}__in": wanted}).values_list(field, "name"))
 
     titles = {
@@ -118,7 +117,7 @@ def _labelled_facets(facets: dict, filters: dict) -> list[tuple[str, str, str, l
         "update_cycle": (_("Update cycle"), labels["update_cycle"]),
     }
     out = []
-    for key, values in shown.items():
+    for key, values in facets.items():
         title, label = titles[key]
         out.append((key, title, filters.get(key, ""), [(str(v), label.get(v, v), n) for v, n in values]))
     return out

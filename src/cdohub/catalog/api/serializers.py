@@ -180,6 +180,13 @@ class SearchQuerySerializer(serializers.Serializer):
     update_cycle = serializers.CharField(required=False)
     page = serializers.IntegerField(required=False, min_value=1, default=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+    facet_limit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10000,
+        default=50,
+        help_text="The most frequent values given per facet.",
+    )
 
 
 class FacetValueSerializer(serializers.Serializer):

@@ -175,7 +175,10 @@ class CatalogSearchViewSet(viewsets.ViewSet):
         query.is_valid(raise_exception=True)
         params = dict(query.validated_data)
         page, size, text = params.pop("page"), params.pop("page_size"), params.pop("q")
-        results = search.search(request.user, text, params, offset=(page - 1) * size, limit=size)
+        most = params.pop("facet_limit")
+        results = search.search(
+            request.user, text, params, offset=(page - 1) * size, limit=size, facet_limit=most
+        )
         found = (
             Resource.objects.select_related("unit", "classification")
             .prefetch_related("items", "decisions__actor")

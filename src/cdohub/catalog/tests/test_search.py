@@ -1,6 +1,7 @@
 import pytest
+from django.db import transaction
 
-from cdohub.catalog import search, services
+from cdohub.catalog import columns, search, services
 
 from .conftest import ITEMS
 
@@ -103,3 +104,86 @@ def test_reindex_is_idempotent(catalog, users):
     before = search.search(users["maoming_specialist"], "人口").total
     assert search.reindex_all() >= 5
     assert search.search(users["maoming_specialist"], "人口").total == before
+
+
+def test_title_matches_rank_first_on_every_database(catalog, users, units, complete):
+    specialist, bureau = users["maoming_specialist"], users["maoming_bureau"]
+
+    def publish(**values):
+        resource = services.create_resource(specialist, unit=units["440900-GA"], **complete(**values))
+        resource = services.submit_resource(specialist, resource, resource.version)
+        return services.publish_resource(bureau, resource, resource.version)
+
+    # Registered before the second title match, but holds 人口 only among its items' words.
+    by_item = publish(
+        name="户籍登记", items=[{"name": "人口编号", "column_name": "RKBH", "data_type": "C", "length": 20}]
+    )
+    by_title = publish(name="人口迁移信息")
+    ids = search.search(users["maonan_bureau"], "人口").ids
+    assert ids.index(catalog["population"].pk) < ids.index(by_title.pk) < ids.index(by_item.pk)
+
+
+def test_facet_limit_keeps_the_most_frequent_values(catalog, users):
+    reader = users["maonan_bureau"]
+    everything = search.search(reader, "信息").facets["share_type"]
+    assert len(everything) >= 2
+    top = search.search(reader, "信息", facet_limit=1).facets["share_type"]
+    assert top == everything[:1] and top[0][1] == max(n for _v, n in everything)
+
+
+def test_browse_counts_what_the_permission_gate_lets_each_user_see(catalog, users):
+    from cdohub.catalog.models import Resource
+    from cdohub.catalog.policies import visible_resources
+
+    for name in ("maonan_bureau", "maoming_specialist", "admin"):
+        user = users[name]
+        expected = set(visible_resources(user, Resource.objects.all()).values_list("pk", flat=True))
+        results = search.search(user, "", limit=1000)
+        assert set(results.ids) == expected and results.total == len(expected)
+
+
+def test_columns_follow_every_write_and_match_a_fresh_load(catalog, users, classes):
+    specialist, bureau = users["maoming_specialist"], users["maoming_bureau"]
+    outsider = users["maonan_bureau"]
+    before = search.search(outsider, "", limit=1000)  # loads the columns
+    draft = catalog["draft"]
+    assert draft.pk not in before.ids
+    draft = services.update_resource(specialist, draft, update_cycle="monthly")
+    draft = services.submit_resource(specialist, draft, draft.version)
+    services.publish_resource(bureau, draft, draft.version)
+    services.delete_resource(specialist, catalog["secret"])
+    after = search.search(outsider, "", limit=1000)
+    assert draft.pk in after.ids and after.total == before.total + 1
+    cycles = dict(after.facets["update_cycle"])
+    assert cycles["monthly"] == dict(before.facets["update_cycle"]).get("monthly", 0) + 1
+    assert catalog["secret"].pk not in search.search(specialist, "", limit=1000).ids
+    # The incrementally patched columns equal the columns loaded afresh from the table.
+    patched = columns.current()
+    columns.reset()
+    fresh = columns.current()
+    assert patched.generation == fresh.generation
+    assert patched.ids.tolist() == fresh.ids.tolist()
+    assert patched.visible.tolist() == fresh.visible.tolist()
+    assert patched.drafts == fresh.drafts
+    for name in columns.FACETS:
+        decoded = [patched.values[name][c] for c in patched.codes[name]]
+        assert decoded == [fresh.values[name][c] for c in fresh.codes[name]]
+
+
+def test_a_rolled_back_write_leaves_no_trace_in_the_columns(catalog, users, units, complete):
+    specialist, outsider = users["maoming_specialist"], users["maonan_bureau"]
+    published_before = search.search(outsider, "").total
+    seen_inside = None
+    with pytest.raises(RuntimeError), transaction.atomic():
+        created = services.create_resource(
+            specialist, unit=units["440900-GA"], **complete(name="临时人口信息")
+        )
+        services.publish_resource(
+            users["maoming_bureau"], services.submit_resource(specialist, created, created.version), 2
+        )
+        seen_inside = search.search(outsider, "").total
+        raise RuntimeError("roll back")
+    assert seen_inside == published_before + 1
+    # The same generation number comes again with other contents: the columns must notice.
+    services.update_resource(specialist, catalog["draft"], summary="改")
+    assert search.search(outsider, "").total == published_before
