@@ -14,6 +14,7 @@ from cdohub.appointments.models import Appointment, ImplementationPlan
 from cdohub.catalog import services as catalog_services
 from cdohub.catalog.models import CensusCampaign, Classification, Participation, Resource
 from cdohub.org.models import ScopeMember
+from cdohub.projects.tests import factories as project_factories
 from cdohub.sources.models import DiscoveredTable
 from cdohub.sources.tests.factories import make_source, scope_rows, unchanged
 
@@ -45,6 +46,7 @@ def world(db, units, program, users):
         **catalog_world(admin, units),
         "other_source": make_source(units["440200"], admin),
         "own_source": make_source(units["440902"], admin, name="茂南库"),
+        **project_factories.world(admin),
     }
 
 
@@ -160,6 +162,7 @@ def expectations(w):
         ("roster-list", {}, "get", {"program": prog}, 200),
         *catalog_expectations(w),
         *scope_rows(w["other_source"], w["own_source"]),
+        *project_factories.scope_rows(w),
         ("accounts:login", {}, "get", None, 200),
         ("accounts:logout", {}, "post", None, 302),
         ("accounts:profile", {}, "get", None, 200),
@@ -298,6 +301,7 @@ def test_county_user_is_confined_to_its_county(world, client_for):
         filing.refresh_from_db()
         assert before == (filing.status, filing.version, getattr(filing, "ends_on", None))
     assert unchanged(world["other_source"])
+    assert project_factories.unchanged(world)
     for key in ("other_resource", "published_resource", "own_resource"):
         before = world[key]
         after = Resource.objects.get(pk=before.pk)

@@ -1,0 +1,191 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cdohub.catalog.choices import ShareType
+from cdohub.catalog.models import Resource
+from cdohub.core.forms import BootstrapForm
+from cdohub.org.models import Unit
+
+from .choices import Decision, FindingCategory, OrderKind, Recommendation, Severity
+from .models import Project
+
+CODES = re.compile(r"[\s,，、;；]+")
+
+
+class ProjectForm(BootstrapForm, forms.ModelForm):
+    systems = forms.CharField(
+        label=_("information systems"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The systems it builds or changes, one a line."),
+    )
+    collects = forms.CharField(
+        label=_("data to be collected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Data the project will collect itself, one data set a line, "
+            "e.g. 人口基础信息：姓名、公民身份号码."
+        ),
+    )
+    uses = forms.CharField(
+        label=_("catalog resources it uses"),
+        required=False,
+        help_text=_("Codes of catalog resources it will obtain through sharing; separate with 、 or commas."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "kind",
+            "budget",
+            "funding_source",
+            "summary",
+            "systems",
+            "collects",
+            "security_level",
+            "feasibility_study",
+            "design",
+            "acceptance_report",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.initial["systems"] = "\n".join(self.instance.systems)
+            self.initial["collects"] = "\n".join(self.instance.collects)
+            self.initial["uses"] = "、".join(self.instance.uses.values_list("code", flat=True))
+        for name in ("feasibility_study", "design", "acceptance_report"):
+            self.fields[name].widget.attrs["accept"] = "application/pdf"
+
+    def clean_systems(self):
+        return [line.strip() for line in self.cleaned_data["systems"].splitlines() if line.strip()]
+
+    def clean_collects(self):
+        return [line.strip() for line in self.cleaned_data["collects"].splitlines() if line.strip()]
+
+    def clean_uses(self):
+        codes = [c for c in CODES.split(self.cleaned_data["uses"]) if c]
+        found = {r.code: r for r in Resource.objects.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No catalog resource has the code %(c)s.") % {"c": "、".join(unknown)}
+            )
+        return [found[c] for c in codes]
+
+    def changes(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for name in ("feasibility_study", "design", "acceptance_report"):
+            if name not in self.changed_data:
+                data.pop(name)
+            elif data[name] is False:  # "clear" ticked
+                data[name] = None
+        return data
+
+
+class NewProjectForm(ProjectForm):
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit"))
+    field_order = ["unit"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class OutputForm(BootstrapForm, forms.Form):
+    name = forms.CharField(label=_("resource name"), max_length=200, required=False)
+    share_type = forms.ChoiceField(
+        label=_("declared sharing"), choices=[("", "—"), *ShareType.choices], required=False
+    )
+    resource = forms.CharField(label=_("catalog resource code"), max_length=40, required=False)
+
+    def clean_resource(self):
+        code = self.cleaned_data["resource"].strip()
+        if not code:
+            return None
+        resource = Resource.objects.filter(code=code).first()
+        if resource is None:
+            raise forms.ValidationError(_("No catalog resource has the code %(c)s.") % {"c": code})
+        return resource
+
+
+OutputFormSet = forms.formset_factory(OutputForm, extra=2, max_num=50)
+
+
+def outputs_from(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]
+
+
+class SubmitForm(forms.Form):
+    stage = forms.ChoiceField(choices=[("initiation", "initiation"), ("acceptance", "acceptance")])
+    version = forms.IntegerField()
+
+
+class DecisionForm(BootstrapForm, forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=Decision.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reasons = forms.CharField(
+        label=_("reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to return or veto."),
+    )
+    cited_checks = forms.MultipleChoiceField(
+        label=_("failed checks cited"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, failed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cited_checks"].choices = [(c.code, c.title) for c in failed]
+        self.fields["cited_checks"].widget.attrs["class"] = "form-check-input"
+
+
+class OpinionForm(BootstrapForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    recommendation = forms.ChoiceField(
+        label=_("recommendation"), choices=[("", "—"), *Recommendation.choices], required=False
+    )
+    text = forms.CharField(label=_("opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FindingForm(BootstrapForm, forms.Form):
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit concerned"))
+    project = forms.ModelChoiceField(Project.objects.none(), label=_("project"), required=False)
+    category = forms.ChoiceField(label=_("category"), choices=FindingCategory.choices)
+    severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices)
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(label=_("what was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_file = forms.FileField(label=_("evidence file (PDF)"), required=False)
+    order_kind = forms.ChoiceField(label=_("order"), choices=OrderKind.choices)
+    order_text = forms.CharField(label=_("what must be done"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline_days = forms.IntegerField(
+        label=_("deadline (working days)"), min_value=1, max_value=120, initial=10
+    )
+
+    def __init__(self, *args, units=None, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["project"].queryset = projects
+
+
+class AnswerForm(BootstrapForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("rectification report"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer_file = forms.FileField(label=_("rectification evidence (PDF)"), required=False)
+
+
+class VerifyForm(BootstrapForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reject the answer."),
+    )

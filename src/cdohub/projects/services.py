@@ -1,0 +1,747 @@
+"""Every change to IT projects, their review rounds and supervision findings.
+
+A project goes draft → initiation review → (approved | returned | vetoed); a returned or vetoed
+initiation may be revised and submitted as a new round; after an approved initiation the same holds
+for acceptance. A decided round never changes again: a veto is final for that round, whoever asks.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cdohub.accounts.models import User
+from cdohub.catalog.choices import ShareType
+from cdohub.catalog.models import Resource
+from cdohub.catalog.policies import visible_resources
+from cdohub.core import audit, clock
+from cdohub.core.calendar import add_working_days
+from cdohub.core.files import validate_pdf
+from cdohub.core.permissions import Scope, require
+from cdohub.core.services import notify_on_commit, service
+from cdohub.core.workflow import Conflict, Transition, Workflow
+from cdohub.org.models import Unit
+
+from . import checks
+from .choices import (
+    CheckResult,
+    Decision,
+    FindingAction,
+    FindingStatus,
+    ProjectStatus,
+    Recommendation,
+    ReviewStatus,
+    Stage,
+)
+from .models import Check, Finding, FindingStep, Opinion, Output, Project, Review
+from .policies import (
+    REGISTRARS,
+    body_cdos,
+    bureau_above,
+    bureau_admins,
+    may_decide,
+    may_give_opinion,
+    may_verify,
+    reviewing_body,
+    same_level_bureau,
+    supervising_grant,
+)
+
+REVIEW = Workflow(
+    Transition("approve", (ReviewStatus.SUBMITTED,), ReviewStatus.APPROVED),
+    Transition("return", (ReviewStatus.SUBMITTED,), ReviewStatus.RETURNED, needs_comment=True),
+    Transition("veto", (ReviewStatus.SUBMITTED,), ReviewStatus.VETOED, needs_comment=True),
+)
+FINDING = Workflow(
+    Transition("answer", (FindingStatus.OPEN,), FindingStatus.ANSWERED, needs_comment=True),
+    Transition("reject", (FindingStatus.ANSWERED,), FindingStatus.OPEN, needs_comment=True),
+    Transition("close", (FindingStatus.ANSWERED,), FindingStatus.CLOSED),
+)
+# What a unit may set on its project, in the order forms and API bodies present it.
+PROJECT_FIELDS = (
+    "name",
+    "kind",
+    "budget",
+    "funding_source",
+    "summary",
+    "systems",
+    "collects",
+    "security_level",
+    "feasibility_study",
+    "design",
+    "acceptance_report",
+)
+DOCUMENTS = ("feasibility_study", "design", "acceptance_report")
+# Once the initiation is approved, only what acceptance needs may change.
+ACCEPTANCE_FIELDS = ("acceptance_report",)
+# From which project states a stage may be submitted, and the state it moves to.
+SUBMITTABLE = {
+    Stage.INITIATION: (
+        ProjectStatus.DRAFT,
+        ProjectStatus.INITIATION_RETURNED,
+        ProjectStatus.INITIATION_VETOED,
+    ),
+    Stage.ACCEPTANCE: (
+        ProjectStatus.INITIATED,
+        ProjectStatus.ACCEPTANCE_RETURNED,
+        ProjectStatus.ACCEPTANCE_VETOED,
+    ),
+}
+REQUIRED_DOCUMENTS = {
+    Stage.INITIATION: ("feasibility_study", "design"),
+    Stage.ACCEPTANCE: ("acceptance_report",),
+}
+UNDER_REVIEW = {
+    Stage.INITIATION: ProjectStatus.INITIATION_REVIEW,
+    Stage.ACCEPTANCE: ProjectStatus.ACCEPTANCE_REVIEW,
+}
+OUTCOME = {
+    (Stage.INITIATION, ReviewStatus.APPROVED): ProjectStatus.INITIATED,
+    (Stage.INITIATION, ReviewStatus.RETURNED): ProjectStatus.INITIATION_RETURNED,
+    (Stage.INITIATION, ReviewStatus.VETOED): ProjectStatus.INITIATION_VETOED,
+    (Stage.ACCEPTANCE, ReviewStatus.APPROVED): ProjectStatus.ACCEPTED,
+    (Stage.ACCEPTANCE, ReviewStatus.RETURNED): ProjectStatus.ACCEPTANCE_RETURNED,
+    (Stage.ACCEPTANCE, ReviewStatus.VETOED): ProjectStatus.ACCEPTANCE_VETOED,
+}
+EDITABLE = SUBMITTABLE[Stage.INITIATION] + SUBMITTABLE[Stage.ACCEPTANCE]
+EVENTS = {"approve": "project.approved", "return": "project.returned", "veto": "project.vetoed"}
+
+
+def registrars(unit: Unit):
+    """Active accounts that prepare `unit`'s projects (roles granted on it or above it)."""
+    paths = [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    return User.objects.filter(
+        is_active=True, role_assignments__role__in=REGISTRARS, role_assignments__unit__path__in=paths
+    ).distinct()
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+def _clean_lines(values, label) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.splitlines()
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+        raise ValidationError({label: _("Give a list of names.")})
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _clean_outputs(outputs) -> list[dict]:
+    cleaned = []
+    for row in outputs or []:
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        share = row.get("share_type") or ""
+        if share and share not in ShareType.values:
+            raise ValidationError({"outputs": _("%(s)s is not a sharing type.") % {"s": share}})
+        cleaned.append({"name": name[:200], "share_type": share, "resource": row.get("resource")})
+    names = [o["name"] for o in cleaned]
+    if len(names) != len(set(names)):
+        raise ValidationError({"outputs": _("Each data resource it produces is declared once.")})
+    return cleaned
+
+
+def _check_resources(actor, project: Project, outputs: list[dict], uses) -> None:
+    for output in outputs:
+        resource = output["resource"]
+        if resource is not None and resource.unit_id != project.unit_id:
+            raise ValidationError(
+                {
+                    "outputs": _("%(r)s is registered by another unit; link the project's own resource.")
+                    % {"r": resource}
+                }
+            )
+    visible = visible_resources(actor, Resource.objects.all())
+    for resource in list(uses or []) + [o["resource"] for o in outputs if o["resource"] is not None]:
+        if not visible.filter(pk=resource.pk).exists():
+            raise ValidationError({"uses": _("Resource %(id)s is not visible to you.") % {"id": resource.pk}})
+
+
+def _apply(project: Project, fields: dict) -> None:
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for name in DOCUMENTS:
+        upload = fields.get(name)
+        if upload and not getattr(upload, "_committed", False):
+            try:
+                validate_pdf(upload)
+            except ValidationError as exc:
+                raise ValidationError({name: exc.messages}) from exc
+    if "systems" in fields:
+        fields["systems"] = _clean_lines(fields["systems"], "systems")
+    if "collects" in fields:
+        fields["collects"] = _clean_lines(fields["collects"], "collects")
+    for name, value in fields.items():
+        setattr(project, name, value)
+    if not (project.name or "").strip():
+        raise ValidationError({"name": _("Give the project's name.")})
+    if project.budget is not None and project.budget < 0:
+        raise ValidationError({"budget": _("The budget cannot be negative.")})
+    try:
+        project.full_clean(exclude=["unit", "created_by", *DOCUMENTS])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+def _store_outputs(project: Project, outputs: list[dict]) -> None:
+    project.outputs.all().delete()
+    Output.objects.bulk_create(
+        Output(
+            project=project, position=i, name=o["name"], share_type=o["share_type"], resource=o["resource"]
+        )
+        for i, o in enumerate(outputs)
+    )
+
+
+def outputs_of(project: Project) -> list[dict]:
+    return [
+        {"name": o.name, "share_type": o.share_type, "resource": o.resource_id}
+        for o in project.outputs.order_by("position")
+    ]
+
+
+@service
+def create_project(actor, *, unit: Unit, outputs=(), uses=(), **fields) -> Project:
+    project = Project(unit=unit, created_by=actor)
+    require(actor, "change", project)
+    outputs = _clean_outputs(outputs)
+    _apply(project, fields)
+    _check_resources(actor, project, outputs, uses)
+    project.save()
+    _store_outputs(project, outputs)
+    project.uses.set(uses or [])
+    audit.record_event(
+        "project.created", project, outputs=outputs_of(project), uses=[r.pk for r in uses or []]
+    )
+    return project
+
+
+@service
+def update_project(
+    actor, project: Project, *, seen_version=None, outputs=None, uses=None, **fields
+) -> Project:
+    require(actor, "change", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if seen_version is not None and project.version != seen_version:
+        raise Conflict(
+            _("Someone else changed this project meanwhile. Reload and try again."), code="conflict"
+        )
+    if project.status not in EDITABLE:
+        raise ValidationError(
+            _("A project cannot be changed while it is %(status)s.")
+            % {"status": project.get_status_display()},
+            code="locked",
+        )
+    cleaned = None if outputs is None else _clean_outputs(outputs)
+    if project.status in SUBMITTABLE[Stage.ACCEPTANCE]:
+        # The initiation was approved on what the project declared; acceptance may only link it.
+        touched = {k for k, v in fields.items() if getattr(project, k) != v}
+        frozen = touched - set(ACCEPTANCE_FIELDS)
+        if frozen:
+            raise ValidationError(
+                _("After an approved initiation only the acceptance report and the catalog links may change.")
+            )
+        declared = [(o["name"], o["share_type"]) for o in outputs_of(project)]
+        if cleaned is not None and [(o["name"], o["share_type"]) for o in cleaned] != declared:
+            raise ValidationError(
+                {
+                    "outputs": _(
+                        "The data resources and their sharing were approved at initiation; link them only."
+                    )
+                }
+            )
+    _apply(project, fields)
+    _check_resources(actor, project, cleaned or [], uses)
+    project.version += 1
+    project.save()
+    if cleaned is not None:
+        before = outputs_of(project)
+        _store_outputs(project, cleaned)
+        if before != outputs_of(project):
+            audit.record_event("project.outputs_changed", project, before=before, after=outputs_of(project))
+    if uses is not None:
+        before = sorted(project.uses.values_list("pk", flat=True))
+        project.uses.set(uses)
+        after = sorted(r.pk for r in uses)
+        if before != after:
+            audit.record_event("project.uses_changed", project, before=before, after=after)
+    return project
+
+
+def snapshot(project: Project) -> dict:
+    return {
+        "name": project.name,
+        "kind": project.kind,
+        "budget": str(project.budget),
+        "funding_source": project.funding_source,
+        "summary": project.summary,
+        "systems": project.systems,
+        "collects": project.collects,
+        "security_level": project.security_level,
+        "documents": {name: getattr(project, name).name for name in DOCUMENTS if getattr(project, name)},
+        "outputs": outputs_of(project),
+        "uses": sorted(project.uses.values_list("pk", flat=True)),
+        "version": project.version,
+    }
+
+
+def _store_checks(review: Review, actor) -> list[Check]:
+    now = clock.now()
+    review.checks.all().delete()
+    rows = [
+        Check(
+            review=review,
+            position=i,
+            code=definition.code,
+            title=str(definition.title)[:200],
+            result=outcome.result,
+            summary=outcome.summary,
+            evidence=audit._jsonable(outcome.evidence),
+            computed_at=now,
+        )
+        for i, (definition, outcome) in enumerate(checks.run(review.project, review.stage, actor))
+    ]
+    return Check.objects.bulk_create(rows)
+
+
+@service
+def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
+    """Put the project to its CDO for the `stage` review, as a new round; runs the pre-checks."""
+    require(actor, "submit", project)
+    if stage not in Stage.values:
+        raise ValidationError(_("Unknown review stage."))
+    project = Project.objects.select_for_update().select_related("unit").get(pk=project.pk)
+    if seen_version is not None and project.version != seen_version:
+        raise Conflict(
+            _("Someone else changed this project meanwhile. Reload and try again."), code="conflict"
+        )
+    if project.status not in SUBMITTABLE[stage]:
+        if stage == Stage.ACCEPTANCE and project.status in SUBMITTABLE[Stage.INITIATION]:
+            raise ValidationError(
+                _("Acceptance can be reviewed only after the initiation was approved."), code="not_initiated"
+            )
+        raise ValidationError(
+            _("The project cannot be submitted for %(stage)s while it is %(status)s.")
+            % {"stage": Stage(stage).label, "status": project.get_status_display()},
+            code="wrong_state",
+        )
+    missing = [
+        str(Project._meta.get_field(n).verbose_name)
+        for n in REQUIRED_DOCUMENTS[stage]
+        if not getattr(project, n)
+    ]
+    if missing:
+        raise ValidationError(_("Before submitting, add: %(fields)s.") % {"fields": _(", ").join(missing)})
+    body = reviewing_body(project.unit)
+    deciders = list(body_cdos(body))
+    if not deciders:
+        raise ValidationError(
+            _(
+                "No account holds the chief data officer role of %(body)s, who decides this review; ask the "
+                "administrator to grant it first."
+            )
+            % {"body": body}
+        )
+    now = clock.now()
+    round_no = project.reviews.filter(stage=stage).count() + 1
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                project=project,
+                stage=stage,
+                round=round_no,
+                reviewing_body=body,
+                snapshot=audit._jsonable(snapshot(project)),
+                submitted_by=actor,
+                submitted_at=now,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This project was submitted meanwhile. Reload to see the current state."), code="conflict"
+        ) from None
+    results = _store_checks(review, actor)
+    previous = project.status
+    project.status = UNDER_REVIEW[stage]
+    project.version += 1
+    project.save()
+    failed = [c.code for c in results if c.result == CheckResult.FAILED]
+    audit.record_event(
+        "project.submitted",
+        review,
+        project=project.pk,
+        stage=stage,
+        round=round_no,
+        reviewing_body=body.pk,
+        project_version=project.version - 1,
+        from_status=previous,
+        failed_checks=failed,
+    )
+    notify_on_commit(
+        deciders,
+        _("Project to review: %(what)s (%(stage)s, round %(n)d)")
+        % {"what": project, "stage": Stage(stage).label, "n": round_no},
+        url=review.get_absolute_url(),
+    )
+    bureau = same_level_bureau(project.unit)
+    notify_on_commit(
+        bureau_admins(bureau),
+        _("Joint review invited: %(what)s") % {"what": project},
+        url=review.get_absolute_url(),
+    )
+    return review
+
+
+def last_decision_text(review: Review) -> str:
+    if review.decided_by_id is None:
+        return review.get_status_display()
+    who = review.decided_by
+    return _("%(status)s by %(who)s at %(at)s") % {
+        "status": review.get_status_display(),
+        "who": who.display_name or who.username,
+        "at": date_format(timezone.localtime(review.decided_at), "Y-m-d H:i"),
+    }
+
+
+def _open_review(actor, review: Review, seen_version) -> Review:
+    """Lock the round; refuse a stale version (409) and a decided round."""
+    require(actor, "view", review)
+    fresh = Review.objects.select_for_update().get(pk=review.pk)
+    if seen_version is not None and fresh.version != seen_version:
+        raise Conflict(
+            _("Someone else acted first: %(what)s. Reload to see the current state.")
+            % {"what": last_decision_text(fresh)},
+            code="conflict",
+        )
+    if fresh.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(
+            _("This review round was decided (%(what)s) and is final; a new round must be submitted.")
+            % {"what": last_decision_text(fresh)},
+            code="final",
+        )
+    return fresh
+
+
+@service
+def rerun_checks(actor, review: Review, seen_version=None) -> Review:
+    """Compute the pre-checks again on today's data, while the round is open (the CDO or the unit)."""
+    require(actor, "view", review)
+    if not (may_decide(actor, review) or Scope.of(actor).covers(review.project.unit.path, REGISTRARS)):
+        raise PermissionDenied(_("Only the unit or its chief data officer may run the checks again."))
+    fresh = _open_review(actor, review, seen_version)
+    results = _store_checks(fresh, actor)
+    fresh.version += 1
+    fresh.save()
+    audit.record_event(
+        "project.checks_rerun",
+        fresh,
+        failed_checks=[c.code for c in results if c.result == CheckResult.FAILED],
+    )
+    return fresh
+
+
+@service
+def add_opinion(actor, review: Review, text: str, recommendation: str = "", seen_version=None) -> Opinion:
+    """The same-level data bureau's joint-review opinion, before the decision."""
+    require(actor, "view", review)
+    if not may_give_opinion(actor, review):
+        raise PermissionDenied(_("Only the data bureau of the same level gives a joint-review opinion."))
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the opinion.")})
+    if recommendation and recommendation not in Recommendation.values:
+        raise ValidationError({"recommendation": _("Unknown recommendation.")})
+    fresh = _open_review(actor, review, seen_version)
+    opinion = Opinion.objects.create(
+        review=fresh,
+        bureau=same_level_bureau(fresh.project.unit),
+        author=actor,
+        at=clock.now(),
+        recommendation=recommendation,
+        text=text.strip(),
+    )
+    fresh.version += 1  # the CDO decides on what they saw, opinions included
+    fresh.save()
+    audit.record_event("project.opinion_added", fresh, opinion=opinion.pk, recommendation=recommendation)
+    notify_on_commit(
+        body_cdos(fresh.reviewing_body),
+        _("Joint-review opinion on %(what)s") % {"what": fresh.project},
+        url=fresh.get_absolute_url(),
+    )
+    return opinion
+
+
+@service
+def decide(actor, review: Review, decision: str, seen_version=None, reasons: str = "", cited=()) -> Review:
+    """The CDO's decision: approve, return for revision (reasons) or veto (reasons, may cite failed
+    pre-checks). Final for the round."""
+    require(actor, "view", review)
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    if actor.pk in (review.submitted_by_id, review.project.created_by_id):
+        raise PermissionDenied(
+            _("You prepared or submitted this project; its chief data officer must decide.")
+        )
+    if not may_decide(actor, review):
+        raise PermissionDenied(
+            _("Only the chief data officer of %(body)s decides this review.")
+            % {"body": review.reviewing_body}
+        )
+    transition = REVIEW[decision]
+    if transition.needs_comment and not (reasons or "").strip():
+        raise ValidationError({"reasons": _("Give the reasons for this decision.")}, code="comment_required")
+    fresh = _open_review(actor, review, seen_version)
+    cited = list(dict.fromkeys(cited or []))
+    if cited:
+        if decision == Decision.APPROVE:
+            raise ValidationError({"cited_checks": _("Failed checks are cited only to return or veto.")})
+        failed = checks.failed_codes(fresh)
+        wrong = [c for c in cited if c not in failed]
+        if wrong:
+            raise ValidationError(
+                {
+                    "cited_checks": _("Only failed checks of this round can be cited; not: %(c)s.")
+                    % {"c": ", ".join(wrong)}
+                }
+            )
+    seen = fresh.version
+    REVIEW.advance(fresh, transition)
+    fresh.decision = decision
+    fresh.decided_by, fresh.decided_at, fresh.decided_version = actor, clock.now(), seen
+    fresh.reasons = (reasons or "").strip()
+    fresh.cited_checks = cited
+    fresh.save()
+    project = Project.objects.select_for_update().get(pk=fresh.project_id)
+    project.status = OUTCOME[(fresh.stage, fresh.status)]
+    project.version += 1
+    project.save()
+    audit.record_event(
+        EVENTS[decision],
+        fresh,
+        project=project.pk,
+        stage=fresh.stage,
+        round=fresh.round,
+        version=seen,
+        reasons=fresh.reasons,
+        cited_checks=cited,
+        reviewing_body=fresh.reviewing_body_id,
+    )
+    recipients = set(registrars(project.unit)) | {fresh.submitted_by}
+    recipients.discard(actor)
+    notify_on_commit(
+        recipients,
+        _("%(stage)s of %(what)s: %(decision)s")
+        % {"stage": fresh.get_stage_display(), "what": project, "decision": fresh.get_status_display()},
+        body=fresh.reasons,
+        url=fresh.get_absolute_url(),
+    )
+    return fresh
+
+
+# --- supervision findings ---------------------------------------------------------------------
+
+FINDING_FIELDS = (
+    "category",
+    "severity",
+    "title",
+    "description",
+    "evidence",
+    "evidence_file",
+    "order_kind",
+    "order_text",
+    "deadline_days",
+    "project",
+)
+
+
+def _finding_step(finding, action, before, actor, comment="", version=None) -> None:
+    FindingStep.objects.create(
+        finding=finding,
+        action=action,
+        from_status=before,
+        to_status=finding.status,
+        version=finding.version - 1 if version is None else version,
+        actor=actor,
+        at=clock.now(),
+        comment=comment,
+    )
+
+
+def _check_pdf(field: str, upload) -> None:
+    if upload and not getattr(upload, "_committed", False):
+        try:
+            validate_pdf(upload)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+
+
+@service
+def open_finding(actor, *, unit: Unit, **fields) -> Finding:
+    """A CDO or a bureau records a violation or risk in its scope and issues its order."""
+    unknown = set(fields) - set(FINDING_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    finding = Finding(unit=unit, opened_by=actor)
+    require(actor, "open", finding)
+    grant = supervising_grant(actor, unit)
+    if grant is None:
+        raise PermissionDenied(
+            _("Only a chief data officer or a data bureau over %(unit)s records findings there.")
+            % {"unit": unit}
+        )
+    finding.issuer_role, finding.issuer = grant
+    project = fields.get("project")
+    if project is not None and project.unit_id != unit.pk:
+        raise ValidationError({"project": _("The project belongs to another unit.")})
+    _check_pdf("evidence_file", fields.get("evidence_file"))
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    for name in ("title", "description", "evidence", "order_text"):
+        if not (getattr(finding, name) or "").strip():
+            raise ValidationError({name: _("This field is required.")})
+    days = finding.deadline_days
+    if not isinstance(days, int) or not 1 <= days <= 120:
+        raise ValidationError({"deadline_days": _("Give a deadline of 1 to 120 working days.")})
+    now = clock.now()
+    finding.opened_at = now
+    finding.due_on = add_working_days(timezone.localdate(now), days)
+    try:
+        finding.full_clean(
+            exclude=["evidence_file", "answer_file", "due_on", "opened_by", "issuer", "unit", "project"]
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    finding.save()
+    _finding_step(finding, FindingAction.OPEN, "", actor, finding.order_text, version=1)
+    audit.record_event(
+        "finding.opened",
+        finding,
+        category=finding.category,
+        severity=finding.severity,
+        order=finding.order_kind,
+        due_on=finding.due_on,
+        issuer=finding.issuer_id,
+        project=finding.project_id,
+    )
+    notify_on_commit(
+        registrars(unit),
+        _("%(order)s: %(title)s — answer by %(due)s")
+        % {
+            "order": finding.get_order_kind_display(),
+            "title": finding.title,
+            "due": date_format(finding.due_on),
+        },
+        body=finding.order_text,
+        url=finding.get_absolute_url(),
+    )
+    return finding
+
+
+def _claim_finding(finding, name, seen_version, comment):
+    return FINDING.claim(finding, name, seen_version, comment, describe=lambda f: f.get_status_display())
+
+
+@service
+def answer_finding(actor, finding: Finding, answer: str, answer_file=None, seen_version=None) -> Finding:
+    """The unit reports its rectification, with evidence."""
+    require(actor, "answer", finding)
+    if actor.pk == finding.opened_by_id:
+        raise PermissionDenied(_("You recorded this finding; the unit concerned answers it."))
+    _check_pdf("answer_file", answer_file)
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Describe the rectification.")})
+    fresh = _claim_finding(finding, "answer", seen_version, answer)
+    before = FINDING.advance(fresh, FINDING["answer"])
+    fresh.answer, fresh.answered_by, fresh.answered_at = answer.strip(), actor, clock.now()
+    if answer_file:
+        fresh.answer_file = answer_file
+    fresh.save()
+    _finding_step(fresh, FindingAction.ANSWER, before, actor, fresh.answer)
+    audit.record_event("finding.answered", fresh, version=fresh.version - 1)
+    notify_on_commit(
+        [fresh.opened_by],
+        _("Rectification reported: %(title)s") % {"title": fresh.title},
+        url=fresh.get_absolute_url(),
+    )
+    return fresh
+
+
+def _require_verifier(actor, finding: Finding) -> None:
+    require(actor, "view", finding)
+    if actor.pk == finding.answered_by_id:
+        raise PermissionDenied(_("You reported this rectification; the issuer verifies it."))
+    if not may_verify(actor, finding):
+        raise PermissionDenied(
+            _("Only %(body)s, which issued the order, verifies it.") % {"body": finding.issuer}
+        )
+
+
+@service
+def close_finding(actor, finding: Finding, comment: str = "", seen_version=None) -> Finding:
+    """The issuer verifies the rectification and closes the finding."""
+    _require_verifier(actor, finding)
+    fresh = _claim_finding(finding, "close", seen_version, comment)
+    before = FINDING.advance(fresh, FINDING["close"])
+    fresh.closed_by, fresh.closed_at = actor, clock.now()
+    fresh.save()
+    _finding_step(fresh, FindingAction.CLOSE, before, actor, comment)
+    audit.record_event("finding.closed", fresh, version=fresh.version - 1, comment=comment)
+    notify_on_commit(
+        registrars(fresh.unit),
+        _("Finding closed: %(title)s") % {"title": fresh.title},
+        url=fresh.get_absolute_url(),
+    )
+    return fresh
+
+
+@service
+def reject_answer(actor, finding: Finding, reason: str, seen_version=None) -> Finding:
+    """The rectification is not enough: the order stands, with the same deadline."""
+    _require_verifier(actor, finding)
+    fresh = _claim_finding(finding, "reject", seen_version, reason)
+    before = FINDING.advance(fresh, FINDING["reject"])
+    fresh.save()
+    _finding_step(fresh, FindingAction.REJECT, before, actor, reason)
+    audit.record_event("finding.answer_rejected", fresh, version=fresh.version - 1, reason=reason)
+    notify_on_commit(
+        registrars(fresh.unit),
+        _("Rectification not accepted: %(title)s") % {"title": fresh.title},
+        body=reason,
+        url=fresh.get_absolute_url(),
+    )
+    return fresh
+
+
+def escalate_overdue(today=None) -> int:
+    """Escalate each open order past its deadline, once, to the data bureau of the level above.
+
+    Run by the `escalate_findings` command (and `serve`'s hourly loop); writes its audit events with
+    the source the caller set.
+    """
+    today = today or clock.today()
+    escalated = 0
+    due = Finding.objects.filter(status=FindingStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            finding = Finding.objects.select_for_update().select_related("issuer", "unit").get(pk=pk)
+            if finding.status != FindingStatus.OPEN or finding.escalated_at is not None:
+                continue
+            target = bureau_above(finding.issuer)
+            if target is None:
+                continue
+            finding.escalated_to, finding.escalated_at = target, clock.now()
+            finding.version += 1
+            finding.save()
+            _finding_step(finding, FindingAction.ESCALATE, finding.status, None, str(target))
+            audit.record_event("finding.escalated", finding, to=target.pk, due_on=finding.due_on)
+            notify_on_commit(
+                bureau_admins(target),
+                _("Overdue order escalated: %(title)s (%(unit)s, due %(due)s)")
+                % {"title": finding.title, "unit": finding.unit, "due": date_format(finding.due_on)},
+                url=finding.get_absolute_url(),
+            )
+            escalated += 1
+    return escalated
