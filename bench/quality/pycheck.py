@@ -41,8 +41,11 @@ def is_uscc(v: str) -> bool:
 
 def checkers(allowed_regions, validators=None):
     """(key, column names, predicate that is True when the row FAILS) for the non-aggregate rules."""
-    id_ok = getattr(validators, "is_resident_id", None) or is_resident_id
-    uscc_ok = getattr(validators, "is_uscc", None) or is_uscc
+    id_ok, uscc_ok = is_resident_id, is_uscc
+    if validators is not None:  # the engine's Python twins; "today" fixed once, as a scan does
+        today = dt.date.today()
+        id_ok = lambda v: validators.is_resident_id(v, today)  # noqa: E731
+        uscc_ok = validators.is_uscc
     phone, postal, email = re.compile(PHONE_RE), re.compile(POSTAL_RE), re.compile(EMAIL_RE)
     allowed = frozenset(allowed_regions)
     lo, hi = dt.date.fromisoformat(REG_MIN), dt.date.fromisoformat(REG_MAX)
