@@ -532,7 +532,7 @@ def reference_search(user, text: str, filters: dict, *, limit: int) -> tuple:
     from django.db.models import Case, Count, IntegerField, Q, Value, When
 
     from cdohub.catalog.models import Resource, SearchEntry
-    from cdohub.catalog.search import FACETS, PG_TITLE_VECTOR, PG_VECTOR, Query
+    from cdohub.catalog.search import FACETS, PG_VECTOR, Query
     from cdohub.core.permissions import Scope, policy_for, within_subtrees
 
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
@@ -552,7 +552,8 @@ def reference_search(user, text: str, filters: dict, *, limit: int) -> tuple:
             in_title = entries.extra(where=[f"resource_id IN ({match})"], params=[title])
         else:
             base = entries.extra(where=[f"{PG_VECTOR} @@ %s::tsquery"], params=[query.tsquery()])
-            in_title = entries.extra(where=[f"{PG_TITLE_VECTOR} @@ %s::tsquery"], params=[query.tsquery()])
+            title_vector = "array_to_tsvector(string_to_array(title_terms, ' '))"
+            in_title = entries.extra(where=[f"{title_vector} @@ %s::tsquery"], params=[query.tsquery()])
         rank = Case(
             When(pk__in=in_title.values("pk"), then=Value(0)), default=Value(1), output_field=IntegerField()
         )

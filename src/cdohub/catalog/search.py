@@ -100,6 +100,7 @@ def city_of(unit) -> str:
 def entry_for(resource: Resource, items=None) -> SearchEntry:
     unit = resource.unit
     title = terms(resource.name, with_initials=True) + terms(resource.code)
+    in_title = set(title)
     body: list[str] = []
     if not resource.is_classified:  # a classified resource is catalogued by its title alone
         items = resource.items.all() if items is None else items
@@ -118,8 +119,8 @@ def entry_for(resource: Resource, items=None) -> SearchEntry:
         format=resource.format,
         catalog_item=resource.classification.code[:3],
         update_cycle=resource.update_cycle,
-        title_terms=" ".join(title),
-        body_terms=" ".join(body),
+        title_terms=" ".join(dict.fromkeys(title)),
+        body_terms=" ".join(dict.fromkeys(t for t in body if t not in in_title)),  # each term once
     )
 
 
@@ -163,7 +164,6 @@ def reindex_all(batch: int = 2000) -> int:
 PG_VECTOR = (
     "array_to_tsvector(string_to_array(btrim(title_terms || ' ' || body_terms), ' '))"  # migration 0005
 )
-PG_TITLE_VECTOR = "array_to_tsvector(string_to_array(title_terms, ' '))"
 ENTRIES = SearchEntry._meta.db_table
 TITLE_CHUNK = 1000  # title matches read at a time, in id order (four times more each time)
 
@@ -191,16 +191,18 @@ def search(
     query = Query.parse(text)
     with transaction.atomic():  # on PostgreSQL, one snapshot for the generation and the matches
         table = columns.current()
-        matched = _visible(table, user)
+        matched, in_title = _visible(table, user), None
         if query:
-            matched &= _mask(len(table.ids), table.slots(matching_ids(query)))
+            ids, title_ids = matches(query)
+            matched &= _mask(len(table.ids), table.slots(ids))
+            in_title = None if title_ids is None else table.slots(np.sort(title_ids))
         wanted = {
             name: table.values[name].index(value) if value in table.values[name] else -1
             for name, value in _prepared(filters).items()
         }
         passes = {name: table.codes[name] == code for name, code in wanted.items()}
         hits = reduce(operator.and_, passes.values(), matched)
-        page = _page(table, query, hits, offset, limit)
+        page = _page(table, query, hits, offset, limit, in_title)
     facets = {}
     for name in FACETS:
         among = reduce(operator.and_, [m for f, m in passes.items() if f != name], matched)
@@ -209,25 +211,34 @@ def search(
     return Results(total=int(hits.sum()), ids=table.ids[page].tolist(), facets=facets)
 
 
-def _page(table, query: Query, hits: np.ndarray, offset: int, limit: int) -> np.ndarray:
+def _page(table, query: Query, hits: np.ndarray, offset: int, limit: int, in_title=None) -> np.ndarray:
     """The slots of the page: the hits that match in their title first, then the others, each in
-    the order of resource ids. Title matches are read in id order only as far as the page needs."""
+    the order of resource ids. `in_title`: the slots of the title matches, ascending; when the
+    database could not tell them with the matches, they are read only as far as the page needs."""
     if not query:
         return np.flatnonzero(hits)[offset : offset + limit]
-    first, after, chunk = [], 0, TITLE_CHUNK
-    while True:
-        ids = title_matches(query, after=after, count=chunk)
-        slots = table.slots(ids)
-        first.extend(slots[hits[slots]].tolist())
-        if len(ids) < chunk or len(first) >= offset + limit:
-            break
-        after, chunk = int(ids[-1]), chunk * 4
-    if len(first) >= offset + limit:
-        return np.array(first[offset : offset + limit], dtype=np.int64)
-    # Every title match is known: the others follow them.
+    if in_title is None:
+        in_title, complete = _title_slots(table, query, hits, offset + limit)
+        if not complete:
+            return in_title[offset : offset + limit]
+    first = in_title[hits[in_title]]
     rest = hits.copy()
     rest[first] = False
-    return np.concatenate([np.array(first, dtype=np.int64), np.flatnonzero(rest)])[offset : offset + limit]
+    return np.concatenate([first, np.flatnonzero(rest)])[offset : offset + limit]
+
+
+def _title_slots(table, query: Query, hits: np.ndarray, wanted: int) -> tuple[np.ndarray, bool]:
+    """The first `wanted` title-matching hits, in id order (or every one, and True, when fewer)."""
+    found, after, chunk = [], 0, TITLE_CHUNK
+    while True:
+        ids = _sqlite_title_matches(query, after=after, count=chunk)
+        slots = table.slots(ids)
+        found.extend(slots[hits[slots]].tolist())
+        if len(ids) < chunk:
+            return np.array(found, dtype=np.int64), True
+        if len(found) >= wanted:
+            return np.array(found, dtype=np.int64), False
+        after, chunk = int(ids[-1]), chunk * 4
 
 
 def _visible(table, user) -> np.ndarray:
@@ -270,49 +281,55 @@ def _most_frequent(counts, values: list, limit: int | None) -> list[tuple]:
     return ranked[:limit]
 
 
-def matching_ids(query: Query) -> np.ndarray:
-    """The resource ids whose search entry matches `query`."""
+def matches(query: Query) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ids of the entries that match `query`, and of those that match in their title alone
+    when the same pass can tell (None when it cannot: SQLite's index knows no more than the ids)."""
     if connection.vendor == "sqlite":
-        sql = "SELECT rowid AS id FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
-        return _ids(sql, [query.fts5()])
+        sql = "SELECT group_concat(rowid) FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
+        return _id_lists(sql, [query.fts5()])[0], None
     if connection.vendor == "postgresql":
-        sql = f"SELECT resource_id AS id FROM {ENTRIES} WHERE {PG_VECTOR} @@ %s::tsquery"
-        return _ids(sql, [query.tsquery()])
-    entries = _ids_by_substrings(query, ["title_terms", "body_terms"])
-    return np.fromiter(entries.values_list("resource_id", flat=True), dtype=np.int64)
+        # The rows are read anyway (for their ids): each is tested for the words in its title there.
+        padded = "' ' || title_terms || ' '"  # a word is a whole term, a prefix starts one
+        tests = [(padded, f" {w} ") for w in query.words]
+        tests += [("' ' || title_terms", f" {p}") for p in query.prefixes]
+        in_title = " AND ".join(f"strpos({text}, %s) > 0" for text, _w in tests)
+        sql = (
+            f"SELECT string_agg(resource_id::text, ','),"
+            f" string_agg(resource_id::text, ',') FILTER (WHERE {in_title})"
+            f" FROM {ENTRIES} WHERE {PG_VECTOR} @@ %s::tsquery"
+        )
+        ids, title_ids = _id_lists(sql, [*(w for _t, w in tests), query.tsquery()])
+        return ids, title_ids
+    everywhere = _ids_by_substrings(query, ["title_terms", "body_terms"])
+    in_title = _ids_by_substrings(query, ["title_terms"])
+    return (
+        np.fromiter(everywhere.values_list("resource_id", flat=True), dtype=np.int64),
+        np.fromiter(in_title.values_list("resource_id", flat=True), dtype=np.int64),
+    )
 
 
-def title_matches(query: Query, *, after: int, count: int) -> np.ndarray:
+def _sqlite_title_matches(query: Query, *, after: int, count: int) -> np.ndarray:
     """The first `count` resource ids above `after`, ascending, whose title matches `query`."""
-    if connection.vendor == "sqlite":
-        sql = (
-            "SELECT rowid AS id FROM catalog_search_fts WHERE catalog_search_fts MATCH %s AND rowid > %s"
-            " ORDER BY rowid LIMIT %s"
-        )
-        return np.sort(_ids(sql, [f"{{title_terms}}: ({query.fts5()})", after, count]))
-    if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT resource_id AS id FROM {ENTRIES} WHERE {PG_TITLE_VECTOR} @@ %s::tsquery"
-            " AND resource_id > %s ORDER BY resource_id LIMIT %s"
-        )
-        return np.sort(_ids(sql, [query.tsquery(), after, count]))
-    entries = _ids_by_substrings(query, ["title_terms"]).filter(resource_id__gt=after).order_by("resource_id")
-    return np.fromiter(entries.values_list("resource_id", flat=True)[:count], dtype=np.int64)
+    sql = (
+        "SELECT group_concat(id) FROM (SELECT rowid AS id FROM catalog_search_fts"
+        " WHERE catalog_search_fts MATCH %s AND rowid > %s ORDER BY rowid LIMIT %s)"
+    )
+    return np.sort(_id_lists(sql, [f"{{title_terms}}: ({query.fts5()})", after, count])[0])
 
 
-def _ids(sql: str, params: list) -> np.ndarray:
-    """The ids `sql` selects, aggregated into one string: a row per id costs more than the search."""
-    aggregate = "group_concat(id)" if connection.vendor == "sqlite" else "string_agg(id::text, ',')"
+def _id_lists(sql: str, params: list) -> list[np.ndarray]:
+    """The id lists `sql` aggregates into strings, one per column: a row per id costs more than
+    the search."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # For a word most entries hold, the planner prefers a sequential scan, which rebuilds
-            # the tsvector of every row (seconds); the GIN indexes answer in milliseconds.
+            # the tsvector of every row (seconds); the GIN index answers in milliseconds.
             cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"SELECT {aggregate} FROM ({sql}) AS found", params)
-        joined = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-    return np.fromstring(joined or "", sep=",", dtype=np.int64)
+    return [np.fromstring(joined or "", sep=",", dtype=np.int64) for joined in row]
 
 
 def _ids_by_substrings(query: Query, searched: list[str]):

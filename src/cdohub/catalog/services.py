@@ -323,12 +323,17 @@ def submit_participation(actor, participation: Participation, seen_version=None)
 
 
 def _notify_reviewers(unit: Unit, resources) -> None:
+    """Tell the reviewers of the nearest body that has any: the unit's government, else the one above."""
     body = unit.government()
-    reviewers = User.objects.filter(
-        is_active=True,
-        role_assignments__role__in=REVIEWERS,
-        role_assignments__unit__path__in=[body.path, *body.ancestor_paths()][:2],
-    ).distinct()
+    upward = [body.path, *reversed(body.ancestor_paths())]
+    grants = User.objects.filter(
+        is_active=True, role_assignments__role__in=REVIEWERS, role_assignments__unit__path__in=upward
+    ).values_list("role_assignments__unit__path", "pk")
+    by_level: dict[str, set] = {}
+    for path, user_id in grants:
+        by_level.setdefault(path, set()).add(user_id)
+    nearest = next((by_level[path] for path in upward if path in by_level), set())
+    reviewers = User.objects.filter(pk__in=nearest)
     notify_on_commit(
         reviewers,
         _("%(n)d data resources submitted for review") % {"n": len(resources)},

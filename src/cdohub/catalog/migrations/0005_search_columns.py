@@ -1,10 +1,9 @@
 """The search's columns in memory (catalog.columns): the generation counter and the change log.
 
 Searching no longer reads the entries' facet columns through the database: SQLite's covering index
-of them goes. PostgreSQL gets a GIN index of the titles alone (title matches rank first; its weighted vector of
-all terms gives way to a plain one, since the lexemes had no positions to weigh), and keeps
-the terms out of the table's rows (TOAST), so that reading the ids of 85,000 matches visits a narrow
-heap rather than the terms of every entry.
+of them goes. On PostgreSQL the weighted vector of title and body gives way to one plain vector of
+all the terms: the lexemes had no positions to weigh, and title matches are now told apart by
+catalog.search itself.
 """
 
 from django.db import migrations, models
@@ -18,19 +17,12 @@ POSTGRESQL = [
     "DROP INDEX catalog_search_tsv",
     "CREATE INDEX catalog_search_tsv ON catalog_searchentry USING gin"
     " (array_to_tsvector(string_to_array(btrim(title_terms || ' ' || body_terms), ' ')))",
-    "CREATE INDEX catalog_search_title ON catalog_searchentry USING gin"
-    " (array_to_tsvector(string_to_array(title_terms, ' ')))",
-    "ALTER TABLE catalog_searchentry SET (toast_tuple_target = 128)",
-    "ALTER TABLE catalog_searchentry ALTER COLUMN body_terms SET STORAGE EXTERNAL",
 ]
 POSTGRESQL_BACK = [
-    "DROP INDEX IF EXISTS catalog_search_title",
     "DROP INDEX catalog_search_tsv",
     "CREATE INDEX catalog_search_tsv ON catalog_searchentry USING gin ("
     "(setweight(array_to_tsvector(string_to_array(title_terms, ' ')), 'A')"
     " || array_to_tsvector(string_to_array(body_terms, ' '))))",
-    "ALTER TABLE catalog_searchentry RESET (toast_tuple_target)",
-    "ALTER TABLE catalog_searchentry ALTER COLUMN body_terms SET STORAGE EXTENDED",
 ]
 
 

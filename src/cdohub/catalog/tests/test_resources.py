@@ -4,7 +4,7 @@ from django.http import Http404
 
 from cdohub.catalog import rules, services
 from cdohub.catalog.models import Participation, Resource
-from cdohub.core.models import AuditEntry
+from cdohub.core.models import AuditEntry, Notification
 from cdohub.core.workflow import Conflict
 
 from .conftest import ITEMS
@@ -157,3 +157,16 @@ def test_completeness_counts_core_metadata():
     assert rules.data_type_for("DATE") == "D"
     assert rules.data_type_for("bigint") == "I"
     assert rules.data_type_for("decimal(12,2)") == "N"
+
+
+def test_submission_tells_the_reviewers_of_the_nearest_body_only(
+    users, units, complete, django_capture_on_commit_callbacks
+):
+    specialist = users["maoming_specialist"]
+    resource = services.create_resource(specialist, unit=units["440900-GA"], items=ITEMS, **complete())
+    earlier = Notification.objects.count() and Notification.objects.latest("pk").pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_resource(specialist, resource, resource.version)
+    told = set(Notification.objects.filter(pk__gt=earlier).values_list("recipient__username", flat=True))
+    assert "maoming_bureau" in told  # the city reviews its departments' resources
+    assert "gd_bureau" not in told  # the province, which could, is not troubled with it
