@@ -35,7 +35,7 @@ class ProjectStatus(models.TextChoices):
     ACCEPTANCE_REVIEW = "acceptance_review", _("Acceptance under review")
     ACCEPTANCE_RETURNED = "acceptance_returned", _("Acceptance returned")
     ACCEPTANCE_VETOED = "acceptance_vetoed", _("Acceptance vetoed")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Acceptance approved")
 
 
 UNDER_REVIEW = (ProjectStatus.INITIATION_REVIEW, ProjectStatus.ACCEPTANCE_REVIEW)
