@@ -57,7 +57,7 @@ class Columns:
 
     def slots(self, resource_ids) -> np.ndarray:
         """The slots of `resource_ids`, leaving out any these columns do not hold (yet)."""
-        ids = np.fromiter(resource_ids, dtype=np.int64)
+        ids = np.asarray(resource_ids, dtype=np.int64)
         slots = np.searchsorted(self.ids, ids).clip(0, max(len(self.ids) - 1, 0))
         return slots[self.ids[slots] == ids] if len(self.ids) else slots[:0]
 

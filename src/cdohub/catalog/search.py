@@ -195,7 +195,7 @@ def search(
         if query:
             ids, title_ids = matches(query)
             matched &= _mask(len(table.ids), table.slots(ids))
-            in_title = None if title_ids is None else table.slots(np.sort(title_ids))
+            in_title = None if title_ids is None else table.slots(title_ids)
         wanted = {
             name: table.values[name].index(value) if value in table.values[name] else -1
             for name, value in _prepared(filters).items()
@@ -213,18 +213,17 @@ def search(
 
 def _page(table, query: Query, hits: np.ndarray, offset: int, limit: int, in_title=None) -> np.ndarray:
     """The slots of the page: the hits that match in their title first, then the others, each in
-    the order of resource ids. `in_title`: the slots of the title matches, ascending; when the
-    database could not tell them with the matches, they are read only as far as the page needs."""
+    the order of resource ids. `in_title`: the slots of the title matches; when the database could
+    not tell them with the matches, they are read in id order only as far as the page needs."""
     if not query:
         return np.flatnonzero(hits)[offset : offset + limit]
     if in_title is None:
         in_title, complete = _title_slots(table, query, hits, offset + limit)
         if not complete:
             return in_title[offset : offset + limit]
-    first = in_title[hits[in_title]]
-    rest = hits.copy()
-    rest[first] = False
-    return np.concatenate([first, np.flatnonzero(rest)])[offset : offset + limit]
+    first = hits & _mask(len(hits), in_title)
+    order = np.concatenate([np.flatnonzero(first), np.flatnonzero(hits & ~first)])
+    return order[offset : offset + limit]
 
 
 def _title_slots(table, query: Query, hits: np.ndarray, wanted: int) -> tuple[np.ndarray, bool]:
