@@ -287,18 +287,18 @@ def matches(query: Query) -> tuple[np.ndarray, np.ndarray | None]:
         sql = "SELECT group_concat(rowid) FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
         return _id_lists(sql, [query.fts5()])[0], None
     if connection.vendor == "postgresql":
-        # The rows are read anyway (for their ids): each is tested for the words in its title there.
+        # The rows are read anyway (for their ids): each is tested for the words in its title
+        # there, and a title match comes back negated, so one list carries both answers.
         padded = "' ' || title_terms || ' '"  # a word is a whole term, a prefix starts one
         tests = [(padded, f" {w} ") for w in query.words]
         tests += [("' ' || title_terms", f" {p}") for p in query.prefixes]
         in_title = " AND ".join(f"strpos({text}, %s) > 0" for text, _w in tests)
         sql = (
-            f"SELECT string_agg(resource_id::text, ','),"
-            f" string_agg(resource_id::text, ',') FILTER (WHERE {in_title})"
+            f"SELECT string_agg((CASE WHEN {in_title} THEN -resource_id ELSE resource_id END)::text, ',')"
             f" FROM {ENTRIES} WHERE {PG_VECTOR} @@ %s::tsquery"
         )
-        ids, title_ids = _id_lists(sql, [*(w for _t, w in tests), query.tsquery()])
-        return ids, title_ids
+        signed = _id_lists(sql, [*(w for _t, w in tests), query.tsquery()])[0]
+        return np.abs(signed), -signed[signed < 0]
     everywhere = _ids_by_substrings(query, ["title_terms", "body_terms"])
     in_title = _ids_by_substrings(query, ["title_terms"])
     return (
