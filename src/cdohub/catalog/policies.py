@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import Scope, can, register, restrict, within_reach
+from cdohub.core.permissions import Scope, can, policy_for, reach, register, restrict, within_reach
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
@@ -31,8 +31,8 @@ def visible_resources(user, queryset):
     """Resources in the user's scope, and the published catalog, which every signed-in user reads."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    in_scope = restrict(user, "view", queryset)
-    return queryset.filter(Q(pk__in=in_scope.values("pk")) | Q(status=ResourceStatus.PUBLISHED))
+    in_scope = reach(user, policy_for(Resource).roles_for("view"), "unit__path")
+    return queryset if in_scope is None else queryset.filter(in_scope | Q(status=ResourceStatus.PUBLISHED))
 
 
 def require_on_resource(user, action: str, resource: Resource) -> None:

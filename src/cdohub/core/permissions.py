@@ -98,20 +98,32 @@ def restrict(user, action: str, queryset):
 
 def within_reach(user, queryset, roles, unit_path: str = "path"):
     """The rows of `queryset` whose unit lies where one of the user's `roles` reaches."""
+    where = reach(user, roles, unit_path)
+    return queryset if where is None else queryset.filter(where)
+
+
+def reach(user, roles, unit_path: str = "path") -> Q | None:
+    """The condition on rows whose unit lies where one of the user's `roles` reaches, to combine
+    with others in one WHERE clause; None when the user reaches everywhere."""
     if not getattr(user, "is_authenticated", False):
-        return queryset.none()
+        return Q(pk__in=[])
     scope = Scope.of(user)
     if scope.superuser or roles == SIGNED_IN:
-        return queryset
-    return within_subtrees(queryset, unit_path, scope.paths(roles))
+        return None
+    return subtrees(unit_path, scope.paths(roles))
 
 
 def within_subtrees(queryset, unit_path: str, prefixes: list[str]):
     """Rows whose unit lies under any of the tree paths `prefixes` (none when there are none)."""
+    return queryset.filter(subtrees(unit_path, prefixes))
+
+
+def subtrees(unit_path: str, prefixes: list[str]) -> Q:
+    """The condition that `unit_path` lies under one of `prefixes` (never true when there are none)."""
     if not prefixes:
-        return queryset.none()
+        return Q(pk__in=[])
     lookup = f"{unit_path}__subtree"
-    return queryset.filter(reduce(or_, (Q(**{lookup: p}) for p in prefixes)))
+    return reduce(or_, (Q(**{lookup: p}) for p in prefixes))
 
 
 def unit_path_of(obj, policy: Policy) -> str | None:
