@@ -9,7 +9,7 @@ Public API
     ============  ========  ================================================================
     kind          columns   params
     ============  ========  ================================================================
-    not_null      1         –  (fails on NULL, '' and spaces only)
+    not_null      1         blank (default true): '' and spaces only fail too, not only NULL
     unique        1 or more –  (failed = surplus rows: non-null keys − distinct non-null keys)
     regex         1         pattern (the whole value must match; portable subset, see below)
     length        1         min and/or max (characters)
@@ -18,7 +18,8 @@ Public API
     referential   1         table (name or [schema, name]) and column of the same source
     freshness     1         hours and/or days: newest value no older than that before `now`
     row_count     –         min and/or max rows
-    expression    –         expression: a condition over the columns (see ``user_sql``)
+    expression    –         expression: a condition every row must meet, or fails_when: one that
+                            marks a failing row (see ``user_sql``); NULL (unknown) passes
     custom_sql    –         sql: one SELECT returning the failing rows
     validator     1         validator: a name in ``validators.VALIDATORS`` (region_code: codes)
     ============  ========  ================================================================
@@ -101,14 +102,14 @@ from django.utils.translation import gettext as _
 from sqlglot import exp
 
 from . import validators as v
-from .sqlbuild import Frame, case, is_blank, normalize_dialect, num, regex_match, text, to_sql
+from .sqlbuild import Frame, case, in_values, is_blank, normalize_dialect, num, regex_match, text, to_sql
 from .user_sql import expression_columns, parse_custom_sql, parse_expression
 
 SEVERITIES = ("critical", "error", "warning", "info")
 
 KINDS = {
     # kind: (columns: "one" | "some" | "none", params required, params optional)
-    "not_null": ("one", (), ()),
+    "not_null": ("one", (), ("blank",)),
     "unique": ("some", (), ()),
     "regex": ("one", ("pattern",), ()),
     "length": ("one", (), ("min", "max")),
@@ -117,7 +118,7 @@ KINDS = {
     "referential": ("one", ("table", "column"), ()),
     "freshness": ("one", (), ("hours", "days")),
     "row_count": ("none", (), ("min", "max")),
-    "expression": ("none", ("expression",), ()),
+    "expression": ("none", (), ("expression", "fails_when")),
     "custom_sql": ("none", ("sql",), ()),
     "validator": ("one", ("validator",), ("codes",)),
 }
@@ -136,6 +137,9 @@ class Rule:
     severity: str = "error"
 
     def __post_init__(self):
+        if self.kind in v.VALIDATORS:  # Rule(key, "resident_id", …) for Rule(key, "validator", …)
+            object.__setattr__(self, "params", {**dict(self.params or {}), "validator": self.kind})
+            object.__setattr__(self, "kind", "validator")
         if isinstance(self.columns, str):
             object.__setattr__(self, "columns", (self.columns,))
         else:
@@ -257,9 +261,12 @@ def validate(rule: Rule, dialect: str) -> None:
 class _Checks:
     @staticmethod
     def not_null(rule, dialect):
-        pass
+        if not isinstance(rule.params.get("blank", True), bool):
+            raise _refuse(_("blank is true (blank texts fail too, the default) or false."), "params")
 
-    unique = not_null
+    @staticmethod
+    def unique(rule, dialect):
+        pass
 
     @staticmethod
     def regex(rule, dialect):
@@ -314,7 +321,16 @@ class _Checks:
 
     @staticmethod
     def expression(rule, dialect):
-        parse_expression(rule.params["expression"], dialect)
+        given = [name for name in ("expression", "fails_when") if rule.params.get(name) not in (None, "")]
+        if len(given) != 1:
+            raise _refuse(
+                _(
+                    "Give either the condition every row must meet (expression) or the one that marks "
+                    "a row as failing (fails_when)."
+                ),
+                "params",
+            )
+        parse_expression(rule.params[given[0]], dialect)
 
     @staticmethod
     def custom_sql(rule, dialect):
@@ -416,8 +432,20 @@ class Scan:
     fallback: dict[str, Statement] = field(default_factory=dict)
 
     @property
-    def sql(self) -> list[str]:
-        return [s.sql for s in self.statements]
+    def sql(self) -> str:
+        """The aggregate statement (the scan's first; see `statements` for any others)."""
+        return self.statements[0].sql
+
+    def read(self, row) -> dict[str, int]:
+        """{rule key: failures} from the aggregate statement's result row (a sequence, or a
+        mapping of its column names ``c0``, ``c1``…); table rules other than freshness and custom
+        SQL are not in it (use ``run_scan``)."""
+        values = [row[f"c{i}"] for i in range(len(row))] if isinstance(row, Mapping) else list(row)
+        return {
+            o.key: int(value or 0)
+            for o, value in zip(self.statements[0].outputs, values, strict=True)
+            if o.key
+        }
 
 
 class _Columns:
@@ -602,9 +630,9 @@ class _Compiler:
             )
             if numeric:
                 col = exp.column(name, quoted=True)
-                return _zero_one(exp.Not(this=exp.In(this=col, expressions=[num(x) for x in values])))
+                return _zero_one(exp.Not(this=in_values(col, [num(x) for x in dict.fromkeys(values)], d)))
             value = self.columns.text_of(name)
-            ok = exp.In(this=value.copy(), expressions=[text(str(x)) for x in values])
+            ok = in_values(value, [text(str(x)) for x in dict.fromkeys(values)], d)
             return self._value_flag(name, value, ok)
         if kind == "referential":
             name = self.column(rule)
@@ -625,12 +653,15 @@ class _Compiler:
                 [(ok, num(0)), (exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())), num(1))]
             )
         if kind == "expression":
-            tree = parse_expression(rule.params["expression"], d)
+            fails_when = rule.params.get("fails_when")
+            tree = parse_expression(fails_when or rule.params["expression"], d)
             missing = [c for c in expression_columns(tree) if self.columns.resolve(c) is None]
             if missing:
                 raise _Missing(missing)
             for column in tree.find_all(exp.Column):
                 column.set("this", exp.to_identifier(self.columns.resolve(column.name), quoted=True))
+            if fails_when:
+                return _zero_one(exp.Paren(this=tree))
             return _zero_one(exp.Not(this=exp.Paren(this=tree)))
         if kind == "validator":
             name = self.column(rule)
@@ -715,13 +746,10 @@ def _aggregate_select(
     items: list[tuple[Output, exp.Expression]],
     frame: Frame,
     sample: float | None,
-    extra_columns: Iterable[str] = (),
+    ctes: Mapping[str, exp.Expression] | None = None,
 ) -> str:
     base, where = _sampled(_table_expression(compiler.table, compiler.dialect), sample, compiler.dialect)
-    used = _base_columns(compiler, frame, [e for _, e in items] + _frame_values(frame))
-    for name in extra_columns:
-        if name not in used:
-            used.append(name)
+    used = _base_columns(frame, [e for _, e in items] + _frame_values(frame))
     if frame.values:
         inner_base = base
         if where is not None:
@@ -738,6 +766,10 @@ def _aggregate_select(
     )
     if where is not None:
         select = select.where(where)
+    sql_text = to_sql(select, compiler.dialect)
+    for name, query in (ctes or {}).items():
+        if name in sql_text:
+            select = select.with_(exp.to_identifier(name, quoted=True), as_=query.copy())
     return to_sql(select, compiler.dialect)
 
 
@@ -745,25 +777,45 @@ def _frame_values(frame: Frame) -> list[exp.Expression]:
     return [expression for _, expression, _ in frame.values.values()]
 
 
-def _base_columns(compiler: _Compiler, frame: Frame, expressions: list[exp.Expression]) -> list[str]:
+def _base_columns(frame: Frame, expressions: list[exp.Expression]) -> list[str]:
+    """The table's columns `expressions` use (not those inside subqueries, nor derived values)."""
     names: list[str] = []
     for expression in expressions:
         for column in expression.find_all(exp.Column):
-            if column.table:
-                continue  # inside a referential subquery
-            if (
-                isinstance(column.parent, exp.Select)
-                and column.parent is not None
-                and column.find_ancestor(exp.Subquery)
-            ):
-                continue
-            if column.find_ancestor(exp.Subquery) is not None:
+            if column.table or column.find_ancestor(exp.Subquery) is not None:
                 continue
             name = column.name
             if frame.is_derived(name) or name in names:
                 continue
             names.append(name)
     return names
+
+
+GROUPED_BY_DEFAULT = ("uscc", "org_code")  # costly checks on columns whose values usually repeat
+COUNT_ALIAS = "__dq_n"
+
+
+def _grouped(compiler: _Compiler, rule: Rule, flag_of, groups: dict[str, tuple[str, exp.Expression]]):
+    """The failures of a one-column rule counted once per distinct value: a scalar subquery
+    summing each failing value's row count over ``SELECT col, COUNT(*) FROM t GROUP BY col`` (a
+    CTE shared by the rules of that column)."""
+    d = compiler.dialect
+    name = compiler.column(rule)
+    if name not in groups:
+        cte = f"__dq_g{len(groups) + 1}"
+        col = exp.column(name, quoted=True)
+        query = (
+            exp.select(col, exp.alias_(exp.Count(this=exp.Star()), COUNT_ALIAS, quoted=True))
+            .from_(_table_expression(compiler.table, d))
+            .group_by(col.copy())
+        )
+        groups[name] = (cte, query)
+    cte, _ = groups[name]
+    frame = Frame(d)
+    flag = flag_of(frame)
+    total = exp.Sum(this=exp.Mul(this=exp.column(COUNT_ALIAS, quoted=True), expression=exp.Paren(this=flag)))
+    source = frame.relation(exp.Table(this=exp.to_identifier(cte, quoted=True)), [name, COUNT_ALIAS])
+    return exp.Subquery(this=exp.select(total).from_(source))
 
 
 def compile_scan(
@@ -774,22 +826,31 @@ def compile_scan(
     sample: float | None = None,
     now: datetime.datetime | None = None,
     relation: Callable[[Any], exp.Expression] | None = None,
+    repeated: Iterable[str] = (),
 ) -> Scan:
-    """The statements that count every rule's failures on `table` (see the module docstring)."""
+    """The statements that count every rule's failures on `table` (see the module docstring).
+
+    `repeated`: columns whose values repeat a lot (codes, employers): their value rules are
+    judged once per distinct value (see ``_grouped``); credit and organisation code validators
+    are so judged by default on DuckDB and PostgreSQL. Not with `sample`."""
     compiler = _Compiler(table, columns_present, dialect, now, relation)
     d = compiler.dialect
-    if sample is not None and not 0 < float(sample) < 1:
-        sample = None if float(sample) >= 1 else sample
-        if sample is not None:
+    if sample is not None:
+        sample = float(sample)
+        if sample >= 1:
+            sample = None
+        elif sample <= 0:
             raise ValueError("sample must be a fraction between 0 and 1")
+    repeated = {compiler.columns.resolve(c) or c for c in repeated}
     rules = list(rules)
     errors: dict[str, str] = {}
     frame = Frame(d)
     items: list[tuple[Output, exp.Expression]] = [(Output("", "rows"), exp.Count(this=exp.Star()))]
     table_items: list[tuple[Output, exp.Expression]] = []
     custom: list[Statement] = []
-    fallback: dict[str, Statement] = {}
     by_key: dict[str, Rule] = {}
+    groups: dict[str, tuple[str, exp.Expression]] = {}
+    alone: dict[str, exp.Expression] = {}  # key → the rule's item compiled without the shared frame
     for rule in rules:
         if rule.key in by_key:
             raise ValueError(f"two rules share the key {rule.key!r}")
@@ -812,21 +873,46 @@ def compile_scan(
             if rule.kind == "freshness":
                 entry = (Output(rule.key, "flag"), compiler.freshness_flag(rule))
                 (table_items if sample is not None else items).append(entry)
+                alone[rule.key] = entry[1]
                 continue
             if rule.kind == "unique":
-                items.append((Output(rule.key, "failed"), compiler.unique_aggregates(rule)))
+                entry = (Output(rule.key, "failed"), compiler.unique_aggregates(rule))
+                items.append(entry)
+                alone[rule.key] = entry[1]
+                continue
+            grouped = (
+                sample is None
+                and rule.kind in VALUE_RULES
+                and (
+                    compiler.column(rule) in repeated
+                    or (
+                        rule.kind == "validator"
+                        and rule.params["validator"] in GROUPED_BY_DEFAULT
+                        and d in ("duckdb", "postgres")
+                    )
+                )
+            )
+            if grouped:
+                entry = (
+                    Output(rule.key, "failed"),
+                    _grouped(compiler, rule, lambda f, r=rule: compiler.row_flag(r, f), groups),
+                )
+                items.append(entry)
+                alone[rule.key] = entry[1]
                 continue
             flag = compiler.row_flag(rule, frame)
             items.append((Output(rule.key, "failed"), exp.Sum(this=flag)))
+            alone[rule.key] = None  # recompiled in a frame of its own below
         except _Missing as missing:
             errors[rule.key] = _("The column %(columns)s no longer exists in the table.") % {
                 "columns": ", ".join(missing.names)
             }
         except ValidationError as exc:
             errors[rule.key] = " ".join(exc.messages)
+    ctes = {name: query for name, query in groups.values()}
     statements = [
         Statement(
-            _aggregate_select(compiler, items, frame, sample), [o for o, _ in items], sample is not None
+            _aggregate_select(compiler, items, frame, sample, ctes), [o for o, _ in items], sample is not None
         )
     ]
     if table_items or (sample is not None and any(r.kind == "row_count" for r in rules)):
@@ -839,21 +925,18 @@ def compile_scan(
             )
         )
     statements.extend(custom)
-    # each aggregate rule alone, used only if the shared statement fails
-    for output, expression in items[1:]:
+    # each rule of the shared statement alone, run only if that statement fails as a whole
+    fallback: dict[str, Statement] = {}
+    for output, _expression in items[1:]:
         rule = by_key[output.key]
-        alone = Frame(d)
-        if rule.kind in ("unique", "freshness"):
-            single = [(Output("", "rows"), exp.Count(this=exp.Star())), (output, expression)]
-            fallback[rule.key] = Statement(
-                _aggregate_select(compiler, single, alone, sample), [o for o, _ in single], sample is not None
-            )
-        else:
-            flag = compiler.row_flag(rule, alone)
-            single = [(Output("", "rows"), exp.Count(this=exp.Star())), (output, exp.Sum(this=flag))]
-            fallback[rule.key] = Statement(
-                _aggregate_select(compiler, single, alone, sample), [o for o, _ in single], sample is not None
-            )
+        own = Frame(d)
+        expression = alone[rule.key]
+        if expression is None:
+            expression = exp.Sum(this=compiler.row_flag(rule, own))
+        single = [(Output("", "rows"), exp.Count(this=exp.Star())), (output, expression.copy())]
+        fallback[rule.key] = Statement(
+            _aggregate_select(compiler, single, own, sample, ctes), [o for o, _ in single], sample is not None
+        )
     table_sql = to_sql(_table_expression(table, d), d)
     return Scan(d, table_sql, statements, by_key, errors, sample, fallback)
 
@@ -943,7 +1026,7 @@ def compile_samples(
                 % {"columns": ", ".join(missing.names)},
                 code="missing_column",
             ) from None
-        used = _base_columns(compiler, frame, [flag] + _frame_values(frame))
+        used = _base_columns(frame, [flag] + _frame_values(frame))
         for name in shown:
             if name not in used:
                 used.append(name)

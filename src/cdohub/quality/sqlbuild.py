@@ -127,6 +127,15 @@ def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression 
     return node
 
 
+def in_values(value: exp.Expression, values: list[exp.Expression], dialect: str) -> exp.Expression:
+    """`value` IN the literal `values`. DuckDB tests a long IN list value by value, ~40 times
+    slower than probing a hash table, which it builds for ``IN (SELECT UNNEST([...]))``."""
+    if dialect == "duckdb" and len(values) > 4:
+        array = exp.Array(expressions=[v.copy() for v in values])
+        return exp.In(this=value.copy(), query=exp.select(exp.Unnest(expressions=[array])).subquery())
+    return exp.In(this=value.copy(), expressions=[v.copy() for v in values])
+
+
 def is_blank(value: exp.Expression) -> exp.Expression:
     """TRUE for '' and spaces only, NULL for NULL."""
     return exp.EQ(this=exp.Trim(this=value.copy()), expression=text(""))

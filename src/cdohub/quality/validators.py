@@ -53,6 +53,7 @@ from .sqlbuild import (
     add_all,
     case,
     glob_match,
+    in_values,
     int_cast,
     int_div,
     mod,
@@ -77,6 +78,11 @@ RESIDENT_ID_SHAPE = (DIGIT * 17 + "[0-9Xx]",)
 RESIDENT_ID_15_SHAPE = (DIGIT * 15,)
 USCC_SHAPE = ("[0-9A-HJ-NPQRTUWXY]" * 18,)  # of the upper-cased value
 ORG_SHAPE = ("[0-9A-Z]" * 8 + "[0-9X]", "[0-9A-Z]" * 8 + "-[0-9X]")  # of the upper-cased value
+USCC_SHAPE_ANY_CASE = ("[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]" * 18,)
+ORG_SHAPE_ANY_CASE = ("[0-9A-Za-z]" * 8 + "[0-9Xx]", "[0-9A-Za-z]" * 8 + "-[0-9Xx]")
+USCC_ANY_CASE = USCC_CHARS + USCC_CHARS.lower()  # 'a' at 31 + the position of 'A'
+# 'a' at position 44 ≡ 11 (the position of 'A') mod 11, and so on; '~' only fills
+ORG_ANY_CASE = ORG_CHARS + "~" * 7 + "abcdefghijklmnopqrstuvwxyz"
 MOBILE_SHAPE = ("1[3-9]" + DIGIT * 9,)
 POSTAL_SHAPE = (DIGIT * 6,)
 _LOCAL = ("[2-9]" + DIGIT * 6, "[2-9]" + DIGIT * 7)
@@ -286,41 +292,38 @@ def resident_id_15_sql(value, frame, today):
     return shape, exp.and_(_date_ok(born, frame, today), _province_ok(region, frame))
 
 
-def _alphabet_sum(
-    code: exp.Expression, alphabet: str, weights: tuple[int, ...], frame: Frame
-) -> exp.Expression:
-    """Σ value·weight over the first characters of `code`, a character's value being its index in
-    `alphabet` (the sum of the weights is subtracted once instead of 1 from every position)."""
-    terms = [
-        times(exp.StrPosition(this=text(alphabet), substr=substr(code, i + 1, 1)), w)
+def _position_sum(value: exp.Expression, alphabet: str, weights: tuple[int, ...]) -> list[exp.Expression]:
+    """STRPOS(alphabet, character)·weight for the first characters of `value`."""
+    return [
+        times(exp.StrPosition(this=text(alphabet), substr=substr(value, i + 1, 1)), w)
         for i, w in enumerate(weights)
     ]
-    return exp.Paren(this=exp.Sub(this=add_all(terms), expression=num(sum(weights))))
 
 
 def uscc_sql(value, frame, today):
-    code = frame.derive(exp.Upper(this=value.copy()))
-    shape = frame.derive(glob_match(code, USCC_SHAPE, frame.dialect))
-    total = _alphabet_sum(code, USCC_CHARS, USCC_WEIGHTS, frame)
-    index = mod(exp.Sub(this=num(31), expression=mod(total, 31)), 31)
-    expected = exp.Substring(
-        this=text(USCC_CHARS), start=exp.Add(this=index, expression=num(1)), length=num(1)
-    )
-    return shape, exp.EQ(this=expected, expression=substr(code, 18, 1))
+    """(Σ v_i·w_i + v_18) ≡ 0 (mod 31) with v = STRPOS − 1 in the alphabet followed by its lower
+    case: a lower-case letter's position is 31 more than its capital's, the same mod 31, so the
+    value needs no UPPER() copy. The −1 of every position is folded into one constant."""
+    shape = frame.derive(glob_match(value, USCC_SHAPE_ANY_CASE, frame.dialect))
+    terms = _position_sum(value, USCC_ANY_CASE, (*USCC_WEIGHTS, 1))
+    constant = -(sum(USCC_WEIGHTS) + 1) % 31
+    total = add_all([*terms, num(constant)])
+    return shape, exp.EQ(this=mod(total, 31), expression=num(0))
 
 
 def org_code_sql(value, frame, today):
-    code = frame.derive(exp.Upper(this=value.copy()))
-    shape = frame.derive(glob_match(code, ORG_SHAPE, frame.dialect))
-    total = _alphabet_sum(code, ORG_CHARS, ORG_WEIGHTS, frame)
-    expected = exp.Substring(
-        this=text(ORG_CHECK), start=exp.Add(this=mod(total, 11), expression=num(1)), length=num(1)
-    )
+    """(Σ v_i·w_i + check value) ≡ 0 (mod 11), check value X = 10, 0 standing for 11; lower-case
+    letters sit in the alphabet at positions congruent (mod 11) to their capitals'."""
+    shape = frame.derive(glob_match(value, ORG_SHAPE_ANY_CASE, frame.dialect))
+    terms = _position_sum(value, ORG_ANY_CASE, ORG_WEIGHTS)
     last = case(
-        (exp.EQ(this=exp.Length(this=code.copy()), expression=num(10)), substr(code, 10, 1)),
-        default=substr(code, 9, 1),
+        (exp.EQ(this=exp.Length(this=value.copy()), expression=num(10)), substr(value, 10, 1)),
+        default=substr(value, 9, 1),
     )
-    return shape, exp.EQ(this=expected, expression=last)
+    terms.append(exp.StrPosition(this=text("0123456789X"), substr=exp.Upper(this=last)))
+    constant = -(sum(ORG_WEIGHTS) + 1) % 11
+    total = add_all([*terms, num(constant)])
+    return shape, exp.EQ(this=mod(total, 11), expression=num(0))
 
 
 def _pattern_sql(any_of, none_of=()):
@@ -332,7 +335,7 @@ def _pattern_sql(any_of, none_of=()):
 
 def region_code_sql(value, frame, today, codes: Iterable[str] | None = None):
     known = sorted(region_codes() if codes is None else set(codes))
-    return exp.In(this=value.copy(), expressions=[text(c) for c in known]), exp.true()
+    return in_values(value, [text(c) for c in known], frame.dialect), exp.true()
 
 
 @dataclass(frozen=True)
