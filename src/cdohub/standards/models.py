@@ -143,7 +143,10 @@ class ElementLink(TrackedModel):
     """An information item declared to hold a data element: its quality rules follow from it."""
 
     item = models.OneToOneField(
-        InformationItem, verbose_name=_("information item"), on_delete=models.CASCADE, related_name="element_link"
+        InformationItem,
+        verbose_name=_("information item"),
+        on_delete=models.CASCADE,
+        related_name="element_link",
     )
     element = models.ForeignKey(
         DataElement, verbose_name=_("data element"), on_delete=models.PROTECT, related_name="links"

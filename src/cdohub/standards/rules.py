@@ -31,7 +31,16 @@ ELEMENT_FIELDS = (
     "standard",
 )
 # What the implied quality rules follow from: fixed once the element is published.
-RULE_FIELDS = ("identifier", "data_type", "max_length", "min_length", "format", "pattern", "code_set", "validator")
+RULE_FIELDS = (
+    "identifier",
+    "data_type",
+    "max_length",
+    "min_length",
+    "format",
+    "pattern",
+    "code_set",
+    "validator",
+)
 CODE_SET_FIELDS = ("identifier", "name", "standard", "description")
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 MAX_ALLOWED = 10_000  # the engine's limit on an allowed-values rule
@@ -53,7 +62,9 @@ def identifier_problem(identifier: str) -> str:
     if not (identifier or "").strip():
         return _("Give an identifier.")
     if not IDENTIFIER.match(identifier.strip()):
-        return _("An identifier has at most 64 letters, digits and . _ / - (starting with a letter or digit).")
+        return _(
+            "An identifier has at most 64 letters, digits and . _ / - (starting with a letter or digit)."
+        )
     return ""
 
 
@@ -95,7 +106,8 @@ def element_problems(values: dict) -> dict[str, list[str]]:
     validator = values.get("validator") or ""
     if validator and validator not in VALIDATORS:
         errors["validator"].append(
-            _("Unknown validator %(name)s; one of %(all)s.") % {"name": validator, "all": ", ".join(VALIDATORS)}
+            _("Unknown validator %(name)s; one of %(all)s.")
+            % {"name": validator, "all": ", ".join(VALIDATORS)}
         )
     return dict(errors)
 
@@ -144,7 +156,9 @@ def code_value_problems(rows: list[dict]) -> dict[int, list[str]]:
                 seen.add(at)
                 at = parents.get(at, "")
             if at:
-                problems[index].append(_("the parent codes of %(code)s go round in a circle") % {"code": code})
+                problems[index].append(
+                    _("the parent codes of %(code)s go round in a circle") % {"code": code}
+                )
     return dict(problems)
 
 

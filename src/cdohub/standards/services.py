@@ -10,6 +10,8 @@ about the item, not a change of the registered resource (policies.py). Each link
 the quality app, which keeps the rules it generates (``implied_rules``).
 """
 
+import inspect
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -130,7 +132,9 @@ def create_code_set(actor, *, owner: Unit, values=(), **fields) -> CodeSet:
 
 
 @service
-def update_code_set(actor, code_set: CodeSet, *, seen_version=None, values=None, owner=None, **fields) -> CodeSet:
+def update_code_set(
+    actor, code_set: CodeSet, *, seen_version=None, values=None, owner=None, **fields
+) -> CodeSet:
     """Mend a code set; a published one keeps its identifier and values (its name, standard and
     description may still change)."""
     require_on_standard(actor, "change", code_set)
@@ -175,7 +179,9 @@ def publish_code_set(actor, code_set: CodeSet, seen_version=None) -> CodeSet:
     PUBLISHING.advance(fresh, PUBLISHING["publish"])
     fresh.published_at = clock.now()
     fresh.save()
-    audit.record_event("standards.code_set_published", fresh, identifier=fresh.identifier, version=fresh.version)
+    audit.record_event(
+        "standards.code_set_published", fresh, identifier=fresh.identifier, version=fresh.version
+    )
     return fresh
 
 
@@ -237,7 +243,9 @@ def update_element(actor, element: DataElement, *, seen_version=None, owner=None
             if name in fields and _comparable(fields[name]) != _comparable(getattr(fresh, name))
         ]
         if changed or (owner is not None and owner != fresh.owner):
-            labels = "、".join(str(DataElement._meta.get_field(n).verbose_name) for n in changed) or _("bureau")
+            labels = "、".join(str(DataElement._meta.get_field(n).verbose_name) for n in changed) or _(
+                "bureau"
+            )
             raise ValidationError(
                 _(
                     "A published data element keeps what its quality rules follow from (%(fields)s): "
@@ -300,6 +308,11 @@ def _quality_hook(name: str):
     return getattr(quality_services, name, None)
 
 
+def _element_argument(hook, identifier: str) -> dict:
+    """The element's identifier, for a hook that takes it."""
+    return {"element": identifier} if "element" in inspect.signature(hook).parameters else {}
+
+
 @service
 def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink:
     """Declare that `item` holds `element` (replacing an earlier link); the quality app is given the
@@ -333,7 +346,7 @@ def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink
     )
     hook = _quality_hook("element_linked")
     if hook is not None:
-        hook(actor, item, implied)
+        hook(actor, item, implied, **_element_argument(hook, element.identifier))
     return link
 
 
@@ -353,10 +366,11 @@ def unlink_item(actor, item: InformationItem) -> None:
         item_name=item.name,
         element=link.element.identifier,
     )
+    identifier = link.element.identifier
     link.delete()
     hook = _quality_hook("element_unlinked")
     if hook is not None:
-        hook(actor, item)
+        hook(actor, item, **_element_argument(hook, identifier))
 
 
 def rules_for_item(item: InformationItem) -> list[dict]:
