@@ -1,0 +1,275 @@
+"""Where a resource's data lives, the rules it must meet, the runs that check them and the issues
+failing rules open.
+
+- A **binding** ties a catalog resource to a table of a registered data source (the schema and
+  table as discovery names them), with an optional sampling fraction and schedule.
+- A **rule** belongs to the resource and names the source table's columns by name (catalog items
+  can be re-created by catalog edits, so no foreign key to items). Rules made from a data element
+  carry its identifier and are replaced when the element is linked again.
+- A **run** checks every enabled rule of one resource in one pass (see ``engine``) and keeps, per
+  rule, a **result**: rows checked, rows failing, the rule's error, masked failing-row samples.
+- A **quality issue** is opened for the provider unit by a failing rule, answered by the unit and
+  closed by the first later run in which the rule passes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cdohub.core.models import TrackedModel
+
+from .choices import ACTIVE_RUN, IssueStatus, RuleKind, RuleOrigin, RunStatus, Schedule, Severity, Trigger
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Binding(TrackedModel):
+    """The table a catalog resource's data lives in."""
+
+    resource = models.OneToOneField(
+        "catalog.Resource",
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="quality_binding",
+    )
+    source = models.ForeignKey(
+        "sources.DataSource", verbose_name=_("data source"), on_delete=models.PROTECT, related_name="+"
+    )
+    schema = models.CharField(_("schema"), max_length=255, blank=True)
+    table = models.CharField(_("table"), max_length=255)
+    sample = models.FloatField(
+        _("sampling fraction"),
+        null=True,
+        blank=True,
+        help_text=_("Scan about this fraction of the rows (0 to 1); blank scans every row."),
+    )
+    schedule = models.CharField(_("schedule"), max_length=8, choices=Schedule.choices, blank=True)
+    next_run_at = models.DateTimeField(_("next scheduled run"), null=True, blank=True)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("quality binding")
+        verbose_name_plural = _("quality bindings")
+        indexes = [models.Index(fields=["schedule", "next_run_at"])]
+
+    def __str__(self):
+        return f"{self.resource} → {self.source}:{self.qualified_table}"
+
+    @property
+    def qualified_table(self) -> str:
+        return f"{self.schema}.{self.table}" if self.schema else self.table
+
+    @property
+    def audit_unit_id(self):
+        return self.resource.unit_id
+
+    def get_absolute_url(self):
+        return reverse("quality:resource_quality", args=[self.resource_id])
+
+
+class Rule(TrackedModel):
+    """One check a resource's data must pass."""
+
+    resource = models.ForeignKey(
+        "catalog.Resource", verbose_name=_("resource"), on_delete=models.CASCADE, related_name="quality_rules"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    weight = models.FloatField(_("weight"), default=1.0)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.ERROR)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    origin = models.CharField(
+        _("origin"), max_length=8, choices=RuleOrigin.choices, default=RuleOrigin.MANUAL
+    )
+    element = models.CharField(_("data element"), max_length=64, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["resource", "pk"]
+        verbose_name = _("quality rule")
+        verbose_name_plural = _("quality rules")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def key(self) -> str:
+        return f"r{self.pk}"
+
+    @property
+    def label(self) -> str:
+        columns = ", ".join(self.columns)
+        detail = self.params.get("validator") if self.kind == RuleKind.VALIDATOR else ""
+        text = f"{self.get_kind_display()}"
+        if detail:
+            text += f" ({detail})"
+        return f"{columns}: {text}" if columns else text
+
+    @property
+    def audit_unit_id(self):
+        return self.resource.unit_id
+
+    def get_absolute_url(self):
+        return reverse("quality:resource_quality", args=[self.resource_id])
+
+
+class Run(TrackedModel):
+    """One check of a resource's rules on its table, run as a job."""
+
+    audit_exclude = ("created_at", "updated_at", "steps_done", "steps_total")
+
+    resource = models.ForeignKey(
+        "catalog.Resource", verbose_name=_("resource"), on_delete=models.CASCADE, related_name="quality_runs"
+    )
+    binding = models.ForeignKey(
+        Binding, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    trigger = models.CharField(_("started"), max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
+    requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source_name = models.CharField(_("data source"), max_length=200, blank=True)
+    table = models.CharField(_("table"), max_length=520, blank=True)
+    dialect = models.CharField(_("dialect"), max_length=16, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+    steps_done = models.PositiveIntegerField(default=0)
+    steps_total = models.PositiveIntegerField(default=0)
+    rows = models.BigIntegerField(_("rows checked"), null=True, blank=True)
+    table_rows = models.BigIntegerField(_("rows in the table"), null=True, blank=True)
+    sampled = models.BooleanField(_("sampled"), default=False)
+    statements = models.PositiveIntegerField(_("statements"), default=0)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rules_failed = models.PositiveIntegerField(_("rules failed"), default=0)
+    rules_errored = models.PositiveIntegerField(_("rule errors"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts_log = models.JSONField(_("earlier attempts"), default=list, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("quality run")
+        verbose_name_plural = _("quality runs")
+        indexes = [
+            models.Index(fields=["resource", "status", "finished_at"]),
+            models.Index(fields=["status", "not_before"]),
+        ]
+
+    def __str__(self):
+        return f"{self.resource} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("quality:run_detail", args=[self.pk])
+
+    @property
+    def audit_unit_id(self):
+        return self.resource.unit_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN
+
+    @property
+    def percent(self) -> int:
+        if self.status == RunStatus.SUCCEEDED:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(99, round(100 * self.steps_done / self.steps_total))
+
+
+class RuleResult(models.Model):
+    """What one run found for one rule (the rule as it was then)."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="results")
+    kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    label = models.CharField(_("rule"), max_length=400)
+    weight = models.FloatField(_("weight"), default=1.0)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    checked = models.BigIntegerField(_("checked"), default=0)
+    failed = models.BigIntegerField(_("failed"), default=0)
+    error = models.TextField(_("rule error"), blank=True)
+    pass_rate = models.FloatField(_("pass rate"), null=True, blank=True)
+    samples = models.JSONField(_("failing rows (masked)"), default=list, blank=True)
+    sample_columns = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["run", "pk"]
+        verbose_name = _("rule result")
+        verbose_name_plural = _("rule results")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def passed(self) -> bool:
+        return not self.error and self.failed == 0
+
+    @property
+    def audit_unit_id(self):
+        return self.run.resource.unit_id
+
+
+class Issue(TrackedModel):
+    """A rule the provider unit's data fails, to rectify by a deadline in working days."""
+
+    resource = models.ForeignKey(
+        "catalog.Resource",
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="quality_issues",
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="issues")
+    title = models.CharField(_("title"), max_length=400)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN
+    )
+    opened_run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
+    last_run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    failed = models.BigIntegerField(_("failing rows"), default=0)
+    opened_at = models.DateTimeField(_("opened at"))
+    due_on = models.DateField(_("rectify by"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("escalated to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("quality issue")
+        verbose_name_plural = _("quality issues")
+        indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["resource", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quality:issue_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != IssueStatus.CLOSED
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_on < today

@@ -1,0 +1,831 @@
+"""Every change to quality bindings, rules, runs and issues.
+
+Runs are jobs (``jobs.run_quality_scan``): the job claims its run, connects to the source outside
+any transaction of ours, writes its progress in short transactions (and notices a cancellation
+between the engine's statements), and stores its results, score and issues in one transaction at
+the end. A source that cannot be reached fails the attempt with the connector's message; the run
+is queued again after a delay, a bounded number of times (settings ``CDOHUB["QUALITY_RUN_ATTEMPTS"]``
+and ``["QUALITY_RETRY_SECONDS"]``).
+
+Issues: a failing rule opens an issue for the provider unit (its data specialists are told), due
+in ``CDOHUB["QUALITY_ISSUE_DAYS"]`` working days (10 by default); a later failing run keeps it open
+with the new count; the first later run in which the rule passes closes it. ``escalate_overdue``
+(``cdohub quality escalate``) escalates each open issue past its deadline, once, to the unit's CDO.
+"""
+
+import datetime
+import decimal
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cdohub.core import audit, clock
+from cdohub.core.calendar import add_working_days
+from cdohub.core.permissions import can, require
+from cdohub.core.services import notify_on_commit, service
+from cdohub.core.workflow import Conflict
+from cdohub.sources.connectors import Cancelled, SourceError
+
+from . import engine, policies, scoring
+from .choices import ACTIVE_RUN, OPEN_ISSUE, IssueStatus, RuleOrigin, RunStatus, Schedule, Trigger
+from .models import Binding, Issue, Rule, RuleResult, Run
+from .targets import DIALECTS, Target
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE = ("unreachable", "refused", "timeout", "auth", "no_database", "folder_missing")
+RULE_FIELDS = ("kind", "columns", "params", "weight", "severity", "enabled", "description")
+SAMPLE_LIMIT = 20
+DEFAULT_DIALECT = "postgres"  # what a rule of a resource not yet bound is checked against
+
+
+def _conf(name: str, default):
+    return settings.CDOHUB.get(name, default)
+
+
+def issue_days() -> int:
+    return int(_conf("QUALITY_ISSUE_DAYS", 10))
+
+
+def run_attempts() -> int:
+    return max(1, int(_conf("QUALITY_RUN_ATTEMPTS", 3)))
+
+
+def retry_seconds() -> float:
+    return float(_conf("QUALITY_RETRY_SECONDS", 300))
+
+
+def _require(actor, action: str, obj) -> None:
+    """The permission gate; a run started by a command or the schedule (no actor) is the system's."""
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def _resource_gate(actor, resource, action="change") -> None:
+    """404 if the resource is not in the actor's scope, 403 if they may not manage its quality."""
+    if actor is None:
+        return
+    probe = Binding(resource=resource)
+    require(actor, action, probe)
+
+
+# Bindings ---------------------------------------------------------------------------------------
+
+
+def _next_run(schedule: str, after: datetime.datetime) -> datetime.datetime | None:
+    if not schedule:
+        return None
+    if schedule == Schedule.DAILY:
+        return after + datetime.timedelta(days=1)
+    if schedule == Schedule.WEEKLY:
+        return after + datetime.timedelta(days=7)
+    month = after.month % 12 + 1
+    year = after.year + (after.month == 12)
+    day = min(after.day, 28)
+    return after.replace(year=year, month=month, day=day)
+
+
+def _discovered_table(actor, source, schema: str, table: str):
+    from cdohub.sources import services as sources
+
+    tables = sources.latest_tables(actor, source) if actor is not None else None
+    if tables is None:
+        run = source.last_successful_run()
+        tables = run.tables.all() if run else None
+    if tables is None or not tables.exists():
+        raise ValidationError(
+            {"table": _("Discover the source's tables first, then choose the table the data lives in.")}
+        )
+    found = tables.filter(schema=schema or "", name=table).first()
+    if found is None and not schema:
+        named = list(tables.filter(name=table)[:2])
+        found = named[0] if len(named) == 1 else None
+    if found is None:
+        raise ValidationError(
+            {"table": _("%(source)s has no table %(table)s.") % {"source": source, "table": table}}
+        )
+    return found
+
+
+def _check_source(actor, source) -> None:
+    from cdohub.sources import services as sources
+
+    if actor is not None and not sources.visible_sources(actor).filter(pk=source.pk).exists():
+        raise ValidationError({"source": _("Choose a data source you can see.")})
+
+
+@service
+def bind_resource(
+    actor, resource, *, source, schema: str = "", table: str, sample=None, schedule: str = ""
+) -> Binding:
+    """Say where `resource`'s data lives: a table of a registered source (from its discovery)."""
+    _resource_gate(actor, resource)
+    _check_source(actor, source)
+    schema, table = (schema or "").strip(), (table or "").strip()
+    found = _discovered_table(actor, source, schema, table)
+    schema = found.schema
+    if sample in ("", None):
+        sample = None
+    else:
+        try:
+            sample = float(sample)
+        except (TypeError, ValueError):
+            sample = -1
+        if not 0 < sample <= 1:
+            raise ValidationError({"sample": _("A sampling fraction is a number above 0 and at most 1.")})
+        if sample == 1:
+            sample = None
+    if schedule not in ("", *Schedule.values):
+        raise ValidationError({"schedule": _("Choose daily, weekly or monthly, or no schedule.")})
+    binding = Binding.objects.filter(resource=resource).first() or Binding(
+        resource=resource, created_by=actor
+    )
+    changed_schedule = binding.schedule != schedule
+    binding.source, binding.schema, binding.table = source, schema, table
+    binding.sample, binding.schedule = sample, schedule
+    if changed_schedule or (schedule and binding.next_run_at is None):
+        binding.next_run_at = _next_run(schedule, clock.now())
+    binding.save()
+    audit.record_event(
+        "quality.bound",
+        binding,
+        resource=resource.pk,
+        source=source.pk,
+        table=binding.qualified_table,
+        sample=sample,
+        schedule=schedule,
+    )
+    return binding
+
+
+def proposed_binding(user, resource) -> dict | None:
+    """The source and table named by the resource's `origin` ("<source name>:<schema.table>", as the
+    catalog drafts resources from discovery), if that source is visible and its table discovered."""
+    from cdohub.sources import services as sources
+
+    origin = resource.origin or ""
+    name, sep, qualified = origin.partition(":")
+    if not sep or not qualified:
+        return None
+    candidates = sources.visible_sources(user).filter(name=name)
+    preferred = candidates.filter(unit=resource.unit).first() or candidates.first()
+    if preferred is None:
+        return None
+    for table in sources.latest_tables(user, preferred):
+        if table.qualified_name == qualified:
+            return {"source": preferred, "schema": table.schema, "table": table.name}
+    return None
+
+
+def bind_from_origin(actor, resource, **options) -> Binding:
+    proposal = proposed_binding(actor, resource)
+    if proposal is None:
+        raise ValidationError(
+            _("The resource was not drafted from a discovered table, or that table is gone; choose one.")
+        )
+    return bind_resource(actor, resource, **proposal, **options)
+
+
+@service
+def unbind(actor, binding: Binding) -> None:
+    _require(actor, "change", binding)
+    if binding.runs.filter(status__in=ACTIVE_RUN).exists():
+        raise ValidationError(_("A run of this resource is queued or running; cancel it first."))
+    audit.record_event("quality.unbound", binding, resource=binding.resource_id)
+    binding.delete()
+
+
+# Rules ----------------------------------------------------------------------------------------
+
+
+def dialect_for(resource) -> str:
+    binding = Binding.objects.filter(resource=resource).select_related("source").first()
+    return DIALECTS[binding.source.kind] if binding else DEFAULT_DIALECT
+
+
+def _clean_rule(rule: Rule, dialect: str) -> None:
+    if isinstance(rule.columns, str):
+        rule.columns = [c.strip() for c in rule.columns.split(",") if c.strip()]
+    rule.columns = [str(c).strip() for c in (rule.columns or [])]
+    if not isinstance(rule.params, dict):
+        raise ValidationError({"params": _("Parameters are a JSON object.")})
+    try:
+        rule.weight = float(rule.weight)
+    except (TypeError, ValueError):
+        raise ValidationError({"weight": _("The weight must be a positive number.")}) from None
+    spec = engine.Rule(
+        key=rule.key if rule.pk else "new",
+        kind=rule.kind,
+        columns=tuple(rule.columns),
+        params=rule.params,
+        weight=rule.weight,
+        severity=rule.severity,
+    )
+    # a validator given as its own kind ("resident_id") is stored as kind "validator"
+    rule.kind, rule.params = spec.kind, dict(spec.params)
+    try:
+        engine.validate(spec, dialect)
+    except ValidationError as exc:
+        field = {"columns": "columns", "weight": "weight", "severity": "severity", "kind": "kind"}.get(
+            exc.code, "params"
+        )
+        raise ValidationError({field: exc.messages}) from None
+
+
+@service
+def save_rule(actor, resource, rule: Rule | None = None, **fields) -> Rule:
+    """Create a rule on `resource` (or change `rule`); refused with the engine's reason when the
+    rule cannot run (invalid regex or expression, custom SQL that writes or has several statements)."""
+    _resource_gate(actor, resource)
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    if rule is None:
+        rule = Rule(resource=resource, created_by=actor)
+    else:
+        rule = Rule.objects.select_for_update().get(pk=rule.pk, resource=resource)
+    for name, value in fields.items():
+        setattr(rule, name, value if value is not None or name != "description" else "")
+    _clean_rule(rule, dialect_for(resource))
+    rule.save()
+    audit.record_event(
+        "quality.rule_saved",
+        rule,
+        resource=resource.pk,
+        kind=rule.kind,
+        columns=rule.columns,
+        params=rule.params,
+        weight=rule.weight,
+        severity=rule.severity,
+        enabled=rule.enabled,
+        origin=rule.origin,
+    )
+    return rule
+
+
+@service
+def delete_rule(actor, rule: Rule) -> None:
+    _require(actor, "change", rule)
+    audit.record_event("quality.rule_deleted", rule, resource=rule.resource_id, kind=rule.kind)
+    rule.delete()
+
+
+def _column_of(item) -> str:
+    return (item.column_name or "").strip()
+
+
+@service
+def element_linked(actor, item, rules, element: str = "") -> list[Rule]:
+    """The standards app linked catalog `item` to a data element: replace the element-made rules of
+    the item's column with `rules` ([{kind, params, severity, weight}], from the element). Each is
+    validated like a hand-written rule; a rule the engine refuses is refused here, with its reason.
+    An item without a column name gets no rules (there is nothing to check)."""
+    resource = item.resource
+    column = _column_of(item)
+    if not column:
+        return []
+    dialect = dialect_for(resource)
+    Rule.objects.filter(resource=resource, origin=RuleOrigin.ELEMENT, columns=[column]).delete()
+    made = []
+    for spec in rules:
+        spec = dict(spec)
+        kind = spec.get("kind", "")
+        rule = Rule(
+            resource=resource,
+            kind=kind,
+            columns=[] if kind in ("row_count", "expression", "custom_sql") else [column],
+            params=dict(spec.get("params") or {}),
+            weight=spec.get("weight", 1.0) or 1.0,
+            severity=spec.get("severity") or "error",
+            origin=RuleOrigin.ELEMENT,
+            element=str(spec.get("element") or element or "")[:64],
+            description=str(spec.get("description") or "")[:300],
+            created_by=actor,
+        )
+        _clean_rule(rule, dialect)
+        rule.save()
+        made.append(rule)
+        audit.record_event(
+            "quality.rule_saved",
+            rule,
+            resource=resource.pk,
+            kind=rule.kind,
+            columns=rule.columns,
+            params=rule.params,
+            weight=rule.weight,
+            severity=rule.severity,
+            enabled=True,
+            origin=rule.origin,
+            element=rule.element,
+        )
+    return made
+
+
+@service
+def element_unlinked(actor, item, element: str = "") -> int:
+    """The item was unlinked from its data element: drop the rules the element made for its column."""
+    column = _column_of(item)
+    if not column:
+        return 0
+    gone = Rule.objects.filter(resource=item.resource, origin=RuleOrigin.ELEMENT, columns=[column])
+    if element:
+        gone = gone.filter(element=element)
+    count = 0
+    for rule in gone:
+        audit.record_event("quality.rule_deleted", rule, resource=rule.resource_id, kind=rule.kind)
+        rule.delete()
+        count += 1
+    return count
+
+
+# Runs ---------------------------------------------------------------------------------------
+
+
+@service
+def start_run(actor, resource, trigger: str = Trigger.MANUAL, enqueue_job: bool = True) -> Run:
+    """Queue a check of `resource`'s rules; one run at a time per resource. The job starts once
+    this commits (`enqueue_job=False`: the caller runs it, see `run_now`)."""
+    _resource_gate(actor, resource, "run")
+    binding = Binding.objects.select_related("source").filter(resource=resource).first()
+    if binding is None:
+        raise ValidationError(_("Say first which table the resource's data lives in."), code="unbound")
+    if not resource.quality_rules.filter(enabled=True).exists():
+        raise ValidationError(_("The resource has no enabled rule to check."), code="no_rules")
+    _give_up_stale(resource)
+    if Run.objects.select_for_update().filter(resource=resource, status__in=ACTIVE_RUN).exists():
+        raise ValidationError(_("A run of this resource is already queued or running."), code="active")
+    now = clock.now()
+    run = Run.objects.create(
+        resource=resource,
+        binding=binding,
+        trigger=trigger,
+        requested_by=actor,
+        source_name=binding.source.name[:200],
+        table=binding.qualified_table[:520],
+        dialect=DIALECTS[binding.source.kind],
+        queued_at=now,
+    )
+    audit.record_event("quality.run_requested", run, resource=resource.pk, trigger=trigger)
+    if enqueue_job:
+        language = translation.get_language()
+        transaction.on_commit(lambda: enqueue(run.pk, language))
+    return run
+
+
+def _stale_before():
+    limit = float(_conf("SOURCE_STATEMENT_TIMEOUT", 30))
+    return timezone.now() - datetime.timedelta(seconds=max(3600, 20 * limit))
+
+
+def _give_up_stale(resource) -> None:
+    """A run whose worker died never finishes by itself: give it up rather than block the resource."""
+    Run.objects.filter(resource=resource, status=RunStatus.RUNNING, updated_at__lt=_stale_before()).update(
+        status=RunStatus.FAILED,
+        finished_at=clock.now(),
+        error=_("The job stopped without finishing (was the worker restarted?)."),
+    )
+
+
+def enqueue(run_id: int, language: str | None = None, run_after=None) -> None:
+    from .jobs import run_quality_scan
+
+    language = language or settings.LANGUAGE_CODE
+    try:
+        task = run_quality_scan
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                return  # picked up by `cdohub quality scan --due` once its time has come
+            task = task.using(run_after=run_after)
+        task.enqueue(run_id, language)
+    except Exception:
+        logger.exception("Could not queue quality run %s", run_id)
+        Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, finished_at=clock.now(), error=_("The job could not be queued.")
+        )
+
+
+@service
+def cancel_run(actor, run: Run) -> Run:
+    _require(actor, "run", run)
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    if run.status not in ACTIVE_RUN:
+        raise ValidationError(
+            _("Only a queued or running check can be cancelled; this one is %(status)s.")
+            % {"status": run.get_status_display()},
+            code="wrong_state",
+        )
+    run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
+    run.save()
+    audit.record_event("quality.run_cancelled", run, resource=run.resource_id)
+    return run
+
+
+class _Progress:
+    """Counts the run's statements, writes them at most twice a second in their own transaction,
+    and notices a cancellation (the run is no longer running) before each statement."""
+
+    interval = 0.5
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.done = 0
+        self.total = 2
+        self.written_at = 0.0
+
+    def __call__(self) -> None:
+        self.done += 1
+        self.total = max(self.total, self.done + 1)
+        now = time.monotonic()
+        if now - self.written_at < self.interval and self.done > 1:
+            if not Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).exists():
+                raise Cancelled
+            return
+        self.written_at = now
+        updated = Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
+            steps_done=self.done, steps_total=self.total, updated_at=timezone.now()
+        )
+        if not updated:
+            raise Cancelled
+
+
+@dataclass
+class _Found:
+    result: engine.ScanResult
+    rules: list[Rule]
+    samples: dict[str, tuple[list[str], list[dict]]]
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if isinstance(value, decimal.Decimal | datetime.date | datetime.time | datetime.datetime):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "<binary>"
+    return str(value)
+
+
+def _scan(run: Run) -> _Found:
+    binding = run.binding
+    if binding is None:
+        raise SourceError(_("The resource is no longer bound to a table."), "config")
+    progress = _Progress(run.pk)
+    target = Target(binding.source, before_statement=progress)
+    target.check()
+    columns = target.columns(binding.schema, binding.table)
+    rules = list(run.resource.quality_rules.filter(enabled=True).order_by("pk"))
+    specs = [engine.Rule(r.key, r.kind, tuple(r.columns), r.params, r.weight, r.severity) for r in rules]
+    table = target.table(binding.schema, binding.table)
+    now = clock.now()
+    scan = engine.compile_scan(
+        table, columns, specs, target.dialect, sample=binding.sample, now=now, relation=target.relation
+    )
+    progress.total = progress.done + len(scan.statements) + 1
+    result = engine.run_scan(target, scan)
+    folded = {name.lower(): name for name in columns}
+    masks = {folded.get(name.lower(), name): kind for name, kind in engine.masks_for(specs).items()}
+    samples = {}
+    failing = [s for s in specs if (o := result.outcomes.get(s.key)) and o.failed and not o.error]
+    progress.total = progress.done + len(failing) + 1
+    for spec in failing:
+        if spec.kind in ("row_count", "freshness"):
+            continue
+        try:
+            query = engine.compile_samples(
+                table,
+                spec,
+                target.dialect,
+                limit=SAMPLE_LIMIT,
+                columns_present=columns,
+                now=now,
+                relation=target.relation,
+                masks=masks,
+            )
+            rows = engine.fetch_samples(target, query)
+        except ValidationError:
+            continue
+        except SourceError as exc:
+            if exc.code in RETRYABLE:
+                raise
+            continue
+        names = query.columns or (list(rows[0]) if rows else [])
+        samples[spec.key] = (names, [{k: _jsonable(v) for k, v in row.items()} for row in rows])
+    return _Found(result, rules, samples)
+
+
+def execute_run(run_id: int) -> str:
+    """The job's body: claim the run, scan, store. Returns the run's status."""
+    now = clock.now()
+    claimed = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, updated_at=timezone.now(), not_before=None
+    )
+    run = Run.objects.select_related("resource__unit", "binding__source", "requested_by").get(pk=run_id)
+    if not claimed:
+        return run.status
+    with audit.acting_as(run.requested_by, "job"):
+        try:
+            found = _scan(run)
+        except Cancelled:
+            return RunStatus.CANCELLED
+        except SourceError as exc:
+            if exc.code in RETRYABLE and run.attempt < run_attempts():
+                return _retry(run.requested_by, run, exc.message)
+            return _finish_failed(run.requested_by, run, exc.message)
+        except Exception:
+            logger.exception("Quality run %s failed", run_id)
+            message = _(
+                "The check stopped on an unexpected error; the administrator will find it in the log."
+            )
+            return _finish_failed(run.requested_by, run, message)
+        return _finish_succeeded(run.requested_by, run, found)
+
+
+@service
+def _retry(actor, run: Run, message: str) -> str:
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.RUNNING:
+        return run.status
+    delay = retry_seconds()
+    run.attempts_log = [*run.attempts_log, {"attempt": run.attempt, "error": message, "at": clock.now()}]
+    run.attempt += 1
+    run.status, run.error = RunStatus.QUEUED, message
+    run.not_before = timezone.now() + datetime.timedelta(seconds=delay)
+    run.save()
+    audit.record_event("quality.run_retried", run, attempt=run.attempt, error=message)
+    run_after = run.not_before if delay > 0 else None
+    language = translation.get_language()
+    transaction.on_commit(lambda: enqueue(run.pk, language, run_after))
+    return run.status
+
+
+@service
+def _finish_failed(actor, run: Run, message: str) -> str:
+    run = Run.objects.select_for_update().select_related("binding").get(pk=run.pk)
+    if run.status != RunStatus.RUNNING:
+        return run.status
+    run.status, run.error, run.finished_at = RunStatus.FAILED, message, clock.now()
+    run.save()
+    _advance_schedule(run)
+    audit.record_event(
+        "quality.run_finished",
+        run,
+        resource=run.resource_id,
+        status=run.status,
+        error=message,
+        attempt=run.attempt,
+    )
+    if run.requested_by_id:
+        notify_on_commit(
+            [run.requested_by],
+            _("Quality check of %(resource)s failed") % {"resource": run.resource.name},
+            body=message,
+            url=run.get_absolute_url(),
+        )
+    return run.status
+
+
+def _advance_schedule(run: Run) -> None:
+    binding = run.binding
+    if run.trigger != Trigger.SCHEDULE or binding is None or not binding.schedule:
+        return
+    now = clock.now()
+    following = binding.next_run_at or now
+    while following <= now:
+        following = _next_run(binding.schedule, following)
+    Binding.objects.filter(pk=binding.pk).update(next_run_at=following)
+
+
+@service
+def _finish_succeeded(actor, run: Run, found: _Found) -> str:
+    run = Run.objects.select_for_update().select_related("resource__unit", "binding").get(pk=run.pk)
+    if run.status != RunStatus.RUNNING:
+        return run.status  # cancelled while scanning: keep nothing
+    outcome = found.result
+    results = []
+    for rule in found.rules:
+        got = outcome.outcomes.get(rule.key) or engine.RuleOutcome(rule.key, error=_("The rule was not run."))
+        columns, rows = found.samples.get(rule.key, ([], []))
+        results.append(
+            RuleResult(
+                run=run,
+                rule=rule,
+                kind=rule.kind,
+                columns=rule.columns,
+                params=rule.params,
+                label=rule.label[:400],
+                weight=rule.weight,
+                severity=rule.severity,
+                checked=got.checked,
+                failed=got.failed,
+                error=got.error,
+                pass_rate=scoring.pass_rate(got.checked, got.failed, got.error),
+                samples=rows,
+                sample_columns=columns,
+            )
+        )
+    RuleResult.objects.bulk_create(results)
+    run.score = scoring.run_score(results)
+    run.rows, run.table_rows, run.sampled = outcome.rows, outcome.table_rows, outcome.sampled
+    run.statements, run.seconds = outcome.statements, round(outcome.seconds, 3)
+    run.rules_failed = sum(1 for r in results if not r.error and r.failed)
+    run.rules_errored = sum(1 for r in results if r.error)
+    run.status, run.finished_at, run.error = RunStatus.SUCCEEDED, clock.now(), ""
+    run.steps_done = run.steps_total = max(run.steps_total, 1)
+    run.save()
+    _advance_schedule(run)
+    audit.record_event(
+        "quality.run_finished",
+        run,
+        resource=run.resource_id,
+        status=run.status,
+        score=run.score,
+        rows=run.rows,
+        rules_failed=run.rules_failed,
+        rule_errors=run.rules_errored,
+        attempt=run.attempt,
+    )
+    _sync_issues(run, results)
+    return run.status
+
+
+def run_now(actor, resource, trigger: str = Trigger.COMMAND) -> Run:
+    """Start a run and do it in this process (the command line and the demo): returns it finished."""
+    run = start_run(actor, resource, trigger=trigger, enqueue_job=False)
+    if run.status == RunStatus.QUEUED:
+        execute_run(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def due_bindings(now=None):
+    now = now or clock.now()
+    return Binding.objects.exclude(schedule="").filter(next_run_at__lte=now).select_related("resource")
+
+
+def run_due(now=None) -> list[Run]:
+    """Queue every scheduled binding whose time has come, and every run waiting to retry whose
+    delay has passed (when the job backend cannot defer). Returns the runs queued."""
+    now = now or clock.now()
+    queued = []
+    for binding in due_bindings(now):
+        try:
+            queued.append(start_run(None, binding.resource, trigger=Trigger.SCHEDULE))
+        except ValidationError as exc:
+            logger.info("Scheduled check of %s not started: %s", binding.resource, " ".join(exc.messages))
+            Binding.objects.filter(pk=binding.pk).update(next_run_at=_next_run(binding.schedule, now))
+    waiting = Run.objects.filter(status=RunStatus.QUEUED, not_before__lte=timezone.now())
+    for run in waiting:
+        enqueue(run.pk)
+        queued.append(run)
+    return queued
+
+
+# Issues -------------------------------------------------------------------------------------
+
+
+def _sync_issues(run: Run, results: list[RuleResult]) -> None:
+    """Open (or keep open) an issue per failing rule; close the open ones of rules that pass."""
+    resource = run.resource
+    today = clock.today()
+    for result in results:
+        if result.error or result.rule_id is None:
+            continue
+        current = (
+            Issue.objects.select_for_update().filter(rule_id=result.rule_id, status__in=OPEN_ISSUE).first()
+        )
+        if result.failed:
+            if current is not None:
+                current.failed, current.last_run = result.failed, run
+                current.save()
+                continue
+            issue = Issue.objects.create(
+                resource=resource,
+                unit=resource.unit,
+                rule_id=result.rule_id,
+                title=_("%(resource)s: %(rule)s") % {"resource": resource.name, "rule": result.label},
+                severity=result.severity,
+                opened_run=run,
+                last_run=run,
+                failed=result.failed,
+                opened_at=clock.now(),
+                due_on=add_working_days(today, issue_days()),
+            )
+            audit.record_event(
+                "quality.issue_opened",
+                issue,
+                resource=resource.pk,
+                rule=result.rule_id,
+                run=run.pk,
+                failed=result.failed,
+                due_on=issue.due_on,
+            )
+            notify_on_commit(
+                policies.specialists(resource.unit),
+                _("Quality issue: %(title)s — rectify by %(due)s")
+                % {"title": issue.title, "due": date_format(issue.due_on)},
+                body=_("%(failed)s of %(checked)s rows fail the rule.")
+                % {"failed": result.failed, "checked": result.checked},
+                url=issue.get_absolute_url(),
+            )
+        elif current is not None:
+            current.status, current.closed_at, current.closed_run = IssueStatus.CLOSED, clock.now(), run
+            current.last_run, current.failed = run, 0
+            current.version += 1
+            current.save()
+            audit.record_event("quality.issue_closed", current, run=run.pk, rule=result.rule_id)
+            notify_on_commit(
+                policies.specialists(current.unit),
+                _("Quality issue closed: %(title)s") % {"title": current.title},
+                url=current.get_absolute_url(),
+            )
+
+
+@service
+def answer_issue(actor, issue: Issue, answer: str, seen_version=None) -> Issue:
+    """The unit says what it did (or will do) about the failing rows. The issue closes itself
+    when a later run passes the rule."""
+    require(actor, "answer", issue)
+    text = (answer or "").strip()
+    if not text:
+        raise ValidationError({"answer": _("Say what was done about the failing rows.")})
+    fresh = Issue.objects.select_for_update().get(pk=issue.pk)
+    if seen_version is not None and fresh.version != int(seen_version):
+        raise Conflict(_("Someone else answered first. Reload to see the current state."), code="conflict")
+    if fresh.status == IssueStatus.CLOSED:
+        raise ValidationError(_("The issue is closed: a later run passed the rule."), code="wrong_state")
+    fresh.answer, fresh.answered_by, fresh.answered_at = text, actor, clock.now()
+    fresh.status = IssueStatus.ANSWERED
+    fresh.version += 1
+    fresh.save()
+    audit.record_event("quality.issue_answered", fresh, version=fresh.version - 1)
+    if fresh.escalated_to_id:
+        notify_on_commit(
+            policies.body_cdos(fresh.escalated_to),
+            _("Quality issue answered: %(title)s") % {"title": fresh.title},
+            body=text,
+            url=fresh.get_absolute_url(),
+        )
+    return fresh
+
+
+def escalate_overdue(today=None) -> int:
+    """Escalate each open issue past its deadline, once, to the unit's CDO (the unit's own, else its
+    government's); the bureaus over the unit see it on their dashboard. Returns how many."""
+    today = today or clock.today()
+    count = 0
+    due = Issue.objects.filter(status__in=OPEN_ISSUE, due_on__lt=today, escalated_at__isnull=True)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            issue = Issue.objects.select_for_update().select_related("unit").get(pk=pk)
+            if issue.status not in OPEN_ISSUE or issue.escalated_at is not None:
+                continue
+            body = policies.cdo_body(issue.unit)
+            issue.escalated_to, issue.escalated_at = body, clock.now()
+            issue.version += 1
+            issue.save()
+            audit.record_event("quality.issue_escalated", issue, to=body.pk, due_on=issue.due_on)
+            notify_on_commit(
+                [*policies.body_cdos(body), *policies.bureau_admins_over(issue.unit)],
+                _("Overdue quality issue: %(title)s (%(unit)s, due %(due)s)")
+                % {"title": issue.title, "unit": issue.unit, "due": date_format(issue.due_on)},
+                url=issue.get_absolute_url(),
+            )
+            count += 1
+    return count
+
+
+def may_manage(user, resource) -> bool:
+    return can(user, "change", Binding(resource=resource))
+
+
+def may_answer(user, issue: Issue) -> bool:
+    return issue.is_open and can(user, "answer", issue)
+
+
+__all__ = [
+    "PermissionDenied",
+    "answer_issue",
+    "bind_from_origin",
+    "bind_resource",
+    "cancel_run",
+    "delete_rule",
+    "element_linked",
+    "element_unlinked",
+    "escalate_overdue",
+    "execute_run",
+    "proposed_binding",
+    "run_due",
+    "run_now",
+    "save_rule",
+    "start_run",
+    "unbind",
+]
