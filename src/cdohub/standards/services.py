@@ -83,7 +83,7 @@ def _check_values(rows: list[dict]) -> None:
         )
 
 
-def _stored_values(code_set: CodeSet) -> list[dict]:
+def code_values(code_set: CodeSet) -> list[dict]:
     by_pk = {}
     rows = []
     for value in code_set.values.order_by("position"):
@@ -116,6 +116,8 @@ def create_code_set(actor, *, owner: Unit, values=(), **fields) -> CodeSet:
     ({code, name, parent code}) in order."""
     _unknown(fields, rules.CODE_SET_FIELDS)
     fields = _clean(fields)
+    if owner is None:
+        raise ValidationError({"owner": [_("Choose the data bureau that maintains it.")]}, code="owner")
     code_set = CodeSet(owner=owner, created_by=actor, **fields)
     require_on_standard(actor, "change", code_set)
     _check_owner(actor, owner)
@@ -142,7 +144,7 @@ def update_code_set(
     fresh = CodeSet.objects.select_for_update().get(pk=code_set.pk)
     _stale(fresh, seen_version)
     fields = _clean(fields)
-    before = _stored_values(fresh)
+    before = code_values(fresh)
     rows = before if values is None else _value_rows(values)
     if fresh.is_published:
         if rows != before or fields.get("identifier", fresh.identifier) != fresh.identifier:
@@ -211,6 +213,8 @@ def create_element(actor, *, owner: Unit, **fields) -> DataElement:
     for name in ("max_length", "min_length"):
         if fields.get(name) == "":
             fields[name] = None
+    if owner is None:
+        raise ValidationError({"owner": [_("Choose the data bureau that maintains it.")]}, code="owner")
     element = DataElement(owner=owner, created_by=actor, **fields)
     require_on_standard(actor, "change", element)
     _check_owner(actor, owner)

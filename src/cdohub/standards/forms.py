@@ -1,0 +1,110 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cdohub.core.forms import BootstrapForm
+from cdohub.org.models import Unit
+
+from .choices import validator_choices
+from .models import CodeSet, DataElement
+
+L = gettext_lazy
+
+
+class ElementForm(BootstrapForm, forms.ModelForm):
+    owner = forms.ModelChoiceField(Unit.objects.none(), label=L("maintained by"))
+    code_set = forms.ModelChoiceField(CodeSet.objects.none(), label=L("code set"), required=False)
+    validator = forms.ChoiceField(label=L("validator"), required=False)
+
+    class Meta:
+        model = DataElement
+        fields = [
+            "owner",
+            "identifier",
+            "name",
+            "definition",
+            "data_type",
+            "max_length",
+            "min_length",
+            "format",
+            "pattern",
+            "code_set",
+            "validator",
+            "standard",
+        ]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "format": L("e.g. an18, an..50, c..200, n6, n..12,2, YYYYMMDD, YYYY-MM-DD hh:mm:ss"),
+            "pattern": L("Leave empty to use the format's pattern."),
+            "identifier": L("Letters, digits and . _ / -, e.g. DE00001"),
+        }
+
+    def __init__(self, *args, owners=None, code_sets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["code_set"].queryset = code_sets
+        self.fields["validator"].choices = [("", "---------"), *validator_choices()]
+
+    def _post_clean(self):
+        """The services check the element (with their reasons); the form does not save it."""
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("owner")
+        return data
+
+
+class CodeSetForm(BootstrapForm, forms.ModelForm):
+    owner = forms.ModelChoiceField(Unit.objects.none(), label=L("maintained by"))
+    values_text = forms.CharField(
+        label=L("values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+        help_text=L(
+            "One value a line: code, meaning and, for a hierarchical set, the parent code — separated "
+            "by a tab (as pasted from Excel) or a comma."
+        ),
+    )
+
+    class Meta:
+        model = CodeSet
+        fields = ["owner", "identifier", "name", "standard", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, owners=None, values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if values is not None and not self.is_bound:
+            self.initial["values_text"] = "\n".join(
+                "\t".join([v["code"], v["name"]] + ([v["parent"]] if v["parent"] else [])) for v in values
+            )
+
+    def _post_clean(self):
+        pass
+
+    def clean_values_text(self) -> list[dict]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["values_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in re.split(r"\t|,|，", line)]
+            if len(parts) < 2 or len(parts) > 3:
+                raise ValidationError(
+                    _("Line %(n)d: write the code, the meaning and perhaps the parent code.") % {"n": number}
+                )
+            rows.append({"code": parts[0], "name": parts[1], "parent": parts[2] if len(parts) > 2 else ""})
+        return rows
+
+    def changes(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("identifier", "name", "standard", "description")}
+
+
+class LinkForm(forms.Form):
+    element = forms.ModelChoiceField(DataElement.objects.none())
+
+    def __init__(self, *args, elements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["element"].queryset = elements

@@ -1,0 +1,354 @@
+"""Pages for the data standards: data elements and code sets (list, detail, forms, Excel in and out)
+and the page where an information item is linked to a data element."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cdohub.catalog.models import InformationItem, Resource
+from cdohub.catalog.policies import visible_resources
+from cdohub.core.forms import add_service_errors
+from cdohub.core.permissions import can
+from cdohub.core.views import flash_outcome, int_or_none, xlsx_response
+from cdohub.org.views import run_import
+
+from . import excel, formats, rules, services
+from .choices import StandardStatus
+from .forms import CodeSetForm, ElementForm
+from .models import CodeSet, DataElement, ElementLink
+from .policies import may_link, steward_units, visible_code_sets, visible_elements, visible_links
+
+PAGE = 50
+CHOICES_SHOWN = 20
+
+
+def _rules_shown(element, data_type=None) -> list[dict]:
+    return [
+        {**spec, "text": rules.describe_rule(spec)}
+        for spec in rules.implied_rules(element, data_type=data_type)
+    ]
+
+
+def _search_elements(queryset, text: str):
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(name__icontains=text)
+        | Q(identifier__istartswith=text)
+        | Q(standard__icontains=text)
+        | Q(definition__icontains=text)
+    )
+
+
+# Data elements -------------------------------------------------------------------------------
+
+
+@login_required
+def element_list(request):
+    text = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    elements = _search_elements(
+        visible_elements(request.user).select_related("owner", "code_set"), text
+    ).annotate(link_count=Count("links"))
+    if status in StandardStatus.values:
+        elements = elements.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(excel.export(elements=elements), _("data-elements") + ".xlsx")
+    page = Paginator(elements.order_by("identifier"), PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "q": text,
+        "status": status,
+        "statuses": StandardStatus.choices,
+        "may_maintain": steward_units(request.user).exists(),
+    }
+    template = (
+        "standards/_element_table.html" if getattr(request, "htmx", False) else "standards/element_list.html"
+    )
+    return render(request, template, context)
+
+
+def _element(request, pk) -> DataElement:
+    return get_object_or_404(visible_elements(request.user).select_related("owner", "code_set"), pk=pk)
+
+
+@login_required
+def element_detail(request, pk):
+    element = _element(request, pk)
+    links = (
+        visible_links(request.user, element.links.all())
+        .select_related("item__resource__unit", "linked_by")
+        .order_by("item__resource__code", "item__position")
+    )
+    may_change = can(request.user, "change", element)
+    context = {
+        "element": element,
+        "format_text": formats.describe(element.format),
+        "pattern": rules.effective_pattern(element),
+        "lengths": rules.effective_lengths(element),
+        "values": element.code_set.values.order_by("position") if element.code_set_id else [],
+        "rules": _rules_shown(element),
+        "links": links,
+        "may_change": may_change,
+        "may_publish": may_change and not element.is_published,
+    }
+    return render(request, "standards/element_detail.html", context)
+
+
+def _element_form(request, element=None):
+    owners = steward_units(request.user)
+    if not owners.exists():
+        raise PermissionDenied
+    code_sets = visible_code_sets(request.user).order_by("identifier")
+    initial = {"owner": owners.order_by("depth", "path").first()} if element is None else {}
+    return ElementForm(
+        request.POST or None, instance=element, owners=owners, code_sets=code_sets, initial=initial
+    )
+
+
+@login_required
+def element_create(request):
+    form = _element_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            element = services.create_element(
+                request.user, owner=form.cleaned_data["owner"], **form.changes()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Data element saved as a draft."))
+            return redirect(element)
+    return render(request, "standards/element_form.html", {"form": form})
+
+
+@login_required
+def element_edit(request, pk):
+    element = _element(request, pk)
+    if not can(request.user, "change", element):
+        raise PermissionDenied
+    form = _element_form(request, element)
+    if request.method == "POST" and form.is_valid():
+        try:
+            element = services.update_element(
+                request.user,
+                DataElement.objects.get(pk=pk),
+                seen_version=int_or_none(request.POST.get("version")),
+                owner=form.cleaned_data["owner"],
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(element)
+    return render(request, "standards/element_form.html", {"form": form, "element": element})
+
+
+@login_required
+@require_POST
+def element_publish(request, pk):
+    element = _element(request, pk)
+    version = int_or_none(request.POST.get("version"))
+    flash_outcome(request, partial(services.publish_element, request.user, element, version), _("Published."))
+    return redirect(element)
+
+
+# Code sets -----------------------------------------------------------------------------------
+
+
+@login_required
+def codeset_list(request):
+    text = request.GET.get("q", "").strip()
+    code_sets = (
+        visible_code_sets(request.user)
+        .select_related("owner")
+        .annotate(value_count=Count("values", distinct=True), element_count=Count("elements", distinct=True))
+    )
+    if text:
+        code_sets = code_sets.filter(
+            Q(name__icontains=text) | Q(identifier__istartswith=text) | Q(standard__icontains=text)
+        )
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(excel.export(code_sets=code_sets), _("code-sets") + ".xlsx")
+    page = Paginator(code_sets.order_by("identifier"), PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "q": text, "may_maintain": steward_units(request.user).exists()}
+    return render(request, "standards/codeset_list.html", context)
+
+
+def _code_set(request, pk) -> CodeSet:
+    return get_object_or_404(visible_code_sets(request.user).select_related("owner"), pk=pk)
+
+
+@login_required
+def codeset_detail(request, pk):
+    code_set = _code_set(request, pk)
+    may_change = can(request.user, "change", code_set)
+    context = {
+        "code_set": code_set,
+        "values": code_set.values.select_related("parent").order_by("position"),
+        "elements": visible_elements(request.user, code_set.elements.all()),
+        "may_change": may_change,
+        "may_publish": may_change and not code_set.is_published,
+    }
+    return render(request, "standards/codeset_detail.html", context)
+
+
+def _code_set_form(request, code_set=None):
+    owners = steward_units(request.user)
+    if not owners.exists():
+        raise PermissionDenied
+    values = services.code_values(code_set) if code_set is not None else None
+    initial = {"owner": owners.order_by("depth", "path").first()} if code_set is None else {}
+    return CodeSetForm(request.POST or None, instance=code_set, owners=owners, values=values, initial=initial)
+
+
+@login_required
+def codeset_create(request):
+    form = _code_set_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code_set = services.create_code_set(
+                request.user,
+                owner=form.cleaned_data["owner"],
+                values=form.cleaned_data["values_text"],
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Code set saved as a draft."))
+            return redirect(code_set)
+    return render(request, "standards/codeset_form.html", {"form": form})
+
+
+@login_required
+def codeset_edit(request, pk):
+    code_set = _code_set(request, pk)
+    if not can(request.user, "change", code_set):
+        raise PermissionDenied
+    form = _code_set_form(request, code_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code_set = services.update_code_set(
+                request.user,
+                CodeSet.objects.get(pk=pk),
+                seen_version=int_or_none(request.POST.get("version")),
+                owner=form.cleaned_data["owner"],
+                values=form.cleaned_data["values_text"],
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(code_set)
+    return render(request, "standards/codeset_form.html", {"form": form, "code_set": code_set})
+
+
+@login_required
+@require_POST
+def codeset_publish(request, pk):
+    code_set = _code_set(request, pk)
+    version = int_or_none(request.POST.get("version"))
+    flash_outcome(
+        request, partial(services.publish_code_set, request.user, code_set, version), _("Published.")
+    )
+    return redirect(code_set)
+
+
+# Excel ---------------------------------------------------------------------------------------
+
+
+@login_required
+def standards_import(request):
+    if not steward_units(request.user).exists():
+        raise PermissionDenied
+    if request.GET.get("template"):
+        return xlsx_response(excel.template(), _("data-standards-template") + ".xlsx")
+    return run_import(
+        request,
+        excel.StandardsImport(),
+        title=_("Import data elements and code sets"),
+        template_url=reverse("standards:import") + "?template=1",
+        done_url=reverse("standards:element_list"),
+    )
+
+
+# Linking an information item -----------------------------------------------------------------
+
+
+def _item(request, item_id) -> InformationItem:
+    resources = visible_resources(request.user, Resource.objects.all()).values("pk")
+    items = InformationItem.objects.select_related("resource__unit").filter(resource_id__in=resources)
+    return get_object_or_404(items, pk=item_id)
+
+
+@login_required
+def item_link(request, item_id):
+    """Choose a data element for an information item (searchable), see the rules it implies, link."""
+    item = _item(request, item_id)
+    resource = item.resource
+    allowed = may_link(request.user, resource)
+    published = visible_elements(request.user).filter(status=StandardStatus.PUBLISHED)
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        element = published.filter(pk=int_or_none(request.POST.get("element"))).first()
+        if element is None:
+            messages.error(request, _("Choose a published data element."))
+        else:
+            flash_outcome(
+                request,
+                partial(services.link_item, request.user, item, element),
+                _("%(item)s is linked to %(element)s.") % {"item": item.name, "element": element},
+            )
+        return redirect("standards:item_link", item_id=item.pk)
+    text = request.GET.get("q", "").strip()
+    chosen = published.select_related("code_set").filter(pk=int_or_none(request.GET.get("element"))).first()
+    if getattr(request, "htmx", False) and "element" in request.GET:
+        return render(request, "standards/_link_preview.html", _preview(item, chosen, allowed))
+    choices = _search_elements(published, text or item.name).select_related("code_set")[:CHOICES_SHOWN]
+    if not text and not choices:
+        choices = published.select_related("code_set")[:CHOICES_SHOWN]
+    if getattr(request, "htmx", False):
+        return render(request, "standards/_element_choices.html", {"choices": choices, "item": item})
+    link = ElementLink.objects.filter(item=item).select_related("element__code_set", "linked_by").first()
+    context = {
+        "item": item,
+        "resource": resource,
+        "link": link,
+        "current_rules": _rules_shown(link.element, item.data_type) if link else [],
+        "choices": choices,
+        "q": text,
+        "may_link": allowed,
+        **_preview(item, chosen, allowed),
+    }
+    return render(request, "standards/item_link.html", context)
+
+
+def _preview(item, element, allowed) -> dict:
+    return {
+        "item": item,
+        "chosen": element,
+        "preview_rules": _rules_shown(element, item.data_type) if element else [],
+        "may_link": allowed,
+    }
+
+
+@login_required
+@require_POST
+def item_unlink(request, item_id):
+    item = _item(request, item_id)
+    if not may_link(request.user, item.resource):
+        raise PermissionDenied
+    flash_outcome(request, partial(services.unlink_item, request.user, item), _("Link removed."))
+    return redirect("standards:item_link", item_id=item.pk)
