@@ -102,7 +102,18 @@ from django.utils.translation import gettext as _
 from sqlglot import exp
 
 from . import validators as v
-from .sqlbuild import Frame, case, in_values, is_blank, normalize_dialect, num, regex_match, text, to_sql
+from .sqlbuild import (
+    Frame,
+    case,
+    exact,
+    in_values,
+    is_blank,
+    normalize_dialect,
+    num,
+    regex_match,
+    text,
+    to_sql,
+)
 from .user_sql import expression_columns, parse_custom_sql, parse_expression
 
 SEVERITIES = ("critical", "error", "warning", "info")
@@ -591,7 +602,7 @@ class _Compiler:
         if kind == "not_null":
             name = self.column(rule)
             col = exp.column(name, quoted=True)
-            if self.columns.maybe_blank(name):
+            if self.columns.maybe_blank(name) and rule.params.get("blank", True):
                 return _flag(
                     [
                         (exp.Is(this=col, expression=exp.Null()), num(1)),
@@ -632,14 +643,14 @@ class _Compiler:
                 col = exp.column(name, quoted=True)
                 return _zero_one(exp.Not(this=in_values(col, [num(x) for x in dict.fromkeys(values)], d)))
             value = self.columns.text_of(name)
-            ok = in_values(value, [text(str(x)) for x in dict.fromkeys(values)], d)
+            ok = in_values(exact(value, d), [text(str(x)) for x in dict.fromkeys(values)], d)
             return self._value_flag(name, value, ok)
         if kind == "referential":
             name = self.column(rule)
             col = exp.column(name, quoted=True)
             other = rule.params["table"]
             reference = tuple(other) if isinstance(other, list | tuple) else other
-            target = self.relation(reference) if self.relation else _table_expression(reference, d)
+            target = (self.relation(reference) if self.relation else None) or _table_expression(reference, d)
             ref_col = exp.column(rule.params["column"], quoted=True)
             subquery = (
                 exp.select(ref_col)
@@ -701,12 +712,12 @@ class _Compiler:
         if len(cols) == 1:
             return exp.Sub(
                 this=exp.Count(this=cols[0]),
-                expression=exp.Count(this=exp.Distinct(expressions=[cols[0].copy()])),
+                expression=exp.Count(this=exp.Distinct(expressions=[exact(cols[0], self.dialect)])),
             )
         present = exp.and_(*[exp.Not(this=exp.Is(this=c.copy(), expression=exp.Null())) for c in cols])
         keys = exp.Sum(this=_zero_one(present))
         if self.dialect == "mysql":
-            distinct = exp.Count(this=exp.Distinct(expressions=[c.copy() for c in cols]))
+            distinct = exp.Count(this=exp.Distinct(expressions=[exact(c, "mysql") for c in cols]))
         elif self.dialect == "sqlite":
             parts = []
             for c in cols:
@@ -733,6 +744,25 @@ class _Compiler:
         else:
             bound = exp.Cast(this=text(cutoff.isoformat(sep=" ")), to=exp.DataType.build("TIMESTAMP"))
         return case((exp.GTE(this=newest, expression=bound), num(0)), default=num(1))
+
+
+def _resolve_tables(query: exp.Query, relation) -> exp.Query:
+    """Custom SQL names tables as discovery does; `relation` turns each name into what the source
+    reads (e.g. a Parquet file for a folder source). Names of the query's own CTEs stay."""
+    if relation is None:
+        return query
+    own = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
+    for table in list(query.find_all(exp.Table)):
+        if not table.name or table.name in own and not table.db:
+            continue
+        reference = (table.db, table.name) if table.db else table.name
+        replacement = relation(reference)
+        if replacement is None:
+            continue
+        alias = table.alias or table.name
+        replaced = exp.alias_(replacement.copy(), alias, table=True, quoted=True)
+        table.replace(replaced)
+    return query
 
 
 def _now() -> datetime.datetime:
@@ -804,10 +834,11 @@ def _grouped(compiler: _Compiler, rule: Rule, flag_of, groups: dict[str, tuple[s
     if name not in groups:
         cte = f"__dq_g{len(groups) + 1}"
         col = exp.column(name, quoted=True)
+        shown = exp.alias_(exp.Min(this=col.copy()), name, quoted=True) if d == "mysql" else col
         query = (
-            exp.select(col, exp.alias_(exp.Count(this=exp.Star()), COUNT_ALIAS, quoted=True))
+            exp.select(shown, exp.alias_(exp.Count(this=exp.Star()), COUNT_ALIAS, quoted=True))
             .from_(_table_expression(compiler.table, d))
-            .group_by(col.copy())
+            .group_by(exact(col, d))
         )
         groups[name] = (cte, query)
     cte, _ = groups[name]
@@ -864,7 +895,7 @@ def compile_scan(
             if rule.kind == "row_count":
                 continue  # judged from COUNT(*)
             if rule.kind == "custom_sql":
-                query = parse_custom_sql(rule.params["sql"], d)
+                query = _resolve_tables(parse_custom_sql(rule.params["sql"], d), relation)
                 count = exp.select(exp.alias_(exp.Count(this=exp.Star()), "c0", quoted=True)).from_(
                     query.subquery("__dq_custom")
                 )
@@ -985,7 +1016,7 @@ def compile_samples(
     if rule.kind in ("row_count", "freshness"):
         select = exp.select(*star).from_(base).limit(0)
     elif rule.kind == "custom_sql":
-        query = parse_custom_sql(rule.params["sql"], d)
+        query = _resolve_tables(parse_custom_sql(rule.params["sql"], d), relation)
         select = exp.select(exp.Star()).from_(query.subquery("__dq_custom")).limit(limit)
         shown = []
     elif rule.kind == "unique":
@@ -1008,7 +1039,7 @@ def compile_samples(
             ]
         )
         cols = [exp.column(c, table="__dq_t", quoted=True) for c in shown] or [exp.Star()]
-        base.set("alias", exp.TableAlias(this=exp.to_identifier("__dq_t", quoted=True)))
+        base = exp.select(exp.Star()).from_(base).subquery("__dq_t", copy=False)
         select = (
             exp.select(*cols)
             .from_(base)
@@ -1090,7 +1121,7 @@ def install_sqlite_regexp(connection) -> None:
     """``x REGEXP p`` on a sqlite3 connection: Python's ``re`` (compiled once per pattern)."""
     compiled: dict[str, re.Pattern] = {}
 
-    def regexp(value, pattern):
+    def regexp(pattern, value):  # SQLite calls regexp(Y, X) for X REGEXP Y
         if value is None or pattern is None:
             return None
         found = compiled.get(pattern)
@@ -1133,7 +1164,7 @@ def run_scan(target, scan: Scan) -> ScanResult:
         for index, statement in enumerate(scan.statements):
             count += 1
             try:
-                _, result = session.query(statement.sql)
+                _columns, result = session.query(statement.sql)
                 values[index] = list(result[0]) if result else [None] * len(statement.outputs)
             except SourceError as exc:
                 if exc.code in ("unreachable", "refused", "auth", "timeout", "no_database"):
@@ -1150,7 +1181,7 @@ def run_scan(target, scan: Scan) -> ScanResult:
                         count += 1
                         alone = scan.fallback[output.key]
                         try:
-                            _, result = session.query(alone.sql)
+                            _columns, result = session.query(alone.sql)
                             row = list(result[0])
                             rows = rows if rows is not None else _int(row[0])
                             _record(outcomes, scan, output, row[1], _int(row[0]))

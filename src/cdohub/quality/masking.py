@@ -2,8 +2,8 @@
 
 - ``resident_id``: the first 6 (region) and last 4 characters kept, the rest ``*``
   (``110105********002X``); values shorter than 11 characters are masked whole but for the last 2.
-- ``phone``: the middle 4 digits hidden (``138****5678``); a landline keeps its area code and last
-  4 characters; short values keep only the last 2.
+- ``phone``: the middle 4 characters hidden (``138****5678``, ``0755****56789``); values shorter
+  than 8 characters keep only the last 2.
 - ``email``: the first character of the local part kept (``z***@example.cn``).
 - ``full``: everything replaced.
 Masking keeps the length, so a sample still shows a too-short or too-long value as such.

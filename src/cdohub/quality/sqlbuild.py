@@ -136,6 +136,15 @@ def in_values(value: exp.Expression, values: list[exp.Expression], dialect: str)
     return exp.In(this=value.copy(), expressions=[v.copy() for v in values])
 
 
+def exact(value: exp.Expression, dialect: str) -> exp.Expression:
+    """`value` compared byte for byte. MariaDB compares text in the column's collation, which for
+    the usual ``*_ci`` ones makes 'a' = 'A' and '1' = '１' (full width): grouping, DISTINCT and IN
+    would merge values the other databases keep apart. Elsewhere equality is exact already."""
+    if dialect == "mysql":
+        return exp.Cast(this=value.copy(), to=exp.DataType.build("BINARY", dialect="mysql"))
+    return value
+
+
 def is_blank(value: exp.Expression) -> exp.Expression:
     """TRUE for '' and spaces only, NULL for NULL."""
     return exp.EQ(this=exp.Trim(this=value.copy()), expression=text(""))

@@ -6,7 +6,8 @@ This layer knows nothing of models: it takes a `SourceConfig` and returns `Table
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -95,11 +96,24 @@ class SourceConfig:
     path: str = ""
 
 
+class Session:
+    """An open read-only, time-limited connection for several queries in a row (the quality
+    engine's scans). `query()` returns (column names, rows); a failure raises SourceError."""
+
+    def query(self, sql: str, params=None, max_rows: int | None = None) -> tuple[list[str], list[tuple]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
 class Connector:
     """Connect read-only and time-limited; `check()` proves the source answers, `discover()`
-    reads its tables and columns."""
+    reads its tables and columns; `session()`/`query()` run read-only queries, each within the
+    statement timeout, and `relation()` names a discovered table in the source's SQL."""
 
     kind = ""
+    dialect = ""  # sqlglot's name for the source's SQL
 
     def __init__(self, config: SourceConfig, limits: Limits | None = None):
         self.config = config
@@ -110,6 +124,31 @@ class Connector:
 
     def discover(self, progress: Progress | None = None) -> list[TableInfo]:
         raise NotImplementedError
+
+    def open_session(self) -> Session:
+        raise NotImplementedError
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        session = self.open_session()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def query(self, sql: str, params=None, max_rows: int | None = None) -> tuple[list[str], list[tuple]]:
+        """(column names, rows) of one read-only query."""
+        with self.session() as session:
+            return session.query(sql, params, max_rows)
+
+    def relation(self, schema: str, name: str):
+        """A discovered table (`TableInfo.schema`, `.name`) as a sqlglot expression."""
+        from sqlglot import exp
+
+        return exp.Table(
+            this=exp.to_identifier(name, quoted=True),
+            db=exp.to_identifier(schema, quoted=True) if schema else None,
+        )
 
     @staticmethod
     def report(progress: Progress | None, done: int, total: int) -> None:

@@ -11,7 +11,17 @@ import python_calamine
 from django.utils.translation import gettext as _
 
 from . import types
-from .base import ColumnInfo, Connector, SourceError, TableInfo, allowed_roots, resolve_path, within_roots
+from .base import (
+    ColumnInfo,
+    Connector,
+    Session,
+    SourceError,
+    TableInfo,
+    allowed_roots,
+    resolve_path,
+    statement_timed_out,
+    within_roots,
+)
 
 DUCKDB_FORMATS = {".csv": "csv", ".parquet": "parquet"}
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -94,8 +104,36 @@ def run_with_timeout(func, seconds: float, on_timeout=None):
     return outcome.get("value")
 
 
+class FilesSession(Session):
+    """An in-process DuckDB confined to the source's folder; each query interrupted at the
+    statement timeout. Tables are named with `FilesConnector.relation()` (read_csv/read_parquet)."""
+
+    def __init__(self, connector: "FilesConnector"):
+        self.connector = connector
+        self.con = connector._duckdb(connector.base())
+
+    def query(self, sql: str, params=None, max_rows: int | None = None):
+        timer = threading.Timer(self.connector.limits.statement_timeout, self.con.interrupt)
+        timer.start()
+        try:
+            result = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+            rows = result.fetchmany(max_rows) if max_rows else result.fetchall()
+            return [d[0] for d in result.description or ()], [tuple(r) for r in rows]
+        except duckdb.InterruptException:
+            raise statement_timed_out(self.connector.limits.statement_timeout) from None
+        except duckdb.Error as exc:
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SourceError(_("DuckDB error: %(detail)s") % {"detail": text}, "error") from None
+        finally:
+            timer.cancel()
+
+    def close(self) -> None:
+        self.con.close()
+
+
 class FilesConnector(Connector):
     kind = "files"
+    dialect = "duckdb"
 
     def folder(self) -> Path:
         path = resolve_path(self.config.path)
@@ -149,6 +187,36 @@ class FilesConnector(Connector):
 
     def check(self) -> None:
         self.files()
+
+    def base(self) -> Path:
+        """The folder queries may read (a single-file source: its folder)."""
+        path = self.folder()
+        return path.parent if path.is_file() else path
+
+    def open_session(self) -> FilesSession:
+        return FilesSession(self)
+
+    def relation(self, schema: str, name: str):
+        """A discovered CSV or Parquet file (`TableInfo.schema` its subfolder, `.name` its file
+        name) as ``read_csv_auto('…')`` or ``read_parquet('…')``; workbooks cannot be queried."""
+        from sqlglot import exp
+
+        base = self.base()
+        path = (base / schema / name) if schema else (base / name)
+        resolved = path.resolve()
+        if not within_roots(resolved, [base.resolve()]) or not within_roots(resolved, allowed_roots()):
+            raise SourceError(
+                _("%(path)s is outside the folders data sources may be read from: %(roots)s.")
+                % {"path": path, "roots": base},
+                "path_refused",
+            )
+        fmt = DUCKDB_FORMATS.get(resolved.suffix.lower())
+        if fmt is None:
+            raise SourceError(
+                _("%(file)s cannot be queried: only CSV and Parquet files can.") % {"file": name}, "file"
+            )
+        reader = "read_csv_auto" if fmt == "csv" else "read_parquet"
+        return exp.Anonymous(this=reader, expressions=[exp.Literal.string(str(resolved))])
 
     def discover(self, progress=None) -> list[TableInfo]:
         base, files = self.files()

@@ -1,6 +1,7 @@
 """MariaDB and MySQL through PyMySQL: a read-only session whose statements the server stops after
 the statement timeout, and the schema read from information_schema in two queries."""
 
+import contextlib
 import socket
 
 import pymysql
@@ -10,6 +11,7 @@ from . import types
 from .base import (
     ColumnInfo,
     Connector,
+    Session,
     SourceError,
     TableInfo,
     auth_failed,
@@ -50,8 +52,29 @@ def text(value) -> str:
     return value or ""
 
 
+class MySQLSession(Session):
+    def __init__(self, connector: "MySQLConnector"):
+        self.connector = connector
+        self.conn = connector.connect()
+
+    def query(self, sql: str, params=None, max_rows: int | None = None):
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchmany(max_rows) if max_rows else cursor.fetchall()
+                columns = [text(d[0]) for d in cursor.description or ()]
+            return columns, [tuple(r) for r in rows]
+        except pymysql.MySQLError as exc:
+            raise self.connector.error(exc) from None
+
+    def close(self) -> None:
+        with contextlib.suppress(pymysql.MySQLError):
+            self.conn.close()
+
+
 class MySQLConnector(Connector):
     kind = "mysql"
+    dialect = "mysql"
     default_port = 3306
 
     @property
@@ -132,6 +155,9 @@ class MySQLConnector(Connector):
                 _("The database refused to read: %(detail)s") % {"detail": detail}, "permission"
             )
         return SourceError(_("MariaDB/MySQL error: %(detail)s") % {"detail": detail}, "error")
+
+    def open_session(self) -> MySQLSession:
+        return MySQLSession(self)
 
     def check(self) -> None:
         conn = self.connect()

@@ -11,6 +11,7 @@ from . import types
 from .base import (
     ColumnInfo,
     Connector,
+    Session,
     SourceError,
     TableInfo,
     auth_failed,
@@ -76,8 +77,26 @@ def size_of(typname: str, typmod: int) -> tuple[int | None, int | None]:
     return None, None
 
 
+class PostgreSQLSession(Session):
+    def __init__(self, connector: "PostgreSQLConnector"):
+        self.connector = connector
+        self.conn = connector.connect()
+
+    def query(self, sql: str, params=None, max_rows: int | None = None):
+        try:
+            cursor = self.conn.execute(sql, params)
+            rows = cursor.fetchmany(max_rows) if max_rows else cursor.fetchall()
+            return [d.name for d in cursor.description or ()], [tuple(r) for r in rows]
+        except psycopg.Error as exc:
+            raise self.connector.error(exc) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class PostgreSQLConnector(Connector):
     kind = "postgresql"
+    dialect = "postgres"
     default_port = 5432
 
     @property
@@ -139,6 +158,9 @@ class PostgreSQLConnector(Connector):
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return SourceError(_("The database refused to read: %(detail)s") % {"detail": text}, "permission")
         return SourceError(_("PostgreSQL error: %(detail)s") % {"detail": text}, "error")
+
+    def open_session(self) -> PostgreSQLSession:
+        return PostgreSQLSession(self)
 
     def check(self) -> None:
         with self.connect() as conn:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.utils.translation import gettext as _
 
 from . import types
-from .base import ColumnInfo, Connector, SourceError, TableInfo, resolve_path, statement_timed_out
+from .base import ColumnInfo, Connector, Session, SourceError, TableInfo, resolve_path, statement_timed_out
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -58,8 +58,44 @@ def stat_estimates(conn) -> dict[str, int]:
     return found
 
 
+def _regexp(compiled: dict):
+    def regexp(pattern, value):  # SQLite calls regexp(Y, X) for X REGEXP Y
+        """``value REGEXP pattern`` (SQLite has no regular expressions of its own): Python's re."""
+        if value is None or pattern is None:
+            return None
+        found = compiled.get(pattern)
+        if found is None:
+            found = compiled[pattern] = re.compile(pattern)
+        return 1 if found.search(str(value)) else 0
+
+    return regexp
+
+
+class SQLiteSession(Session):
+    def __init__(self, connector: "SQLiteConnector"):
+        self.connector = connector
+        self.conn = connector.connect()
+        self.conn.create_function("regexp", 2, _regexp({}), deterministic=True)
+
+    def query(self, sql: str, params=None, max_rows: int | None = None):
+        deadline = time.monotonic() + self.connector.limits.statement_timeout
+        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            cursor = self.conn.execute(sql, params or ())
+            rows = cursor.fetchmany(max_rows) if max_rows else cursor.fetchall()
+            return [d[0] for d in cursor.description or ()], [tuple(r) for r in rows]
+        except (sqlite3.Error, re.error) as exc:
+            raise self.connector.error(exc) from None
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class SQLiteConnector(Connector):
     kind = "sqlite"
+    dialect = "sqlite"
 
     def connect(self) -> sqlite3.Connection:
         path = resolve_path(self.config.path)
@@ -98,6 +134,14 @@ class SQLiteConnector(Connector):
         if "locked" in text or "busy" in text:
             return SourceError(_("The SQLite database is locked by another program; try again."), "timeout")
         return SourceError(_("SQLite error: %(detail)s") % {"detail": text}, "error")
+
+    def open_session(self) -> SQLiteSession:
+        return SQLiteSession(self)
+
+    def relation(self, schema: str, name: str):
+        from sqlglot import exp
+
+        return exp.Table(this=exp.to_identifier(name, quoted=True))
 
     def _limited(self, conn, query: str, params=()):
         """Run `query`, interrupting it once the statement timeout has passed."""
