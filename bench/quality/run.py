@@ -349,15 +349,21 @@ def main() -> None:
         if engine is None:
             print(f"\nengine: not available yet ({why}); skipped")
         else:
-            versions["engine"] = "cdohub.quality.engine @ " + subprocess.run(
+            sha = subprocess.run(
                 ["git", "log", "-1", "--format=%h", "--", "src/cdohub/quality"],
-                capture_output=True, text=True, cwd=ROOT,
-            ).stdout.strip()  # fmt: skip
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            ).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "diff", "--quiet", "--", "src/cdohub/quality"], cwd=ROOT
+            ).returncode
+            versions["engine"] = f"cdohub.quality @ {sha}" + (" + uncommitted changes" if dirty else "")
             types = column_types(con)
             counts, scan, _ = engine_scan(engine, con, rule_list, types)
-            (data.OUT / "engine-duckdb.sql").write_text(";\n\n".join(scan.sql) + ";\n")
+            (data.OUT / "engine-duckdb.sql").write_text(";\n\n".join(s.sql for s in scan.statements) + ";\n")
             engine_ok = print_check(
-                f"our engine on DuckDB ({len(scan.sql)} statement(s))",
+                f"our engine on DuckDB ({len(scan.statements)} statement(s))",
                 compare("engine", counts, truth, all_keys),
             )
             ok_all &= engine_ok
@@ -419,7 +425,9 @@ def main() -> None:
             if engine is not None:
                 types = column_types(conn, dialect="postgres")
                 counts, scan, _ = engine_scan(engine, conn, rule_list, types, dialect="postgres")
-                (data.OUT / "engine-postgres.sql").write_text(";\n\n".join(scan.sql) + ";\n")
+                (data.OUT / "engine-postgres.sql").write_text(
+                    ";\n\n".join(s.sql for s in scan.statements) + ";\n"
+                )
                 good = print_check(
                     "our engine on PostgreSQL", compare("engine", counts, pmeta["truth"], keys_pg)
                 )
