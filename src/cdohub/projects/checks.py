@@ -162,7 +162,7 @@ def reuse(project, actor) -> Outcome:
         name = dataset_name(entry)
         if not name:
             continue
-        found = catalog_search.search(actor, name, limit=10)
+        found = catalog_search.search(actor, name, limit=50)
         resources = (
             Resource.objects.filter(pk__in=found.ids, status=ResourceStatus.PUBLISHED)
             .exclude(unit=project.unit)
@@ -215,7 +215,7 @@ def outputs_declared(project, actor) -> Outcome:
             )
         return Outcome(CheckResult.FAILED, _("The project declares no data resource it will produce."))
     missing = [o.name for o in outputs if o.share_type not in ShareType.values]
-    evidence = {"outputs": [{"name": o.name, "share_type": o.share_type} for o in outputs]}
+    evidence = {"outputs": [{"output": o.name, "declared": o.share_type} for o in outputs]}
     if missing:
         return Outcome(
             CheckResult.FAILED,

@@ -67,7 +67,7 @@ class Recommendation(models.TextChoices):
 
 class CheckResult(models.TextChoices):
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Did not pass")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 

@@ -31,7 +31,7 @@ from .forms import (
     outputs_from,
 )
 from .models import Check, Finding, Project, Review
-from .policies import REGISTRARS, SUPERVISORS, may_decide, may_give_opinion, may_verify
+from .policies import REGISTRARS, SUPERVISORS, may_decide, may_give_opinion, may_verify, supervising_grant
 
 DOCUMENT_FIELDS = {"feasibility_study", "design", "acceptance_report"}
 
@@ -136,6 +136,8 @@ def project_detail(request, pk):
             "findings": restrict(user, "view", project.findings.all()),
             "can_edit": can_edit,
             "stages": stages,
+            "can_supervise": can(user, "open", Finding(unit=project.unit))
+            and supervising_grant(user, project.unit) is not None,
         },
     )
 

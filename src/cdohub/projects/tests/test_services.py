@@ -451,3 +451,20 @@ def test_overdue_orders_escalate_once_to_the_bureau_above(wj, english, django_ca
     # The bureau it was escalated to may now verify it too.
     finding = services.answer_finding(wj["specialist"], finding, "已整改", seen_version=finding.version)
     assert services.close_finding(province, finding, "省局核查", finding.version).status == "closed"
+
+
+@pytest.mark.django_db
+def test_the_escalation_command_acts_as_a_command(wj, english):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    unit = Unit.objects.get(code="440900-WJ")
+    with clock.travel(datetime.datetime(2026, 9, 29, 9, tzinfo=datetime.UTC)):
+        finding = services.open_finding(wj["cdo"], unit=unit, **ORDER)
+    out = StringIO()
+    call_command("escalate_findings", date=finding.due_on + datetime.timedelta(days=1), stdout=out)
+    assert "findings escalated:" in out.getvalue()
+    entry = AuditEntry.objects.get(action="finding.escalated", object_id=str(finding.pk))
+    assert entry.source == "command" and entry.actor_id is None
+    assert finding.steps.last().action == "escalate"
