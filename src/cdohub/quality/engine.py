@@ -24,6 +24,9 @@ Public API
     validator     1         validator: a name in ``validators.VALIDATORS`` (region_code: codes)
     ============  ========  ================================================================
 
+    A validator's name may stand for the kind: ``Rule("k", "resident_id", ["GMSFHM"])``.
+    `weight` (> 0) and `severity` (``SEVERITIES``) are carried for scoring, not used here.
+
     Value rules (regex, length, allowed, referential, validator) skip NULL and blank values: a
     missing value is the not_null rule's failure, not theirs. range skips NULL.
 
@@ -32,13 +35,18 @@ Public API
     that cannot be saved: unknown kind, wrong columns or params, invalid or non-portable regex,
     disallowed expression, custom SQL that is not exactly one read-only SELECT.
 
-``compile_scan(table, columns_present, rules, dialect, sample=None, now=None, relation=None) -> Scan``
+``compile_scan(table, columns_present, rules, dialect, sample=None, now=None, relation=None,
+repeated=()) -> Scan``
     `table`: a name, a (schema, name) pair or a sqlglot expression (e.g. ``read_parquet('…')``).
     `columns_present`: {name: portable type} (``sources.connectors.types``), an iterable of names
     or of ``ColumnInfo``, or None (not checked). A rule naming a column not present becomes a
     rule error in ``Scan.errors``; the other rules still compile. `sample`: a fraction (0, 1) of
     the rows to scan. `now`: the moment freshness and birth dates are judged against.
-    `relation(reference)`: turns a referential rule's table reference into an expression.
+    `relation(reference)`: turns a table named by a referential or custom SQL rule into an
+    expression (None: keep the name). `repeated`: columns whose values repeat (see below).
+    ``Scan.statements`` are the SQL texts with the mapping of their result columns back to rule
+    keys; ``Scan.sql`` is the aggregate statement and ``Scan.read(row)`` maps its row to
+    {key: failures}. Dialects: ``duckdb``, ``postgres``, ``mysql`` (MariaDB too), ``sqlite``.
 
 ``compile_samples(table, rule, dialect, limit=20, columns_present=None, now=None, relation=None,
 masks=None) -> SampleQuery``
@@ -47,43 +55,69 @@ masks=None) -> SampleQuery``
 
 ``run_scan(target, scan) -> ScanResult`` and ``fetch_samples(target, sample_query) -> list[dict]``
     `target`: a ``sources.connectors.Connector`` (read-only, time-limited session) or an open
-    DB-API / DuckDB connection. A source that cannot be reached raises ``SourceError``. Each rule
-    gets a ``RuleOutcome(key, checked, failed, error)``.
+    DB-API / DuckDB connection. A source that cannot be reached (or times out) raises
+    ``SourceError``. Each rule gets a ``RuleOutcome(key, checked, failed, error)``: `checked` is
+    the rows scanned (1 for table rules: freshness, row_count), `failed` the failing rows (for
+    unique: the surplus rows), `error` a translated reason when the rule could not be judged.
+    ``masks_for(rules)`` gives the identifier columns to mask in samples.
 
 What compiles to what, and how many statements
 ----------------------------------------------
-1. One aggregate statement per table::
+1. One aggregate statement per table, whatever the number of rules::
 
-       SELECT COUNT(*), SUM(CASE WHEN <rule 1 fails> THEN 1 ELSE 0 END), …,
-              COUNT(k) - COUNT(DISTINCT k),                              -- unique
-              CASE WHEN MAX(ts) >= <cutoff> THEN 0 ELSE 1 END            -- freshness
-       FROM <table or derived table>
+       WITH "__dq_g1" AS (SELECT employer, COUNT(*) AS n FROM t GROUP BY employer)  -- if needed
+       SELECT COUNT(*),
+              SUM(CASE WHEN <value ok> THEN 0 WHEN TRIM(v) <> '' THEN 1 ELSE 0 END),  -- per rule
+              COUNT(k) - COUNT(DISTINCT k),                                  -- unique
+              CASE WHEN MAX(ts) >= <cutoff> THEN 0 ELSE 1 END,               -- freshness
+              (SELECT SUM(n * <fails>) FROM "__dq_g1"),                      -- per distinct value
+              …
+       FROM <table, or the derived tables of per-row values, below>
 
-   Referential rules are in it too, as ``v IN (SELECT col FROM other WHERE col IS NOT NULL)``
-   (a hashed subplan in PostgreSQL, a mark join in DuckDB, a materialised subquery in MariaDB).
-   Uniqueness is a COUNT(DISTINCT …) in the same pass (composite keys: a row value in DuckDB and
-   PostgreSQL, ``COUNT(DISTINCT a, b)`` in MariaDB, a length-prefixed concatenation in SQLite).
-   Validators compute their per-row values (ID digits as integers, the upper-cased code) once,
-   in a derived table under the aggregate for DuckDB and PostgreSQL (behind ``OFFSET 0`` there),
-   inline for MariaDB and SQLite; see ``sqlbuild.Frame`` and ``validators``.
+   - Value rules are one ``SUM(CASE …)`` each; NULL and blank values count as passing.
+   - Referential rules are ``v IN (SELECT col FROM other WHERE col IS NOT NULL)`` in the same
+     pass (a hashed subplan in PostgreSQL, a mark join in DuckDB, a materialised subquery in
+     MariaDB, an ephemeral index in SQLite). Long IN lists (allowed codes, GB/T 2260) become
+     ``IN (SELECT UNNEST([...]))`` on DuckDB, which probes a hash table instead of comparing
+     value by value; the other databases hash or sort IN lists themselves.
+   - Uniqueness is a COUNT(DISTINCT …) in the same pass; composite keys as a row value in DuckDB
+     and PostgreSQL, ``COUNT(DISTINCT a, b)`` in MariaDB, a length-prefixed concatenation in
+     SQLite; rows with a NULL key part are not keys. PostgreSQL compares text ``COLLATE "C"``
+     (same equality, faster sort).
+   - Validators compute their per-row values (ID digits as integers, the shape test) once, in a
+     derived table under the aggregate for DuckDB and PostgreSQL (behind ``OFFSET 0`` there so
+     the planner does not inline them back), inline for MariaDB and SQLite; see
+     ``sqlbuild.Frame`` and ``validators``.
+   - Per distinct value: value rules on the `repeated` columns, and the credit/organisation code
+     validators on DuckDB and PostgreSQL, are judged once per distinct value over a grouped CTE
+     (shared by the rules of one column) and weighted by each value's row count. This reads the
+     column a second time but runs the costly check on, say, 128 thousand employers instead of 10
+     million people.
+   - MariaDB compares text in the column's collation (``*_ci``: 'a' = 'A', '1' = '１'), so its
+     grouping, DISTINCT and allowed-value tests compare ``CAST(v AS BINARY)``; its regexes get
+     ``(?-i)``. Every dialect thus sees the same values as equal.
 2. One more statement, unsampled, only when `sample` is given and there are row_count or
    freshness rules (they are about the whole table).
 3. One statement per custom_sql rule: ``SELECT COUNT(*) FROM (<their SELECT>) AS q`` — kept apart
-   so that one person's query cannot break the others' counts.
+   so that one person's query cannot break the others' counts. Custom SQL names tables as
+   discovery does; `relation` maps the names (e.g. to a folder source's Parquet files).
 
-row_count is judged from the COUNT(*) of the unsampled statement. If the aggregate statement
-itself fails at run time (e.g. a range bound of the wrong type for the column), each of its
-rules is run alone so that only the rules at fault report an error.
+So a table costs 1 statement, plus one per custom SQL rule, plus one when sampled with table
+rules. row_count is judged from the unsampled COUNT(*). If the aggregate statement fails at run
+time (e.g. a range bound of the wrong type for the column), each of its rules is run alone so that
+only the rules at fault report an error (``Scan.fallback``).
 
 Sampling: DuckDB ``TABLESAMPLE SYSTEM (p PERCENT)``, PostgreSQL ``TABLESAMPLE SYSTEM (p)`` (both
 by block, fast, less random when errors cluster), MariaDB ``WHERE RAND() < p``, SQLite
-``WHERE ABS(RANDOM()) % 1000000 < p·1000000``. Counts are then of the sample (``Scan.sample``);
-uniqueness is judged within the sample.
+``WHERE ABS(RANDOM()) % 1000000 < p·1000000``, a DuckDB file source ``WHERE RANDOM() < p``.
+Counts are then of the sample (``ScanResult.rows``); uniqueness is judged within the sample and
+nothing is grouped per distinct value.
 
-Regex rules: the pattern is checked with Python's ``re`` and limited to what PostgreSQL (ARE),
-DuckDB (RE2), MariaDB (PCRE) and Python read alike (no look-around, back-references, ``\\b``, ``\\w``
-or inline flags). SQLite has no regex engine: its connections get a ``regexp()`` function in
-Python (the one place a row passes through Python; validators use GLOB there instead).
+Regex rules: the whole value must match. The pattern is checked with Python's ``re`` and limited
+to what PostgreSQL (ARE), DuckDB (RE2), MariaDB (PCRE) and Python read alike (no look-around,
+back-references, ``\\b``, ``\\w`` or inline flags). SQLite has no regex engine: its connections get a
+``regexp()`` function in Python (the one place a row passes through Python; validators use GLOB
+there instead).
 """
 
 import datetime
@@ -710,9 +744,13 @@ class _Compiler:
         names = [self.column(rule, i) for i in range(len(rule.columns))]
         cols = [exp.column(n, quoted=True) for n in names]
         if len(cols) == 1:
+            key = exact(cols[0], self.dialect)
+            if self.dialect == "postgres" and self.columns.is_string(names[0]):
+                # byte order sorts faster than the database's collation; equality is the same
+                key = exp.Collate(this=key, expression=exp.Identifier(this="C", quoted=True))
             return exp.Sub(
                 this=exp.Count(this=cols[0]),
-                expression=exp.Count(this=exp.Distinct(expressions=[exact(cols[0], self.dialect)])),
+                expression=exp.Count(this=exp.Distinct(expressions=[key])),
             )
         present = exp.and_(*[exp.Not(this=exp.Is(this=c.copy(), expression=exp.Null())) for c in cols])
         keys = exp.Sum(this=_zero_one(present))

@@ -4,7 +4,8 @@ tree, never the text as typed.
 
 - A cross-field expression is one condition over the table's own columns: column names, literals,
   comparison, logic and arithmetic operators, CASE, CAST and a short list of functions
-  (``ALLOWED_FUNCTIONS``). No subqueries, no qualified columns, no other functions.
+  (``ALLOWED_FUNCTIONS``; CAST and TRY_CAST too). No subqueries, no qualified columns, no other
+  functions. It is written in the source's own dialect (date functions differ between databases).
 - A custom query is exactly one SELECT (UNION/INTERSECT/EXCEPT and WITH of SELECTs allowed) with no
   INTO, no locking clause and no function known to act on the server; it runs on the source's
   read-only connection, which is the real barrier — these checks give the reason early.
@@ -63,11 +64,17 @@ ALLOWED_FUNCTIONS = {
     "ABS": exp.Abs,
     "COALESCE": exp.Coalesce,
     "CONCAT": exp.Concat,
+    "CONCAT_WS": exp.ConcatWs,
+    "EXTRACT": exp.Extract,
     "GREATEST": exp.Greatest,
     "LEAST": exp.Least,
+    "LEFT": exp.Left,
     "LENGTH": exp.Length,
     "LOWER": exp.Lower,
     "NULLIF": exp.Nullif,
+    "POSITION": exp.StrPosition,
+    "REPLACE": exp.Replace,
+    "RIGHT": exp.Right,
     "ROUND": exp.Round,
     "SUBSTRING": exp.Substring,
     "TRIM": exp.Trim,
@@ -139,6 +146,8 @@ def parse_expression(text: str, dialect: str) -> exp.Expression:
                     _("Name columns without a table (%(column)s).") % {"column": node.sql()}, "qualified"
                 )
             continue
+        if isinstance(node, exp.Var) and isinstance(node.parent, exp.Extract):
+            continue  # EXTRACT(YEAR FROM …)
         if isinstance(node, exp.Star):
             raise _refuse(_("* is not allowed in a condition."), "disallowed")
         if isinstance(node, exp.Query | exp.Subquery):

@@ -17,7 +17,16 @@ That is 14 integer divisions per ID instead of 17 substrings and casts, and the 
 reused for the date check (real calendar dates, leap years computed, not after `today`). Where the
 engine inlines values (MariaDB, SQLite) the per-digit form ``CAST(SUBSTR(v, i, 1))`` is cheaper and
 is used instead. Credit codes (GB 32100) and organisation codes (GB 11714) contain letters: each
-character's value is its position in the code's alphabet (``STRPOS``/``LOCATE``/``INSTR``).
+character's value is its position in the code's alphabet (``STRPOS``/``LOCATE``/``INSTR``), in an
+alphabet that continues with the lower-case letters at positions congruent to their capitals' (mod
+31, mod 11), so that a lower-case code needs no ``UPPER()`` copy; the check is then
+``(Σ v_i·w_i + v_check) ≡ 0``. On DuckDB and PostgreSQL the engine judges these two once per
+distinct value (employers repeat across people), see ``engine``.
+
+Shapes are GLOB patterns (``sqlbuild``): GLOB on SQLite, the same pattern as an anchored regex
+(case-sensitive, also on MariaDB) elsewhere, ``re`` in Python. ``[0-9]`` means ASCII digits
+everywhere: full-width digits (``１２３``) are invalid. Values are not trimmed: a value with spaces
+around it is invalid (a defect worth reporting); letters are case-insensitive where noted.
 
 Definitions (the same in Python and in SQL):
 - ``resident_id``: 17 digits and a check character (``X`` or ``x``), ISO 7064 MOD 11-2, birth date a
