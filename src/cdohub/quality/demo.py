@@ -27,6 +27,7 @@ from cdohub.sources.models import DataSource
 
 from . import services
 from .choices import Trigger
+from .models import Binding
 
 # Resident IDs with a wrong check digit, an impossible birth date, and a 15-digit legacy number.
 BAD_IDS = ["440902199001011235", "44090219900230123X", "440902850101123", "440981198513427711"]
@@ -159,6 +160,9 @@ def load(admin) -> None:
     scan(6, permits, air)
     _population(population, 3)
     scan(1, people, air)
+    for binding in Binding.objects.exclude(schedule=""):  # next scheduled run: from now on
+        binding.next_run_at = services._next_run(binding.schedule, clock.now())
+        binding.save(update_fields=["next_run_at"])
 
 
 def logins() -> list[tuple[str, str, str]]:

@@ -68,12 +68,17 @@ def _require(actor, action: str, obj) -> None:
         require(actor, action, obj)
 
 
+def probe(resource) -> Rule:
+    """An unsaved object of `resource` to ask the permission gate about (a Rule: building a Binding
+    would cache itself on the resource's one-to-one accessor)."""
+    return Rule(resource=resource)
+
+
 def _resource_gate(actor, resource, action="change") -> None:
     """404 if the resource is not in the actor's scope, 403 if they may not manage its quality."""
     if actor is None:
         return
-    probe = Binding(resource=resource)
-    require(actor, action, probe)
+    require(actor, action, probe(resource))
 
 
 # Bindings ---------------------------------------------------------------------------------------
@@ -555,7 +560,10 @@ def _retry(actor, run: Run, message: str) -> str:
     if run.status != RunStatus.RUNNING:
         return run.status
     delay = retry_seconds()
-    run.attempts_log = [*run.attempts_log, {"attempt": run.attempt, "error": message, "at": clock.now()}]
+    run.attempts_log = [
+        *run.attempts_log,
+        {"attempt": run.attempt, "error": message, "at": clock.now().isoformat()},
+    ]
     run.attempt += 1
     run.status, run.error = RunStatus.QUEUED, message
     run.not_before = timezone.now() + datetime.timedelta(seconds=delay)
@@ -804,7 +812,7 @@ def escalate_overdue(today=None) -> int:
 
 
 def may_manage(user, resource) -> bool:
-    return can(user, "change", Binding(resource=resource))
+    return can(user, "change", probe(resource))
 
 
 def may_answer(user, issue: Issue) -> bool:

@@ -161,7 +161,7 @@ def resource_quality(request, pk):
 @require_POST
 def resource_bind(request, pk):
     resource = _resource(request, pk)
-    require(request.user, "change", Binding(resource=resource))
+    require(request.user, "change", services.probe(resource))
     if request.POST.get("from_origin"):
         flash_outcome(
             request, partial(services.bind_from_origin, request.user, resource), _("The resource is bound.")
@@ -195,7 +195,7 @@ def _rule_fields(form) -> dict:
 @login_required
 def rule_create(request, pk):
     resource = _resource(request, pk)
-    require(request.user, "change", Binding(resource=resource))
+    require(request.user, "change", services.probe(resource))
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,7 +243,7 @@ def rule_delete(request, pk):
 @require_POST
 def run_start(request, pk):
     resource = _resource(request, pk)
-    require(request.user, "run", Binding(resource=resource))
+    require(request.user, "run", services.probe(resource))
     try:
         run = services.start_run(request.user, resource)
     except ValidationError as exc:
