@@ -365,22 +365,17 @@ def main() -> None:
 
     versions = {"duckdb": duckdb.__version__}
 
-    # 1. the limit: hand-written queries. Checked first, then timed.
+    # 1. the limit (hand-written queries) and 2. our engine: every count checked first; then the
+    # queries are timed round-robin (one run of each per round), so that the load other people put
+    # on the machine falls on all of them alike, and the median of each is taken.
     con = duck(meta)
-    t_hand = None
+    jobs = []  # (label, rules, correct, fn)
     for tuned, label in ((True, "hand-written DuckDB query, tuned (the limit)"),
                          (False, "hand-written DuckDB query, plain single pass")):  # fmt: skip
         counts = hand_counts(con, allowed, tuned=tuned)
         good = print_check(label, compare("hand", counts, truth, all_keys))
         ok_all &= good
-        _, times = timed(lambda tuned=tuned: hand_counts(con, allowed, tuned=tuned), args.repeat)
-        t = statistics.median(times)
-        t_hand = t_hand or t
-        figures.append((label, len(all_keys), t, None, None, good, load()))
-        print(f"  median {t:.3f} s of {[round(x, 3) for x in times]} (load {load()})")
-
-    # 2. our engine
-    engine_ok = None
+        jobs.append((label, len(all_keys), good, lambda tuned=tuned: hand_counts(con, allowed, tuned=tuned)))
     if "engine" in tools:
         engine, why = engine_api()
         if engine is None:
@@ -404,16 +399,29 @@ def main() -> None:
                 compare("engine", counts, truth, all_keys),
             )
             ok_all &= engine_ok
-            _, times = timed(lambda: engine_scan(engine, con, rule_list, types), args.repeat)
-            t_eng = statistics.median(times)
-            print(f"  median {t_eng:.3f} s of {[round(t, 3) for t in times]} (load {load()})")
-            figures.append(("our engine, DuckDB (compile + run_scan)", len(all_keys), t_eng, None, None, engine_ok,
-                            load()))  # fmt: skip
+            jobs.append(("our engine, DuckDB (compile + run_scan)", len(all_keys), engine_ok,
+                         lambda: engine_scan(engine, con, rule_list, types)))  # fmt: skip
             for peer in ("ge", "soda"):
                 sub = [r for r in rule_list if peer in r["peers"]]
-                _, times = timed(lambda sub=sub: engine_scan(engine, con, sub, types), args.repeat)
-                figures.append((f"our engine, DuckDB, only {PEERS[peer][0].split(' (')[0]}'s rules", len(sub),
-                                statistics.median(times), None, None, engine_ok, load()))  # fmt: skip
+                counts, _, _ = engine_scan(engine, con, sub, types)
+                good = all(ok for *_, ok in compare("engine", counts, truth, [r["key"] for r in sub]))
+                ok_all &= good
+                jobs.append((f"our engine, DuckDB, only {PEERS[peer][0].split(' (')[0]}'s rules", len(sub), good,
+                             lambda sub=sub: engine_scan(engine, con, sub, types)))  # fmt: skip
+    times = {label: [] for label, *_ in jobs}
+    load_before = load()
+    for round_ in range(args.repeat):
+        for label, _, _, fn in jobs:
+            t0 = time.perf_counter()
+            fn()
+            times[label].append(time.perf_counter() - t0)
+        print(f"timing round {round_ + 1}/{args.repeat}: " + ", ".join(
+            f"{label.split(' (')[0].split(',')[0]}{'' if 'only' not in label else ' (' + label.split('only ')[1] + ')'}"
+            f" {times[label][-1]:.2f} s" for label, *_ in jobs) + f" (load {load()})", flush=True)  # fmt: skip
+    la = f"{load_before} → {load()}"
+    for label, n, good, _ in jobs:
+        figures.append((label, n, statistics.median(times[label]), None, None, good, la))
+    t_hand = figures[0][2]
     con.close()
 
     # 3. peers, each in its own venv and process
