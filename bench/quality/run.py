@@ -415,9 +415,8 @@ def main() -> None:
             t0 = time.perf_counter()
             fn()
             times[label].append(time.perf_counter() - t0)
-        print(f"timing round {round_ + 1}/{args.repeat}: " + ", ".join(
-            f"{label.split(' (')[0].split(',')[0]}{'' if 'only' not in label else ' (' + label.split('only ')[1] + ')'}"
-            f" {times[label][-1]:.2f} s" for label, *_ in jobs) + f" (load {load()})", flush=True)  # fmt: skip
+        short = ", ".join(f"{label.split(' (')[0]} {times[label][-1]:.2f} s" for label, *_ in jobs)
+        print(f"timing round {round_ + 1}/{args.repeat}: {short} (load {load()})", flush=True)
     la = f"{load_before} → {load()}"
     for label, n, good, _ in jobs:
         figures.append((label, n, statistics.median(times[label]), None, None, good, la))
