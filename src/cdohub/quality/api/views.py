@@ -85,7 +85,7 @@ def _resource(user, code) -> Resource:
 class BindingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Where each resource's data lives: a table of a registered data source."""
 
-    queryset = Binding.objects.select_related("resource", "source")
+    queryset = Binding.objects.select_related("resource", "source").order_by("pk")
     serializer_class = BindingSerializer
     filterset_fields = ["source"]
     http_method_names = ["get", "post", "delete", "head", "options"]
