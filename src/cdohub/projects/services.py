@@ -5,9 +5,14 @@ initiation may be revised and submitted as a new round; after an approved initia
 for acceptance. A decided round never changes again: a veto is final for that round, whoever asks.
 """
 
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -48,6 +53,7 @@ from .policies import (
     supervising_grant,
 )
 
+logger = logging.getLogger(__name__)
 REVIEW = Workflow(
     Transition("approve", (ReviewStatus.SUBMITTED,), ReviewStatus.APPROVED),
     Transition("return", (ReviewStatus.SUBMITTED,), ReviewStatus.RETURNED, needs_comment=True),
@@ -715,13 +721,28 @@ def reject_answer(actor, finding: Finding, reason: str, seen_version=None) -> Fi
     return fresh
 
 
+def _send_mail(mails) -> None:
+    """Email is a second channel: a mail server failure is logged and never stops the escalation."""
+    if not mails:
+        return
+    try:
+        send_mass_mail(mails, fail_silently=False)
+    except Exception:  # noqa: BLE001  (SMTP, DNS, TLS: whatever the server does, the run goes on)
+        logger.exception("Escalation email to %d recipients failed", len(mails))
+
+
 def escalate_overdue(today=None) -> int:
     """Escalate each open order past its deadline, once, to the data bureau of the level above.
 
-    Run by the `escalate_findings` command (and `serve`'s hourly loop); writes its audit events with
-    the source the caller set.
+    Run by the `escalate_findings` command (schedule it, e.g. `--every 3600`); writes its audit
+    events with the source the caller set. The bureau hears of it in the app and by email.
     """
     today = today or clock.today()
+    with translation.override(settings.LANGUAGE_CODE):  # a job has no request to take a language from
+        return _escalate(today)
+
+
+def _escalate(today) -> int:
     escalated = 0
     due = Finding.objects.filter(status=FindingStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
     for pk in due.values_list("pk", flat=True):
@@ -737,11 +758,14 @@ def escalate_overdue(today=None) -> int:
             finding.save()
             _finding_step(finding, FindingAction.ESCALATE, finding.status, None, str(target))
             audit.record_event("finding.escalated", finding, to=target.pk, due_on=finding.due_on)
-            notify_on_commit(
-                bureau_admins(target),
-                _("Overdue order escalated: %(title)s (%(unit)s, due %(due)s)")
-                % {"title": finding.title, "unit": finding.unit, "due": date_format(finding.due_on)},
-                url=finding.get_absolute_url(),
-            )
+            recipients = list(bureau_admins(target))
+            title = _("Overdue order escalated: %(title)s (%(unit)s, due %(due)s)") % {
+                "title": finding.title,
+                "unit": finding.unit,
+                "due": date_format(finding.due_on),
+            }
+            notify_on_commit(recipients, title, body=finding.order_text, url=finding.get_absolute_url())
+            mails = [(title, finding.order_text, None, [u.email]) for u in recipients if u.email]
+            transaction.on_commit(partial(_send_mail, mails))
             escalated += 1
     return escalated

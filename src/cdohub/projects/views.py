@@ -31,7 +31,15 @@ from .forms import (
     outputs_from,
 )
 from .models import Check, Finding, Project, Review
-from .policies import REGISTRARS, SUPERVISORS, may_decide, may_give_opinion, may_verify, supervising_grant
+from .policies import (
+    DECIDERS,
+    REGISTRARS,
+    SUPERVISORS,
+    may_decide,
+    may_give_opinion,
+    may_verify,
+    supervising_grant,
+)
 
 DOCUMENT_FIELDS = {"feasibility_study", "design", "acceptance_report"}
 
@@ -50,6 +58,20 @@ def _findings(user):
 
 def registrar_units(user):
     return within_reach(user, Unit.objects.filter(is_active=True), REGISTRARS)
+
+
+def awaiting_decision(user):
+    """Open rounds this user decides as a CDO (not those they prepared or submitted)."""
+    bodies = [path for role, path in Scope.of(user).grants if role in DECIDERS]
+    if not bodies:
+        return Review.objects.none()
+    return (
+        Review.objects.filter(status=ReviewStatus.SUBMITTED, reviewing_body__path__in=bodies)
+        .exclude(submitted_by=user)
+        .exclude(project__created_by=user)
+        .select_related("project__unit")
+        .order_by("submitted_at")
+    )
 
 
 def supervised_units(user):
@@ -72,6 +94,7 @@ def project_list(request):
         request,
         "projects/project_list.html",
         {
+            "inbox": awaiting_decision(request.user),
             "page": page,
             "statuses": ProjectStatus.choices,
             "status": status,

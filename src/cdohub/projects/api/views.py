@@ -2,8 +2,10 @@
 findings. Reads go through the permission gate; every change is a call to `projects.services`,
 which checks who may act (403) and the rules (400). A decision on a stale version is a 409."""
 
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
@@ -33,6 +35,7 @@ from .serializers import (
     SupervisionRowSerializer,
 )
 
+DOCUMENTS = services.DOCUMENTS
 REFUSED = OpenApiResponse(description=_("Refused by the rules (the reason is in the body)."))
 
 
@@ -102,6 +105,25 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRea
         data = _body(request, ProjectSubmitSerializer)
         review = services.submit(request.user, project, data["stage"], data["version"])
         return Response(ReviewSerializer(review).data, http.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "name", str, OpenApiParameter.PATH, enum=sorted(DOCUMENTS), description=_("Which document.")
+            )
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: None},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<name>[a-z_]+)", url_name="document")
+    def document(self, request, pk=None, name=None):
+        """A project document as a PDF: feasibility_study, design or acceptance_report."""
+        project = self.get_object()
+        if name not in DOCUMENTS or not getattr(project, name):
+            raise NotFound
+        document = getattr(project, name)
+        return FileResponse(
+            document.open("rb"), content_type="application/pdf", filename=document.name.rsplit("/", 1)[-1]
+        )
 
 
 class ReviewViewSet(ScopedReadOnlyViewSet):

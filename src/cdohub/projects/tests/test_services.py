@@ -443,6 +443,10 @@ def test_overdue_orders_escalate_once_to_the_bureau_above(wj, english, django_ca
     finding.refresh_from_db()
     assert finding.escalated_to.code == "440000-SJJ" and finding.status == "open"
     assert Notification.objects.filter(recipient=province, title__contains=finding.title).exists()
+    from django.core import mail
+
+    sent = [m for m in mail.outbox if finding.title in m.subject]
+    assert sent and sent[0].subject.startswith("逾期未整改")
     assert (
         services.escalate_overdue(finding.due_on + datetime.timedelta(days=2)) == 0
         or not Finding.objects.filter(pk=finding.pk, escalated_at__isnull=True).exists()

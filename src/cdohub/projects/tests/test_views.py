@@ -57,8 +57,12 @@ def test_create_submit_veto_and_admin_override_on_pages(wj, client, units):
     assert 'id="check-reuse" data-result="failed"' in page and "decide-form" not in page
 
     cdo = client_as(client.__class__(), wj["cdo"])
+    inbox = cdo.get("/projects/").content.decode()
+    assert 'id="inbox"' in inbox and review.get_absolute_url() in inbox
+    assert review.get_absolute_url() not in c.get("/projects/").content.decode()  # not the submitter's
     page = cdo.get(review.get_absolute_url()).content.decode()
     assert 'id="decide-form"' in page and 'id="cite-reuse"' in page
+    assert "人口基础信息：姓名、公民身份号码" in page  # the project as submitted
     cdo.post(f"/projects/reviews/{review.pk}/decide/", {"decision": "veto", "version": review.version})
     review.refresh_from_db()
     assert review.status == "submitted"  # no reasons: refused
