@@ -364,7 +364,8 @@ def start_run(actor, resource, trigger: str = Trigger.MANUAL, enqueue_job: bool 
     if not resource.quality_rules.filter(enabled=True).exists():
         raise ValidationError(_("The resource has no enabled rule to check."), code="no_rules")
     _give_up_stale(resource)
-    if Run.objects.select_for_update().filter(resource=resource, status__in=ACTIVE_RUN).exists():
+    Binding.objects.select_for_update().filter(pk=binding.pk).first()  # one start at a time per resource
+    if Run.objects.filter(resource=resource, status__in=ACTIVE_RUN).exists():
         raise ValidationError(_("A run of this resource is already queued or running."), code="active")
     now = clock.now()
     run = Run.objects.create(
@@ -577,7 +578,7 @@ def _retry(actor, run: Run, message: str) -> str:
 
 @service
 def _finish_failed(actor, run: Run, message: str) -> str:
-    run = Run.objects.select_for_update().select_related("binding").get(pk=run.pk)
+    run = Run.objects.select_for_update(of=("self",)).select_related("binding").get(pk=run.pk)
     if run.status != RunStatus.RUNNING:
         return run.status
     run.status, run.error, run.finished_at = RunStatus.FAILED, message, clock.now()
@@ -614,7 +615,9 @@ def _advance_schedule(run: Run) -> None:
 
 @service
 def _finish_succeeded(actor, run: Run, found: _Found) -> str:
-    run = Run.objects.select_for_update().select_related("resource__unit", "binding").get(pk=run.pk)
+    run = (
+        Run.objects.select_for_update(of=("self",)).select_related("resource__unit", "binding").get(pk=run.pk)
+    )
     if run.status != RunStatus.RUNNING:
         return run.status  # cancelled while scanning: keep nothing
     outcome = found.result
@@ -793,7 +796,7 @@ def escalate_overdue(today=None) -> int:
     due = Issue.objects.filter(status__in=OPEN_ISSUE, due_on__lt=today, escalated_at__isnull=True)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
-            issue = Issue.objects.select_for_update().select_related("unit").get(pk=pk)
+            issue = Issue.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
             if issue.status not in OPEN_ISSUE or issue.escalated_at is not None:
                 continue
             body = policies.cdo_body(issue.unit)
