@@ -733,6 +733,8 @@ class _Compiler:
 
     @staticmethod
     def _within(value, low, high, literal):
+        if low is not None and high is not None:
+            return exp.Between(this=value.copy(), low=literal(low), high=literal(high))
         parts = []
         if low is not None:
             parts.append(exp.GTE(this=value.copy(), expression=literal(low)))

@@ -61,6 +61,7 @@ from .sqlbuild import (
     Frame,
     add_all,
     case,
+    exact,
     glob_match,
     in_values,
     int_cast,
@@ -132,6 +133,13 @@ def _real_date(yyyymmdd: str, today: datetime.date | None) -> bool:
 _matchers: dict[tuple, Callable[[str], bool]] = {}
 
 
+def _text(value):
+    """A number is judged by its digits, as the engine casts number columns to text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _shape(value, any_of: tuple[str, ...], none_of: tuple[str, ...] = ()) -> bool:
     if not isinstance(value, str):
         return False
@@ -148,6 +156,7 @@ def resident_id_check(first17: str) -> str:
 
 
 def is_resident_id(value, today: datetime.date | None = None) -> bool:
+    value = _text(value)
     if not _shape(value, RESIDENT_ID_SHAPE):
         return False
     return (
@@ -158,6 +167,7 @@ def is_resident_id(value, today: datetime.date | None = None) -> bool:
 
 
 def is_resident_id_15(value, today: datetime.date | None = None) -> bool:
+    value = _text(value)
     if not _shape(value, RESIDENT_ID_15_SHAPE):
         return False
     return _real_date("19" + value[6:12], today) and int(value[:2]) in PROVINCES
@@ -178,14 +188,17 @@ def is_org_code(value) -> bool:
 
 
 def is_mobile(value) -> bool:
+    value = _text(value)
     return _shape(value, MOBILE_SHAPE)
 
 
 def is_landline(value) -> bool:
+    value = _text(value)
     return _shape(value, LANDLINE_SHAPE)
 
 
 def is_postal_code(value) -> bool:
+    value = _text(value)
     return _shape(value, POSTAL_SHAPE)
 
 
@@ -194,6 +207,7 @@ def is_email(value) -> bool:
 
 
 def is_region_code(value, codes: Iterable[str] | None = None) -> bool:
+    value = _text(value)
     known = region_codes() if codes is None else frozenset(codes)
     return isinstance(value, str) and value in known
 
@@ -344,7 +358,7 @@ def _pattern_sql(any_of, none_of=()):
 
 def region_code_sql(value, frame, today, codes: Iterable[str] | None = None):
     known = sorted(region_codes() if codes is None else set(codes))
-    return in_values(value, [text(c) for c in known], frame.dialect), exp.true()
+    return in_values(exact(value, frame.dialect), [text(c) for c in known], frame.dialect), exp.true()
 
 
 @dataclass(frozen=True)

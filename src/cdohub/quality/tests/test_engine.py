@@ -143,11 +143,17 @@ def servers():
     found.close()
 
 
+_discovered = {}
+
+
 def discovered_columns(target, name):
     """The table's columns as discovery reports them (ColumnInfo, with portable types)."""
-    tables = target.connector.discover()
-    wanted = target.tables_files.get(name, name)
-    return next(t.columns for t in tables if t.name == wanted)
+    key = (id(target), name)
+    if key not in _discovered:
+        tables = target.connector.discover()
+        wanted = target.tables_files.get(name, name)
+        _discovered[key] = next(t.columns for t in tables if t.name == wanted)
+    return _discovered[key]
 
 
 def compile_for(target, dialect, **options):

@@ -148,7 +148,7 @@ VECTORS = {
     ),
     "region_code": (
         ["440000", "440300", "440309", "441900", "442000", "110105", "810000"],
-        ["449999", "4403", "44030A", "4403090", "000000"],
+        ["449999", "4403", "44030A", "4403090", "000000", "４４０３００"],  # full width: not equal on MariaDB
     ),
 }
 # 1900-02-29 is not a date: the third "valid" 15-digit vector above is a leap day of 2000 only
@@ -169,6 +169,11 @@ def test_python_validators_agree_with_the_vectors(name):
     assert [x for x in bad if python_valid(name, x)] == []
     assert not python_valid(name, None)
     assert not python_valid(name, "")
+
+
+def test_python_validators_judge_numbers_by_their_digits():
+    assert v.is_mobile(13812345678) and v.is_postal_code(518000) and v.is_region_code(440300)
+    assert not v.is_mobile(True) and not v.is_uscc(None)
 
 
 def test_python_validators_reuse_the_core_check_characters():
