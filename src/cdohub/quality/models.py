@@ -12,6 +12,8 @@ failing rules open.
   closed by the first later run in which the rule passes.
 """
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -22,6 +24,16 @@ from cdohub.core.models import TrackedModel
 from .choices import ACTIVE_RUN, IssueStatus, RuleKind, RuleOrigin, RunStatus, Schedule, Severity, Trigger
 
 USER = settings.AUTH_USER_MODEL
+
+
+def rule_label(kind: str, columns, params) -> str:
+    from .validators import VALIDATORS
+
+    text = str(RuleKind(kind).label) if kind in RuleKind.values else kind
+    if kind == RuleKind.VALIDATOR and params.get("validator") in VALIDATORS:
+        text = str(VALIDATORS[params["validator"]].label)
+    columns = ", ".join(columns or [])
+    return f"{columns}: {text}" if columns else text
 
 
 class Binding(TrackedModel):
@@ -101,16 +113,16 @@ class Rule(TrackedModel):
 
     @property
     def label(self) -> str:
-        columns = ", ".join(self.columns)
-        detail = self.params.get("validator") if self.kind == RuleKind.VALIDATOR else ""
-        text = f"{self.get_kind_display()}"
-        if detail:
-            text += f" ({detail})"
-        return f"{columns}: {text}" if columns else text
+        """The columns and what is checked, in the reader's language."""
+        return rule_label(self.kind, self.columns, self.params)
 
     @property
     def audit_unit_id(self):
         return self.resource.unit_id
+
+    @property
+    def params_text(self) -> str:
+        return json.dumps(self.params, ensure_ascii=False) if self.params else ""
 
     def get_absolute_url(self):
         return reverse("quality:resource_quality", args=[self.resource_id])
@@ -210,6 +222,11 @@ class RuleResult(models.Model):
         return self.label
 
     @property
+    def heading(self) -> str:
+        """The rule as it was checked, in the reader's language."""
+        return rule_label(self.kind, self.columns, self.params)
+
+    @property
     def passed(self) -> bool:
         return not self.error and self.failed == 0
 
@@ -266,6 +283,13 @@ class Issue(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("quality:issue_detail", args=[self.pk])
+
+    @property
+    def heading(self) -> str:
+        """The resource and the failing rule, in the reader's language (the stored title: as opened)."""
+        if self.rule_id is None:
+            return self.title
+        return f"{self.resource.name}: {self.rule.label}"
 
     @property
     def is_open(self) -> bool:

@@ -89,7 +89,7 @@ def dashboard(request):
         )
         units = list(Unit.objects.filter(path__in=bound_paths).order_by("path"))
     today = clock.today()
-    issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource"))
+    issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource", "rule"))
     if top is not None:
         issues = issues.filter(unit__path__startswith=top.path)
     overdue = issues.filter(status__in=OPEN_ISSUE, due_on__lt=today).order_by("due_on")[:50]
@@ -214,7 +214,7 @@ def rule_edit(request, pk):
     initial = {
         "kind": rule.kind,
         "columns": ", ".join(rule.columns),
-        "params": __import__("json").dumps(rule.params, ensure_ascii=False),
+        "params": rule.params_text,
         "weight": rule.weight,
         "severity": rule.severity,
         "enabled": rule.enabled,
@@ -289,7 +289,7 @@ def run_cancel(request, pk):
 
 @login_required
 def issue_list(request):
-    issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource"))
+    issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource", "rule"))
     status = request.GET.get("status", "open")
     if status == "open":
         issues = issues.filter(status__in=OPEN_ISSUE)

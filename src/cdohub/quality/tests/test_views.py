@@ -80,7 +80,7 @@ def test_issue_is_answered_on_its_page(bound, specialist, client_for, django_cap
     issue.refresh_from_db()
     assert issue.status == "answered" and issue.answer == "已核实并更正"
     listed = client.get(reverse("quality:issue_list")).content.decode()
-    assert issue.title in listed
+    assert issue.heading in listed
     staff = client_for("maoming_staff")
     assert staff.post(reverse("quality:issue_answer", args=[issue.pk]), {"answer": "x"}).status_code == 403
 
