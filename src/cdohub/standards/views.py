@@ -99,6 +99,7 @@ def element_detail(request, pk):
         "links": links,
         "may_change": may_change,
         "may_publish": may_change and not element.is_published,
+        "may_maintain": steward_units(request.user).exists(),
     }
     return render(request, "standards/element_detail.html", context)
 
@@ -127,7 +128,7 @@ def element_create(request):
         else:
             messages.success(request, _("Data element saved as a draft."))
             return redirect(element)
-    return render(request, "standards/element_form.html", {"form": form})
+    return render(request, "standards/element_form.html", {"form": form, "may_maintain": True})
 
 
 @login_required
@@ -150,7 +151,8 @@ def element_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect(element)
-    return render(request, "standards/element_form.html", {"form": form, "element": element})
+    context = {"form": form, "element": element, "may_maintain": True}
+    return render(request, "standards/element_form.html", context)
 
 
 @login_required
@@ -198,6 +200,7 @@ def codeset_detail(request, pk):
         "elements": visible_elements(request.user, code_set.elements.all()),
         "may_change": may_change,
         "may_publish": may_change and not code_set.is_published,
+        "may_maintain": steward_units(request.user).exists(),
     }
     return render(request, "standards/codeset_detail.html", context)
 
@@ -227,7 +230,7 @@ def codeset_create(request):
         else:
             messages.success(request, _("Code set saved as a draft."))
             return redirect(code_set)
-    return render(request, "standards/codeset_form.html", {"form": form})
+    return render(request, "standards/codeset_form.html", {"form": form, "may_maintain": True})
 
 
 @login_required
@@ -251,7 +254,8 @@ def codeset_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect(code_set)
-    return render(request, "standards/codeset_form.html", {"form": form, "code_set": code_set})
+    context = {"form": form, "code_set": code_set, "may_maintain": True}
+    return render(request, "standards/codeset_form.html", context)
 
 
 @login_required
