@@ -8,8 +8,12 @@ from cdohub.catalog.models import Resource
 from cdohub.core.forms import BootstrapForm
 from cdohub.org.models import Unit
 
-from .choices import Decision, FindingCategory, OrderKind, Recommendation, Severity
+from .choices import Decision, FindingCategory, OrderKind, Recommendation, Severity, Stage
 from .models import Project
+from .services import SUBMITTABLE
+
+# After an approved initiation (see services.update_project).
+ACCEPTANCE_PHASE = SUBMITTABLE[Stage.ACCEPTANCE]
 
 CODES = re.compile(r"[\s,，、;；]+")
 
@@ -62,6 +66,11 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             self.initial["uses"] = "、".join(self.instance.uses.values_list("code", flat=True))
         for name in ("feasibility_study", "design", "acceptance_report"):
             self.fields[name].widget.attrs["accept"] = "application/pdf"
+        if self.instance.pk and self.instance.status in ACCEPTANCE_PHASE:
+            # What the initiation approved stays as it was; acceptance adds its report and links.
+            for name, field in self.fields.items():
+                if name not in ("acceptance_report", "uses"):
+                    field.disabled = True
 
     def clean_systems(self):
         return [line.strip() for line in self.cleaned_data["systems"].splitlines() if line.strip()]
@@ -115,7 +124,17 @@ class OutputForm(BootstrapForm, forms.Form):
         return resource
 
 
+class LinkOutputForm(OutputForm):
+    """After an approved initiation: the declared resource stays, only its catalog code is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].disabled = True
+        self.fields["share_type"].disabled = True
+
+
 OutputFormSet = forms.formset_factory(OutputForm, extra=2, max_num=50)
+LinkOutputFormSet = forms.formset_factory(LinkOutputForm, extra=0, max_num=50)
 
 
 def outputs_from(formset) -> list[dict]:

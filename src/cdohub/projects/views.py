@@ -20,9 +20,11 @@ from cdohub.org.models import Unit
 from . import services, stats
 from .choices import CheckResult, FindingStatus, ProjectStatus, ReviewStatus, Stage
 from .forms import (
+    ACCEPTANCE_PHASE,
     AnswerForm,
     DecisionForm,
     FindingForm,
+    LinkOutputFormSet,
     NewProjectForm,
     OpinionForm,
     OutputFormSet,
@@ -111,7 +113,9 @@ def _formset(request, project=None):
             project.outputs.filter(resource__isnull=False).values_list("resource_id", "resource__code")
         )
         initial = [{**o, "resource": codes.get(o["resource"], "")} for o in initial]
-    return OutputFormSet(request.POST or None, initial=initial, prefix="outputs")
+    linking = project is not None and project.status in ACCEPTANCE_PHASE
+    formset_class = LinkOutputFormSet if linking else OutputFormSet
+    return formset_class(request.POST or None, initial=initial, prefix="outputs")
 
 
 @login_required

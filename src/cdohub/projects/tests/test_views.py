@@ -1,6 +1,7 @@
 """Pages and API of the projects app, driven as users would drive them."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -222,3 +223,19 @@ def test_dashboard_and_export(wj, client):
     assert wj_row[0] == "茂名市" and wj_row[6] >= 1
     api = c.get("/api/project-supervision/").json()
     assert any(r["name"] == "茂名市卫生健康局" and r["vetoed"] >= 1 for r in api)
+
+
+@pytest.mark.django_db
+def test_after_initiation_the_edit_page_offers_only_the_acceptance_fields(wj, client):
+    project = new_project(wj["specialist"])
+    review = services.submit(wj["specialist"], project, "initiation")
+    services.decide(wj["cdo"], review, "approve", review.version)
+    page = client_as(client, wj["specialist"]).get(f"/projects/{project.pk}/edit/").content.decode()
+    tags = re.finditer(r'<(?:input|select|textarea)[^>]*name="([^"]+)"[^>]*>', page)
+    inputs = {m.group(1): m.group(0) for m in tags}
+    assert (
+        "disabled" in inputs["name"] and "disabled" in inputs["budget"] and "disabled" in inputs["collects"]
+    )
+    assert "disabled" not in inputs["acceptance_report"] and "disabled" not in inputs["uses"]
+    assert "disabled" in inputs["outputs-0-name"] and "居民电子健康档案" in inputs["outputs-0-name"]
+    assert "disabled" not in inputs["outputs-0-resource"]
