@@ -260,6 +260,8 @@ def save_rule(actor, resource, rule: Rule | None = None, **fields) -> Rule:
         setattr(rule, name, value if value is not None or name != "description" else "")
     _clean_rule(rule, dialect_for(resource))
     rule.save()
+    if not rule.enabled:
+        _close_issues_of(rule, "rule_disabled")
     audit.record_event(
         "quality.rule_saved",
         rule,
@@ -278,8 +280,21 @@ def save_rule(actor, resource, rule: Rule | None = None, **fields) -> Rule:
 @service
 def delete_rule(actor, rule: Rule) -> None:
     _require(actor, "change", rule)
+    _drop(rule)
+
+
+def _drop(rule: Rule) -> None:
+    _close_issues_of(rule, "rule_deleted")
     audit.record_event("quality.rule_deleted", rule, resource=rule.resource_id, kind=rule.kind)
     rule.delete()
+
+
+def _close_issues_of(rule: Rule, reason: str) -> None:
+    """A rule no longer checked (deleted or disabled) leaves no issue open: nothing would close it."""
+    for issue in Issue.objects.select_for_update().filter(rule=rule, status__in=OPEN_ISSUE):
+        issue.status, issue.closed_at, issue.version = IssueStatus.CLOSED, clock.now(), issue.version + 1
+        issue.save()
+        audit.record_event("quality.issue_closed", issue, rule=rule.pk, reason=reason)
 
 
 def _column_of(item) -> str:
@@ -297,7 +312,8 @@ def element_linked(actor, item, rules, element: str = "") -> list[Rule]:
     if not column:
         return []
     dialect = dialect_for(resource)
-    Rule.objects.filter(resource=resource, origin=RuleOrigin.ELEMENT, columns=[column]).delete()
+    for old in Rule.objects.filter(resource=resource, origin=RuleOrigin.ELEMENT, columns=[column]):
+        _drop(old)
     made = []
     for spec in rules:
         spec = dict(spec)
@@ -344,8 +360,7 @@ def element_unlinked(actor, item, element: str = "") -> int:
         gone = gone.filter(element=element)
     count = 0
     for rule in gone:
-        audit.record_event("quality.rule_deleted", rule, resource=rule.resource_id, kind=rule.kind)
-        rule.delete()
+        _drop(rule)
         count += 1
     return count
 

@@ -18,6 +18,7 @@ from cdohub.core import clock
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import Scope, can, require, restrict
 from cdohub.core.views import flash_outcome, int_or_none
+from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
 from . import scoring, services
@@ -80,7 +81,7 @@ def dashboard(request):
         if chosen is None:
             raise Http404
     top = chosen or (tops[0] if tops else None)
-    units = []
+    units, areas = [], []
     if top is not None:
         bound_paths = set(
             restrict(request.user, "view", Run.objects.filter(resource__unit__path__startswith=top.path))
@@ -88,6 +89,11 @@ def dashboard(request):
             .distinct()
         )
         units = list(Unit.objects.filter(path__in=bound_paths).order_by("path"))
+        areas = [
+            child
+            for child in Unit.objects.get_children(top).filter(kind=UnitKind.GOVERNMENT)
+            if any(path.startswith(child.path) for path in bound_paths)
+        ]
     today = clock.today()
     issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource", "rule"))
     if top is not None:
@@ -99,6 +105,7 @@ def dashboard(request):
         "top": top,
         "score": scoring.subtree_score(request.user, top) if top is not None else None,
         "rows": scoring.unit_rows(request.user, units),
+        "areas": scoring.unit_rows(request.user, areas),
         "open_count": issues.filter(status__in=OPEN_ISSUE).count(),
         "overdue_count": issues.filter(status__in=OPEN_ISSUE, due_on__lt=today).count(),
         "overdue": overdue,

@@ -297,3 +297,32 @@ def test_scores_of_units_and_trend(bound, specialist, users, jobs):
     trend = scoring.trend(users["maoming_bureau"], resource=bound)
     assert len(trend) == 2 and trend[-1][1] == pytest.approx(run.score)
     assert scoring.trend(users["maonan_bureau"], resource=bound) == []  # out of scope
+
+
+def test_a_gone_table_fails_the_run_without_retrying(
+    bound, population, specialist, jobs, fast_retries, english
+):
+    import sqlite3
+
+    with sqlite3.connect(population[1]) as db:
+        db.execute("ALTER TABLE rk RENAME TO rk_old")
+    run = run_of(jobs, specialist, bound)
+    assert run.status == "failed" and "no longer exists" in run.error and run.attempt == 1
+
+
+def test_a_sampled_run_says_so(bound, specialist, jobs):
+    services.bind_resource(specialist, bound, source=bound.quality_binding.source, table="rk", sample=0.5)
+    run = run_of(jobs, specialist, bound)
+    assert run.status == "succeeded" and run.sampled and run.rows <= 7
+
+
+def test_deleting_or_disabling_a_rule_closes_its_issues(bound, specialist, jobs):
+    run_of(jobs, specialist, bound)
+    ids = Issue.objects.get(resource=bound, rule__kind="validator")
+    names = Issue.objects.get(resource=bound, rule__kind="not_null")
+    services.save_rule(specialist, bound, names.rule, enabled=False)
+    services.delete_rule(specialist, ids.rule)
+    assert (
+        Issue.objects.get(pk=ids.pk).status == "closed" and Issue.objects.get(pk=names.pk).status == "closed"
+    )
+    assert events("quality.issue_closed").filter(data__reason="rule_deleted").exists()

@@ -110,3 +110,20 @@ def test_scope_rows_for_the_isolation_test(users, client_for, source_root):
     }
     covered = {row[0] for row in factories.scope_rows(world)}
     assert (pages | names) - covered == set()
+
+
+def test_province_dashboard_has_a_row_per_city(client_for):
+    page = client_for("gd_bureau").get(reverse("quality:dashboard"))
+    assert page.status_code == 200
+    assert [r["unit"].code for r in page.context["areas"]] == ["440900"]
+    assert 'id="area-scores"' in page.content.decode()
+    city = client_for("gd_bureau").get(
+        reverse("quality:dashboard"), {"unit": page.context["areas"][0]["unit"].pk}
+    )
+    assert city.context["top"].code == "440900" and city.context["overdue_count"] >= 1
+    assert (
+        client_for("maonan_bureau")
+        .get(reverse("quality:dashboard"), {"unit": city.context["top"].pk})
+        .status_code
+        == 404
+    )
