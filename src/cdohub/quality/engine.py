@@ -83,10 +83,12 @@ What compiles to what, and how many statements
    - Uniqueness is a COUNT(DISTINCT …) in the same pass; composite keys as a row value in DuckDB
      and PostgreSQL, ``COUNT(DISTINCT a, b)`` in MariaDB, a length-prefixed concatenation in
      SQLite; rows with a NULL key part are not keys. PostgreSQL compares text ``COLLATE "C"``
-     (same equality, faster sort).
+     (same equality, faster sort) and counts distinct keys in a subquery of its own, as a
+     COUNT(DISTINCT) in the main aggregate would keep it from running in parallel.
    - Validators compute their per-row values (ID digits as integers, the shape test) once, in a
-     derived table under the aggregate for DuckDB and PostgreSQL (behind ``OFFSET 0`` there so
-     the planner does not inline them back), inline for MariaDB and SQLite; see
+     derived table under the aggregate for DuckDB and PostgreSQL (with a volatile column there
+     so the planner neither inlines them back nor gives up parallel workers), inline for MariaDB
+     and SQLite; see
      ``sqlbuild.Frame`` and ``validators``.
    - Per distinct value: value rules on the `repeated` columns, and the credit/organisation code
      validators on DuckDB and PostgreSQL, are judged once per distinct value over a grouped CTE
@@ -947,7 +949,12 @@ def compile_scan(
                 alone[rule.key] = entry[1]
                 continue
             if rule.kind == "unique":
-                entry = (Output(rule.key, "failed"), compiler.unique_aggregates(rule))
+                unique = compiler.unique_aggregates(rule)
+                if d == "postgres" and sample is None:
+                    # COUNT(DISTINCT) keeps PostgreSQL from aggregating in parallel: apart, in a
+                    # subquery of the same statement, the other rules' aggregate still can be
+                    unique = exp.Subquery(this=exp.select(unique).from_(_table_expression(compiler.table, d)))
+                entry = (Output(rule.key, "failed"), unique)
                 items.append(entry)
                 alone[rule.key] = entry[1]
                 continue

@@ -239,9 +239,10 @@ class Frame:
     """Where validators put the per-row values they need several times (the digits of an ID, its
     birth date as an integer, the upper-cased text).
 
-    DuckDB and PostgreSQL get them as columns of a derived table under the aggregate (PostgreSQL
-    behind ``OFFSET 0`` so the planner does not pull the subquery up and repeat each expression at
-    every use); a value that uses another derived value goes one level deeper. MariaDB and SQLite
+    DuckDB and PostgreSQL get them as columns of a derived table under the aggregate (PostgreSQL's
+    with a volatile ``CLOCK_TIMESTAMP()`` column, so the planner does not pull the subquery up and
+    repeat each expression at every use, yet may still run it in parallel, which ``OFFSET 0``
+    would prevent); a value that uses another derived value goes one level deeper. MariaDB and SQLite
     would materialise such a derived table (or merge it and repeat the expressions anyway), so
     there the value is written inline where it is used (`inline`).
     """
@@ -288,8 +289,14 @@ class Frame:
                     carried.append(alias)
             if not columns and not carried:
                 select = select.select(num(1), append=True)
-            select = select.from_(source)
             if self.dialect == "postgres":
-                select = select.offset(0)
+                # A volatile column keeps PostgreSQL from pulling the subquery up (which would
+                # repeat each value's expression at every use); unlike OFFSET 0 it is parallel
+                # safe, so the aggregate still runs in parallel workers (twice as fast here).
+                fence = exp.Anonymous(this="CLOCK_TIMESTAMP", expressions=[])
+                select = select.select(
+                    exp.alias_(fence, f"{self.PREFIX}_fence{level}", quoted=True), append=True
+                )
+            select = select.from_(source)
             source = select.subquery(f"{self.PREFIX}_l{level}")
         return source
