@@ -15,7 +15,7 @@ from cdohub.quality.engine import check_regex
 from cdohub.quality.validators import VALIDATORS
 
 from . import formats
-from .choices import NUMBER_TYPES, TEXT_TYPES
+from .choices import DATE_TYPES, NUMBER_TYPES, TEXT_TYPES
 
 ELEMENT_FIELDS = (
     "identifier",
@@ -253,6 +253,26 @@ def implied_rules(element, *, data_type: str | None = None) -> list[dict]:
     if pattern:
         rules.append(_spec("regex", {"pattern": pattern}))
     return rules
+
+
+def link_problems(element, item) -> list[str]:
+    """Why `item` cannot hold `element`: a date column for a non-date element, numbers for a date,
+    or a column too short for the element's values."""
+    problems = []
+    stored, kind = item.data_type, element.data_type
+    if stored in DATE_TYPES and kind not in DATE_TYPES:
+        problems.append(
+            _("The item stores dates, but %(element)s is not a date.") % {"element": element.name}
+        )
+    if kind in DATE_TYPES and stored in NUMBER_TYPES:
+        problems.append(_("The item stores numbers, but %(element)s is a date.") % {"element": element.name})
+    low, _high = effective_lengths(element)
+    if stored in TEXT_TYPES and item.length and low and low > item.length:
+        problems.append(
+            _("The item holds at most %(n)d characters, but %(element)s needs %(m)d.")
+            % {"n": item.length, "element": element.name, "m": low}
+        )
+    return problems
 
 
 def describe_rule(spec: dict) -> str:

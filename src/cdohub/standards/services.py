@@ -320,13 +320,17 @@ def _element_argument(hook, identifier: str) -> dict:
 @service
 def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink:
     """Declare that `item` holds `element` (replacing an earlier link); the quality app is given the
-    rules the element implies for the item's column."""
+    rules the element implies for the item's column. Refused for a draft element, and for an item
+    that cannot hold the element (rules.link_problems)."""
     resource = item.resource
     require_link(actor, resource)
     if not element.is_published:
         raise ValidationError(
             {"element": [_("Only a published data element can be linked.")]}, code="element_draft"
         )
+    problems = rules.link_problems(element, item)
+    if problems:
+        raise ValidationError({"element": problems}, code="incompatible")
     link = ElementLink.objects.select_for_update().filter(item=item).first()
     previous = link.element.identifier if link else ""
     if link is not None and link.element_id == element.pk:

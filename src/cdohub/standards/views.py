@@ -344,6 +344,7 @@ def _preview(item, element, allowed) -> dict:
         "item": item,
         "chosen": element,
         "preview_rules": _rules_shown(element, item.data_type) if element else [],
+        "problems": rules.link_problems(element, item) if element else [],
         "may_link": allowed,
     }
 

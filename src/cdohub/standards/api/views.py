@@ -8,6 +8,7 @@ every change is a call to `standards.services`, which checks who may act (403) a
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http
@@ -43,7 +44,7 @@ def _body(request, serializer_class, partial=False) -> dict:
 
 
 class StandardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name, identifier or standard")
+    q = django_filters.CharFilter(method="search", label=_("Name, identifier or standard"))
     owner = django_filters.CharFilter(field_name="owner__code")
     status = django_filters.ChoiceFilter(choices=StandardStatus.choices)
 

@@ -187,3 +187,15 @@ def test_a_published_resource_s_items_may_be_linked(users):
     link = services.link_item(specialist, item, DataElement.objects.get(identifier="DE00017"))
     assert link.element.identifier == "DE00017"
     assert services.rules_for_item(item) == []  # a date stored as a date: nothing more to check
+
+
+def test_an_item_that_cannot_hold_the_element_is_not_linked(users, english):
+    specialist = users["maoming_specialist"]
+    birth = population_item("440900-GA", name="出生日期")  # a date column
+    with pytest.raises(ValidationError, match="stores dates"):
+        services.link_item(specialist, birth, DataElement.objects.get(identifier="DE00001"))
+    sex = population_item("440900-GA", name="性别")  # one character
+    with pytest.raises(ValidationError, match="at most 1 characters"):
+        services.link_item(specialist, sex, DataElement.objects.get(identifier="DE00001"))
+    assert services.link_item(specialist, sex, DataElement.objects.get(identifier="DE00003"))
+    assert not ElementLink.objects.filter(item=birth).exists()
