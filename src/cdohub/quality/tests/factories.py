@@ -64,9 +64,15 @@ def population_rules(user, res) -> list:
     ]
 
 
-def world(admin, tmp_root: Path):
+def world(admin, tmp_root: Path | None = None):
     """For the scope-isolation test: a checked 茂名 resource with an open issue (out of 茂南's reach)
-    and a 茂南 resource bound to a 茂南 source (in its reach)."""
+    and a 茂南 resource bound to a 茂南 source (in its reach). The SQLite files go in `tmp_root`
+    (by default a folder under the data folder's sources, where sources may be read from)."""
+    if tmp_root is None:
+        from django.conf import settings
+
+        tmp_root = Path(settings.DATA_DIR) / "sources" / "quality-scope"
+        tmp_root.mkdir(parents=True, exist_ok=True)
     ga = Unit.objects.get(code="440900-GA")
     other_source = register(
         admin, ga, "质量隔离测试库", kind="sqlite", path=str(population_file(tmp_root / "q-other.sqlite3"))

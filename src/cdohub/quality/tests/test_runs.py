@@ -143,5 +143,7 @@ def test_scan_command(bound, capsys):
     assert f"{bound.code}\tsucceeded\tscore {run.score}" in out
     with pytest.raises(CommandError):
         call_command("quality", "scan", "NO-SUCH-CODE")
+    call_command("quality", "scan", "--due")
+    assert "queued" in capsys.readouterr().out
     call_command("quality", "escalate")
     assert "escalated" in capsys.readouterr().out
