@@ -103,7 +103,8 @@ WRITES = (
 ACTING_FUNCTIONS = re.compile(
     r"^(pg_|lo_|dblink|nextval|setval|set_config|currval|txid_|load_file|sleep|benchmark|get_lock|"
     r"release_lock|sys_exec|sys_eval|read_|glob$|query$|query_table|copy|write|load|install|attach|"
-    r"sqlite_|readfile|writefile|fts3_tokenizer|load_extension|edit$|fileio_)",
+    r"sqlite_|readfile|writefile|fts3_tokenizer|load_extension|edit$|fileio_|"
+    r"(query|cursor|table|schema|database)_to_|xpath|getenv|current_setting)",
     re.IGNORECASE,
 )
 

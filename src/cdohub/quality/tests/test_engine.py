@@ -334,6 +334,11 @@ REFUSED = [
     (Rule("r", "custom_sql", [], {"sql": "SELECT 1; DELETE FROM people"}), "several"),
     (Rule("r", "custom_sql", [], {"sql": "SELECT pg_terminate_backend(1)"}), "function"),
     (Rule("r", "custom_sql", [], {"sql": "SELECT nextval('s')"}), "function"),
+    (
+        Rule("r", "custom_sql", [], {"sql": "SELECT query_to_xml('DELETE FROM people', true, true, '')"}),
+        "function",
+    ),
+    (Rule("r", "custom_sql", [], {"sql": "SELECT * FROM read_csv('/etc/passwd')"}), "function"),
     (Rule("r", "custom_sql", [], {"sql": "SELEC id FROM people"}), None),
 ]
 
