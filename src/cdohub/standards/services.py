@@ -86,7 +86,7 @@ def _check_values(rows: list[dict]) -> None:
 def code_values(code_set: CodeSet) -> list[dict]:
     by_pk = {}
     rows = []
-    for value in code_set.values.order_by("position"):
+    for value in code_set.values.all():  # in position order (Meta), prefetched where it was
         by_pk[value.pk] = value.code
         rows.append((value, value.parent_id))
     return [{"code": v.code, "name": v.name, "parent": by_pk.get(parent, "")} for v, parent in rows]

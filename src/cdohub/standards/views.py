@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cdohub.catalog.choices import DataType
 from cdohub.catalog.models import InformationItem, Resource
 from cdohub.catalog.policies import visible_resources
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can
 from cdohub.core.views import flash_outcome, int_or_none, xlsx_response
+from cdohub.org.models import Unit
 from cdohub.org.views import run_import
 
 from . import excel, formats, rules, services
@@ -54,12 +56,18 @@ def _search_elements(queryset, text: str):
 @login_required
 def element_list(request):
     text = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    elements = _search_elements(
-        visible_elements(request.user).select_related("owner", "code_set"), text
-    ).annotate(link_count=Count("links"))
+    status, data_type = request.GET.get("status", ""), request.GET.get("data_type", "")
+    owner = int_or_none(request.GET.get("owner"))
+    visible = visible_elements(request.user)
+    elements = _search_elements(visible.select_related("owner", "code_set"), text).annotate(
+        link_count=Count("links")
+    )
     if status in StandardStatus.values:
         elements = elements.filter(status=status)
+    if data_type in DataType.values:
+        elements = elements.filter(data_type=data_type)
+    if owner:
+        elements = elements.filter(owner_id=owner)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(excel.export(elements=elements), _("data-elements") + ".xlsx")
     page = Paginator(elements.order_by("identifier"), PAGE).get_page(request.GET.get("page"))
@@ -68,6 +76,10 @@ def element_list(request):
         "q": text,
         "status": status,
         "statuses": StandardStatus.choices,
+        "data_type": data_type,
+        "data_types": DataType.choices,
+        "owner": owner,
+        "owners": Unit.objects.filter(pk__in=visible.values("owner_id")).order_by("path"),
         "may_maintain": steward_units(request.user).exists(),
     }
     template = (

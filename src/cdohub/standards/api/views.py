@@ -77,7 +77,11 @@ class DataElementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return visible_elements(self.request.user).select_related("owner", "code_set")
+        return (
+            visible_elements(self.request.user)
+            .select_related("owner", "code_set")
+            .prefetch_related("code_set__values")
+        )
 
     def respond(self, element, status=http.HTTP_200_OK):
         element = self.get_queryset().get(pk=element.pk)
@@ -113,7 +117,7 @@ class CodeSetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return visible_code_sets(self.request.user).select_related("owner")
+        return visible_code_sets(self.request.user).select_related("owner").prefetch_related("values")
 
     def respond(self, code_set, status=http.HTTP_200_OK):
         code_set = self.get_queryset().get(pk=code_set.pk)

@@ -27,6 +27,10 @@ def test_pages_render_for_readers_and_maintainers(client_for):
     assert "基诺族" in page and "implied-rules" in page and "人口基础信息" in page  # values, rules, links
     assert "edit-element" in page
     assert "edit-element" not in client_for("maoming_staff").get(element.get_absolute_url()).content.decode()
+    dates = (
+        client_for("maoming_staff").get(reverse("standards:element_list") + "?data_type=D").content.decode()
+    )
+    assert "DE00005" in dates and "DE00001" not in dates
     partial = client_for("maoming_staff").get(
         reverse("standards:element_list") + "?q=民族", headers={"HX-Request": "true"}
     )
