@@ -18,9 +18,9 @@ Public API
     referential   1         table (name or [schema, name]) and column of the same source
     freshness     1         hours and/or days: newest value no older than that before `now`
     row_count     –         min and/or max rows
-    expression    –         expression: a condition every row must meet, or fails_when: one that
+    expression    any       expression: a condition every row must meet, or fails_when: one that
                             marks a failing row (see ``user_sql``); NULL (unknown) passes
-    custom_sql    –         sql: one SELECT returning the failing rows
+    custom_sql    any       sql: one SELECT returning the failing rows
     validator     1         validator: a name in ``validators.VALIDATORS`` (region_code: codes)
     ============  ========  ================================================================
 
@@ -155,7 +155,8 @@ from .user_sql import expression_columns, parse_custom_sql, parse_expression
 SEVERITIES = ("critical", "error", "warning", "info")
 
 KINDS = {
-    # kind: (columns: "one" | "some" | "none", params required, params optional)
+    # kind: (columns: "one" | "some" | "none" | "any", params required, params optional); "any":
+    # the columns a condition or query uses may be listed, for the record (they must exist)
     "not_null": ("one", (), ("blank",)),
     "unique": ("some", (), ()),
     "regex": ("one", ("pattern",), ()),
@@ -165,8 +166,8 @@ KINDS = {
     "referential": ("one", ("table", "column"), ()),
     "freshness": ("one", (), ("hours", "days")),
     "row_count": ("none", (), ("min", "max")),
-    "expression": ("none", (), ("expression", "fails_when")),
-    "custom_sql": ("none", ("sql",), ()),
+    "expression": ("any", (), ("expression", "fails_when")),
+    "custom_sql": ("any", ("sql",), ()),
     "validator": ("one", ("validator",), ("codes",)),
 }
 VALUE_RULES = ("regex", "length", "allowed", "referential", "validator")
@@ -934,6 +935,9 @@ def compile_scan(
             errors[rule.key] = " ".join(exc.messages)
             continue
         try:
+            if rule.kind in ("expression", "custom_sql"):
+                for index in range(len(rule.columns)):
+                    compiler.column(rule, index)  # listed columns must exist too
             if rule.kind == "row_count":
                 continue  # judged from COUNT(*)
             if rule.kind == "custom_sql":

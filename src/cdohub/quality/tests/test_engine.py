@@ -360,6 +360,23 @@ def test_good_rules_are_accepted_on_every_dialect():
                 validate(rule, dialect)
     validate(Rule("r", "expression", [], {"expression": "COALESCE(end_d, start_d) >= start_d"}), "mysql")
     validate(Rule("r", "custom_sql", [], {"sql": "WITH x AS (SELECT 1 AS a) SELECT a FROM x"}), "sqlite")
+    validate(Rule("r", "expression", ["start_d", "end_d"], {"expression": "end_d >= start_d"}), "duckdb")
+
+
+def test_columns_listed_on_a_condition_must_exist():
+    scan = compile_scan(
+        "people",
+        COLUMNS,
+        [
+            Rule("listed", "expression", ["start_d", "gone_d"], {"expression": "end_d >= start_d"}),
+            Rule("used", "expression", [], {"expression": "gone_d >= start_d"}),
+            Rule("fine", "expression", ["start_d", "end_d"], {"fails_when": "end_d < start_d"}),
+        ],
+        "postgres",
+        now=NOW,
+    )
+    assert set(scan.errors) == {"listed", "used"}
+    assert "end_d" in scan.sql
 
 
 def test_the_reason_is_translated():
