@@ -53,7 +53,7 @@ masks=None) -> SampleQuery``
     One query returning up to `limit` failing rows of `rule` (all columns present, or ``*``),
     with the masks (``masking.mask``) to apply to identifier columns.
 
-``run_scan(target, scan) -> ScanResult`` and ``fetch_samples(target, sample_query) -> list[dict]``
+``run_scan(target, scan, progress=None) -> ScanResult``, ``fetch_samples(target, sample_query) -> list[dict]``
     `target`: a ``sources.connectors.Connector`` (read-only, time-limited session) or an open
     DB-API / DuckDB connection. A source that cannot be reached (or times out) raises
     ``SourceError``. Each rule gets a ``RuleOutcome(key, checked, failed, error)``: `checked` is
@@ -1201,18 +1201,24 @@ def _error_text(exc: Exception) -> str:
     return text_.splitlines()[0] if text_ else type(exc).__name__
 
 
-def run_scan(target, scan: Scan) -> ScanResult:
-    """Run `scan` on `target` (a connector, read-only and time-limited, or an open connection)."""
+def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    """Run `scan` on `target` (a connector, read-only and time-limited, or an open connection).
+
+    `progress(done, total)` is called before each statement and after the last; it may raise
+    (e.g. ``sources.connectors.Cancelled``) to stop the scan between statements."""
     from cdohub.sources.connectors import SourceError
 
     started = time.monotonic()
     outcomes = {key: RuleOutcome(key, error=message) for key, message in scan.errors.items()}
     rows = table_rows = None
     count = 0
+    total = len(scan.statements)
     with _session(target) as session:
         values: dict[int, list] = {}
         failures: dict[int, str] = {}
         for index, statement in enumerate(scan.statements):
+            if progress is not None:
+                progress(index, total)
             count += 1
             try:
                 _columns, result = session.query(statement.sql)
@@ -1264,6 +1270,8 @@ def run_scan(target, scan: Scan) -> ScanResult:
             for output, value in zip(statement.outputs, values[index], strict=True):
                 if output.key:
                     _record(outcomes, scan, output, value, rows)
+    if progress is not None:
+        progress(total, total)
     for key, rule in scan.rules.items():
         if rule.kind == "row_count" and key not in outcomes:
             if table_rows is None:

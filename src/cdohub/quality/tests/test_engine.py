@@ -177,7 +177,9 @@ def test_the_same_rules_give_the_hand_counted_truth_on_every_dialect(servers, di
     assert len(scan.statements) == 2
     assert [s.purpose for s in scan.statements] == ["scan", "custom"]
     assert set(scan.errors) == {"gone", "bad_regex"}
-    result = run_scan(target.connector, scan)
+    steps = []
+    result = run_scan(target.connector, scan, progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(0, 2), (1, 2), (2, 2)]
     assert result.statements == 2
     assert result.rows == 12 and result.table_rows == 12
     got = {key: outcome.failed for key, outcome in result.outcomes.items() if not outcome.error}
