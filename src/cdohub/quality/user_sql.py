@@ -62,6 +62,7 @@ ALLOWED_NODES = (
 # sqlglot function nodes allowed in cross-field expressions (name as written → class)
 ALLOWED_FUNCTIONS = {
     "ABS": exp.Abs,
+    "ASCII": exp.Ascii,
     "COALESCE": exp.Coalesce,
     "CONCAT": exp.Concat,
     "CONCAT_WS": exp.ConcatWs,
@@ -79,8 +80,13 @@ ALLOWED_FUNCTIONS = {
     "SUBSTRING": exp.Substring,
     "TRIM": exp.Trim,
     "UPPER": exp.Upper,
+    "UNICODE": exp.Unicode,
+    # formatting a date as text, as each database spells it
+    "STRFTIME": exp.TimeToStr,  # DuckDB, SQLite
+    "TO_CHAR": exp.ToChar,  # PostgreSQL (read as TimeToStr)
+    "DATE_FORMAT": exp.TimeToStr,  # MariaDB
 }
-_ALLOWED_FUNCTION_CLASSES = tuple(ALLOWED_FUNCTIONS.values())
+_ALLOWED_FUNCTION_CLASSES = (*ALLOWED_FUNCTIONS.values(), exp.TsOrDsToTimestamp)
 
 WRITES = (
     exp.Insert,
