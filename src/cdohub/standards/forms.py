@@ -65,7 +65,7 @@ class CodeSetForm(BootstrapForm, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
         help_text=L(
             "One value a line: code, meaning and, for a hierarchical set, the parent code — separated "
-            "by a tab (as pasted from Excel) or a comma."
+            "by tabs (as pasted from Excel) or, in a line without tabs, by commas."
         ),
     )
 
@@ -90,7 +90,7 @@ class CodeSetForm(BootstrapForm, forms.ModelForm):
         for number, line in enumerate(self.cleaned_data["values_text"].splitlines(), start=1):
             if not line.strip():
                 continue
-            parts = [p.strip() for p in re.split(r"\t|,|，", line)]
+            parts = [p.strip() for p in (line.split("\t") if "\t" in line else re.split(r"[,，]", line))]
             if len(parts) < 2 or len(parts) > 3:
                 raise ValidationError(
                     _("Line %(n)d: write the code, the meaning and perhaps the parent code.") % {"n": number}

@@ -47,11 +47,12 @@ def test_forms_are_for_bureaus(client_for, units):
             "owner": units["440900-SJJ"].pk,
             "identifier": "MM-FORM-CS",
             "name": "表单代码集",
-            "values_text": "1\t是\n2,否\n21\t子项\t2",
+            "values_text": "1\t是\n2,否\n21\t子项\t2\n9\t其他, 未说明",
         },
     )
     code_set = CodeSet.objects.get(identifier="MM-FORM-CS")
     assert response.status_code == 302 and code_set.values.get(code="21").parent.code == "2"
+    assert code_set.values.get(code="9").name == "其他, 未说明"  # a line with tabs keeps its commas
     response = bureau.post(
         reverse("standards:element_create"),
         {
