@@ -173,3 +173,76 @@ def workbook(f: Figures) -> bytes:
         for r in f.units
     ]
     return export_rows(_("Project supervision"), headers, rows)
+
+
+def projects_workbook(projects) -> bytes:
+    """The project list as bureaus pass it on: one row a project, with its latest round."""
+    headers = [
+        _("Unit"),
+        _("project name"),
+        _("kind"),
+        _("budget (10,000 yuan)"),
+        _("funding source"),
+        _("security protection level (等保)"),
+        _("status"),
+        _("Latest round"),
+        _("Decided by"),
+        _("Decided at"),
+        _("reasons"),
+    ]
+    rows = []
+    for p in projects.select_related("unit").prefetch_related("reviews__decided_by"):
+        rounds = sorted(p.reviews.all(), key=lambda r: (r.submitted_at, r.pk))
+        last = rounds[-1] if rounds else None
+        rows.append(
+            [
+                p.unit.name,
+                p.name,
+                p.get_kind_display(),
+                float(p.budget),
+                p.get_funding_source_display(),
+                p.security_level,
+                p.get_status_display(),
+                f"{last.get_stage_display()} {last.round}" if last else "",
+                str(last.decided_by or "") if last else "",
+                timezone.localtime(last.decided_at).strftime("%Y-%m-%d %H:%M")
+                if last and last.decided_at
+                else "",
+                last.reasons if last else "",
+            ]
+        )
+    return export_rows(_("IT projects"), headers, rows)
+
+
+def findings_workbook(findings) -> bytes:
+    headers = [
+        _("unit concerned"),
+        _("title"),
+        _("category"),
+        _("severity"),
+        _("order"),
+        _("issued in the name of"),
+        _("recorded at"),
+        _("due on"),
+        _("status"),
+        _("overdue"),
+        _("escalated to"),
+    ]
+    today = clock.today()
+    rows = [
+        [
+            f.unit.name,
+            f.title,
+            f.get_category_display(),
+            f.get_severity_display(),
+            f.get_order_kind_display(),
+            f.issuer.name,
+            timezone.localtime(f.opened_at).strftime("%Y-%m-%d"),
+            f.due_on,
+            f.get_status_display(),
+            _("yes") if f.status == FindingStatus.OPEN and f.due_on < today else "",
+            f.escalated_to.name if f.escalated_to_id else "",
+        ]
+        for f in findings.select_related("unit", "issuer", "escalated_to")
+    ]
+    return export_rows(_("Supervision findings"), headers, rows)

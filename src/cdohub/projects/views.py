@@ -91,6 +91,10 @@ def project_list(request):
         projects = projects.filter(status=status)
     if q:
         projects = projects.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            stats.projects_workbook(projects.order_by("unit__path", "pk")), _("it-projects") + ".xlsx"
+        )
     page = Paginator(projects.order_by("-updated_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -327,6 +331,11 @@ def finding_list(request):
         findings = findings.filter(status=status)
     if request.GET.get("overdue"):
         findings = findings.filter(pk__in=stats.overdue(findings).values("pk"))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            stats.findings_workbook(findings.order_by("unit__path", "opened_at")),
+            _("supervision-findings") + ".xlsx",
+        )
     page = Paginator(findings.order_by("-opened_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

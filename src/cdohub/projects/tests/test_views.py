@@ -239,3 +239,18 @@ def test_after_initiation_the_edit_page_offers_only_the_acceptance_fields(wj, cl
     assert "disabled" not in inputs["acceptance_report"] and "disabled" not in inputs["uses"]
     assert "disabled" in inputs["outputs-0-name"] and "居民电子健康档案" in inputs["outputs-0-name"]
     assert "disabled" not in inputs["outputs-0-resource"]
+
+
+@pytest.mark.django_db
+def test_project_and_finding_lists_export_what_the_user_sees(wj, client):
+    review = services.submit(wj["specialist"], new_project(wj["specialist"]), "initiation")
+    services.decide(wj["cdo"], review, "return", review.version, reasons="补充共享属性")
+    c = client_as(client, wj["cdo"], "zh-hans")
+    sheet = load_workbook(io.BytesIO(c.get("/projects/?export=xlsx").content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "单位"
+    mine = [r for r in rows if r[1] == "茂名市全民健康信息平台（测试）"]
+    assert mine and mine[0][6] == "立项退回修改" and mine[0][10] == "补充共享属性"
+    assert all(r[0].startswith("茂名") for r in rows[1:])  # only what the 茂名 CDO may see
+    sheet = load_workbook(io.BytesIO(c.get("/findings/?export=xlsx").content)).active
+    assert sheet.cell(1, 1).value == "被监督单位"
