@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from cdohub.catalog.models import InformationItem, Resource
@@ -164,6 +164,8 @@ class ElementLinkViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, view
         item = InformationItem.objects.filter(pk=data["item"], resource_id__in=resources).first()
         if item is None:
             raise NotFound
+        if not visible_elements(request.user).filter(pk=data["element"].pk).exists():
+            raise ValidationError({"element": [_("No data element you can see has this identifier.")]})
         link = services.link_item(request.user, item, data["element"])
         link = self.get_queryset().get(pk=link.pk)
         return Response(

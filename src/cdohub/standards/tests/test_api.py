@@ -2,6 +2,7 @@
 
 import pytest
 
+from cdohub.standards import services
 from cdohub.standards.models import DataElement, ElementLink
 
 from .factories import population_item
@@ -87,7 +88,7 @@ def test_a_bureau_writes_through_the_api(client_for):
     assert published.status_code == 200 and published.json()["status"] == "published"
 
 
-def test_links_through_the_api(client_for):
+def test_links_through_the_api(client_for, users, units):
     specialist = client_for("maoming_specialist")
     item = population_item("440900-GA")
     response = specialist.post(
@@ -102,6 +103,13 @@ def test_links_through_the_api(client_for):
         "/api/element-links/", {"item": item.pk, "element": "MM-DE-0001"}, content_type=JSON
     )
     assert draft.status_code == 400
+    services.create_element(
+        users["gd_bureau"], owner=units["440000-SJJ"], identifier="GD-DRAFT-1", name="省草案", data_type="C"
+    )
+    hidden = client_for("maoming_specialist", lang="en").post(
+        "/api/element-links/", {"item": item.pk, "element": "GD-DRAFT-1"}, content_type=JSON
+    )
+    assert hidden.status_code == 400 and "No data element you can see" in hidden.json()["element"][0]
     assert client_for("maoming_bureau").delete(f"/api/element-links/{link['id']}/").status_code == 403
     assert specialist.delete(f"/api/element-links/{link['id']}/").status_code == 204
     assert not ElementLink.objects.filter(item=item).exists()
