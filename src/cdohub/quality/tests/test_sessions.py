@@ -61,3 +61,11 @@ def test_a_session_stops_a_slow_statement(servers, dialect):
         connector.limits = Limits(connect_timeout=5, statement_timeout=30)
     assert caught.value.code == "timeout", str(caught.value)
     assert "1 seconds" in str(caught.value)
+
+
+def test_mariadb_text_made_by_a_query_compares_with_the_columns(servers):
+    """The database is utf8mb4_unicode_ci and the client's default collation utf8mb4_general_ci:
+    a column compared with a CAST would be an "illegal mix of collations" but for the session."""
+    connector = servers.targets["mysql"].connector
+    assert connector.query("SELECT COUNT(*) FROM t WHERE b = CAST(a AS CHAR)")[1] == [(0,)]
+    assert connector.query("SELECT COUNT(*) FROM t WHERE b = CONCAT('甲', '')")[1] == [(1,)]

@@ -56,6 +56,18 @@ class MySQLSession(Session):
     def __init__(self, connector: "MySQLConnector"):
         self.connector = connector
         self.conn = connector.connect()
+        # Text the query makes (CASTs, literals) takes the database's collation rather than the
+        # client's, so comparing it with columns raises no "illegal mix of collations" (a
+        # utf8mb4_unicode_ci database and utf8mb4_general_ci connection). utf8mb4 databases only.
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    "SET collation_connection = IF(@@character_set_database = 'utf8mb4', "
+                    "@@collation_database, @@collation_connection)"
+                )
+        except pymysql.MySQLError as exc:
+            self.close()
+            raise connector.error(exc) from None
 
     def query(self, sql: str, params=None, max_rows: int | None = None):
         try:
