@@ -332,9 +332,10 @@ def item_link(request, item_id):
     chosen = published.select_related("code_set").filter(pk=int_or_none(request.GET.get("element"))).first()
     if getattr(request, "htmx", False) and "element" in request.GET:
         return render(request, "standards/_link_preview.html", _preview(item, chosen, allowed))
-    choices = _search_elements(published, text or item.name).select_related("code_set")[:CHOICES_SHOWN]
-    if not text and not choices:
-        choices = published.select_related("code_set")[:CHOICES_SHOWN]
+    if text:
+        choices = list(_search_elements(published, text).select_related("code_set")[:CHOICES_SHOWN])
+    else:
+        choices = suggestions(item, published)
     if getattr(request, "htmx", False):
         return render(request, "standards/_element_choices.html", {"choices": choices, "item": item})
     link = ElementLink.objects.filter(item=item).select_related("element__code_set", "linked_by").first()
@@ -349,6 +350,15 @@ def item_link(request, item_id):
         **_preview(item, chosen, allowed),
     }
     return render(request, "standards/item_link.html", context)
+
+
+def suggestions(item, published) -> list[DataElement]:
+    """Published elements whose name is part of the item's name or the other way round (母亲公民身份
+    号码 → 公民身份号码), longest first; else the first of all."""
+    elements = list(published.select_related("code_set").order_by("identifier"))
+    hits = [e for e in elements if e.name in item.name or item.name in e.name]
+    hits.sort(key=lambda e: -len(e.name))
+    return (hits or elements)[:CHOICES_SHOWN]
 
 
 def _preview(item, element, allowed) -> dict:

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cdohub.catalog.models import InformationItem
 from cdohub.standards.models import CodeSet, DataElement, ElementLink
 
 from .factories import population_item
@@ -110,7 +111,10 @@ def test_the_link_page(client_for):
     url = reverse("standards:item_link", args=[item.pk])
     specialist = client_for("maoming_specialist")
     page = specialist.get(url).content.decode()
-    assert "DE00001" in page and "link-preview" in page  # found by the item's own name
+    assert "DE00001" in page and "link-preview" in page  # suggested by the item's own name
+    mother = InformationItem.objects.filter(name="母亲公民身份号码").first()
+    suggested = client_for("admin").get(reverse("standards:item_link", args=[mother.pk])).content.decode()
+    assert 'data-identifier="DE00001"' in suggested.split("element-choice-list")[1].split("</a>")[0]
     found = specialist.get(url + "?q=性别", headers={"HX-Request": "true"}).content.decode()
     assert "DE00003" in found and "<html" not in found
     element = DataElement.objects.get(identifier="DE00001")
