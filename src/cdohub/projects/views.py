@@ -432,7 +432,8 @@ def finding_verify(request, pk):
     finding = get_object_or_404(_findings(request.user), pk=pk)
     form = VerifyForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, _("Someone else acted first. Reload to see the current state."))
+        return redirect(finding)
     data = form.cleaned_data
     if request.POST.get("decision") == "reject":
         action = partial(services.reject_answer, request.user, finding, data["comment"], data["version"])
