@@ -1177,7 +1177,7 @@ def install_sqlite_regexp(connection) -> None:
             return None
         found = compiled.get(pattern)
         if found is None:
-            found = compiled[pattern] = re.compile(pattern)
+            found = compiled[pattern] = re.compile(pattern, re.ASCII)  # \d is 0-9, as elsewhere
         return 1 if found.search(str(value)) else 0
 
     connection.create_function("regexp", 2, regexp, deterministic=True)

@@ -196,9 +196,21 @@ def regex_of(patterns: tuple[str, ...]) -> str:
     return f"^{body}$"
 
 
+# Where a regex's final ``$`` must end the text: PCRE (MariaDB) and Python also let ``$`` match
+# before a final new line, so '13812345678\n' would pass there and fail elsewhere.
+END_ANCHOR = {"duckdb": "$", "postgres": "$", "mysql": "\\z", "sqlite": "\\Z"}
+
+
+def anchored_end(regex: str, dialect: str) -> str:
+    if regex.endswith("$") and not regex.endswith("\\$"):
+        return regex[:-1] + END_ANCHOR[dialect]
+    return regex
+
+
 def regex_match(value: exp.Expression, regex: str, dialect: str) -> exp.Expression:
-    """`value` matches the anchored `regex` (SQLite: through a REGEXP function the connection
-    must provide)."""
+    """`value` matches the anchored `regex` (``^…$``), the whole text, case-sensitively (SQLite:
+    through the ``regexp()`` function, Python's ``re``, its connection must provide)."""
+    regex = anchored_end(regex, dialect)
     if dialect == "mysql":
         regex = "(?-i)" + regex
     return exp.RegexpLike(this=value.copy(), expression=text(regex))
@@ -223,8 +235,9 @@ def glob_match(
 
 def python_matcher(any_of: tuple[str, ...], none_of: tuple[str, ...] = ()):
     """The same GLOB test in Python (GLOB's ``*`` and ``?`` match any character, new lines too)."""
-    good = re.compile(regex_of(any_of), re.S)
-    bad = re.compile("^(?:" + "|".join(glob_to_regex(p) for p in none_of) + ")$", re.S) if none_of else None
+    good = re.compile(anchored_end(regex_of(any_of), "sqlite"), re.S)
+    avoid = "^(?:" + "|".join(glob_to_regex(p) for p in none_of) + ")$"
+    bad = re.compile(anchored_end(avoid, "sqlite"), re.S) if none_of else None
 
     def matches(value: str) -> bool:
         return bool(good.match(value)) and not (bad is not None and bad.match(value))

@@ -3,6 +3,7 @@ in Python and in SQL on DuckDB, PostgreSQL, MariaDB and SQLite, alone (`valid_sq
 compiled scan (derived tables, per-distinct grouping, inline forms)."""
 
 import datetime
+import re
 
 import pytest
 
@@ -114,7 +115,16 @@ VECTORS = {
     ),
     "mobile": (
         ["13812345678", "19912345678", "15000000000"],
-        ["12812345678", "1381234567", "138123456789", "+8613812345678", "138-1234-5678", "23812345678"],
+        [
+            "12812345678",
+            "1381234567",
+            "138123456789",
+            "+8613812345678",
+            "138-1234-5678",
+            "23812345678",
+            "13812345678\n",
+            "１３８１２３４５６７８",  # full-width digits: \d is 0-9 on every dialect
+        ],
     ),
     "landline": (
         [
@@ -127,7 +137,10 @@ VECTORS = {
         ],
         ["0755-12345678", "(0755)23456789", "123", "0755-234567", "0755--2345678", "075523456789012"],
     ),
-    "postal_code": (["518000", "100000", "010000"], ["51800", "5180000", "51800a", "５１８０００"]),
+    "postal_code": (
+        ["518000", "100000", "010000"],
+        ["51800", "5180000", "51800a", "５１８０００", "518000\n"],
+    ),
     "email": (
         ["a@b.cn", "zhang.san@gd.gov.cn", "x_y+z@sub-domain.example.com", "A%B@EXAMPLE.ORG"],
         [
@@ -144,6 +157,7 @@ VECTORS = {
             "a@-b.cn",
             "a@b-.cn",
             "a@b.cn1",
+            "a@b.cn\n",
         ],
     ),
     "region_code": (
@@ -225,6 +239,7 @@ def test_validators_inside_a_scan_count_what_python_counts(servers, dialect):
     target = servers.targets[dialect]
     rules = [Rule(f"v_{name}", "validator", ["v"], {"validator": name}) for name in VECTORS]
     rules.append(Rule("v_grouped_mobile", "mobile", ["v"]))
+    rules.append(Rule("rx_mobile", "regex", ["v"], {"pattern": r"1[3-9]\d{9}"}))
     scan = compile_scan(
         target.table("vectors"),
         {"id": "integer", "validator": "string", "v": "string"},
@@ -241,6 +256,9 @@ def test_validators_inside_a_scan_count_what_python_counts(servers, dialect):
         assert (name, result.outcomes[f"v_{name}"].failed) == (name, expected)
         assert result.outcomes[f"v_{name}"].checked == len(ROWS) + len(BLANKS)
     assert result.outcomes["v_grouped_mobile"].failed == result.outcomes["v_mobile"].failed
+    # a regex rule: the whole value must match, a final new line included, on every dialect
+    expected = sum(1 for value in values if not re.fullmatch(r"1[3-9][0-9]{9}", value))
+    assert result.outcomes["rx_mobile"].failed == expected
 
 
 def _table(target):

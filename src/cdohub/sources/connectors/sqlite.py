@@ -65,7 +65,7 @@ def _regexp(compiled: dict):
             return None
         found = compiled.get(pattern)
         if found is None:
-            found = compiled[pattern] = re.compile(pattern)
+            found = compiled[pattern] = re.compile(pattern, re.ASCII)  # \d is 0-9, as elsewhere
         return 1 if found.search(str(value)) else 0
 
     return regexp
