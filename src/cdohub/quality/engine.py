@@ -122,6 +122,7 @@ back-references, ``\\b``, ``\\w`` or inline flags). SQLite has no regex engine: 
 there instead).
 """
 
+import contextlib
 import datetime
 import decimal
 import re
@@ -1159,6 +1160,11 @@ class _RawSession:
                 cursor.execute(sql) if params is None else cursor.execute(sql, params)
                 rows = cursor.fetchmany(max_rows) if max_rows else cursor.fetchall()
                 columns = [d[0] for d in cursor.description or ()]
+            except Exception:
+                # a failed statement aborts an open transaction: end it so the next one runs
+                with contextlib.suppress(Exception):
+                    conn.rollback()
+                raise
             finally:
                 cursor.close()
         else:
