@@ -216,10 +216,41 @@ def regex_match(value: exp.Expression, regex: str, dialect: str) -> exp.Expressi
     return exp.RegexpLike(this=value.copy(), expression=text(regex))
 
 
+def _digit_run(pattern: str) -> tuple[int, tuple[str, ...]] | None:
+    """(length, the other characters the last may be) for a pattern of ``[0-9]`` only, the last
+    one possibly a wider class of single characters (``[0-9]``×17 ``[0-9Xx]``); else None."""
+    tokens = _GLOB_TOKEN.findall(pattern)
+    if not tokens or any(t != "[0-9]" for t in tokens[:-1]):
+        return None
+    last = tokens[-1]
+    if last == "[0-9]":
+        return len(tokens), ()
+    inner = last[1:-1] if last.startswith("[") and last.endswith("]") else ""
+    if not inner.startswith("0-9") or not re.fullmatch(r"[A-Za-z]*", inner[3:]):
+        return None
+    return len(tokens), tuple(inner[3:])
+
+
 def glob_match(
     value: exp.Expression, any_of: tuple[str, ...], dialect: str, none_of: tuple[str, ...] = ()
 ) -> exp.Expression:
     """`value` matches one of the GLOB patterns `any_of` and none of `none_of`."""
+    run = _digit_run(any_of[0]) if dialect == "postgres" and len(any_of) == 1 and not none_of else None
+    if run is not None:
+        # PostgreSQL's regexes cost about 1 µs a row; a run of digits is checked a third faster
+        # as: so many bytes, and nothing but (one of the final characters) left once the digits
+        # are trimmed from the left
+        length, others = run
+        rest = exp.Anonymous(this="LTRIM", expressions=[value.copy(), text("0123456789")])
+        return exp.Paren(
+            this=exp.and_(
+                exp.EQ(
+                    this=exp.Anonymous(this="OCTET_LENGTH", expressions=[value.copy()]),
+                    expression=num(length),
+                ),
+                exp.In(this=rest, expressions=[text(""), *[text(c) for c in others]]),
+            )
+        )
     if dialect == "sqlite":
         found = [exp.Glob(this=value.copy(), expression=text(p)) for p in any_of]
         condition = exp.or_(*found) if len(found) > 1 else found[0]
