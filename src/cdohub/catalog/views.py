@@ -208,8 +208,10 @@ def resource_detail(request, pk):
     resource = _resource(request, pk)
     context = {
         "resource": resource,
-        "items": resource.items.all(),
+        "items": resource.items.select_related("element_link__element"),  # its data standard
         "decisions": resource.decisions.select_related("actor"),
+        "in_scope": can(request.user, "view", resource),
+        "may_link": can(request.user, "change", resource),
         "may_change": resource.is_editable and can(request.user, "change", resource),
         "may_submit": resource.is_editable
         and not resource.campaign_id

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from cdohub.catalog import search as catalog_search
 from cdohub.catalog.choices import ResourceStatus, ShareType
 from cdohub.catalog.models import Resource
+from cdohub.quality import services as quality_services
 
 from .choices import CheckResult, ProjectKind, ProjectStatus, Stage
 
@@ -311,6 +312,46 @@ def sharing_in_place(project, actor) -> Outcome:
     return Outcome(
         CheckResult.PASSED,
         _("Each data resource is published with the sharing declared at initiation."),
+        {"outputs": rows},
+    )
+
+
+@check(
+    "quality_passing",
+    Stage.ACCEPTANCE,
+    gettext_lazy("Its data resources have quality rules and their latest checks pass"),
+)
+def quality_passing(project, actor) -> Outcome:
+    outputs = _output_rows(project)
+    if not outputs:
+        return Outcome(CheckResult.NOT_APPLICABLE, _("The project declared no data resource to produce."))
+    standings = quality_services.standing([o.resource for o in outputs if o.resource is not None])
+    rows, gaps = [], []
+    for output in outputs:
+        found = standings.get(output.resource_id)
+        run = found.run if found else None
+        rows.append(
+            {
+                "output": output.name,
+                "resource_id": output.resource_id,
+                "rules": found.rules if found else 0,
+                "checked_at": run.finished_at.isoformat() if run and run.finished_at else "",
+                "score": run.score if run else None,
+                "failing": found.failing if found else [],
+            }
+        )
+        if not (found and found.passing):
+            gaps.append(output.name)
+    if gaps:
+        return Outcome(
+            CheckResult.FAILED,
+            _("No quality rules, no check yet, or failing rules for: %(names)s.")
+            % {"names": _("、").join(gaps)},
+            {"outputs": rows},
+        )
+    return Outcome(
+        CheckResult.PASSED,
+        _("Each data resource has quality rules and passed its latest check."),
         {"outputs": rows},
     )
 

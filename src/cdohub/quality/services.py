@@ -17,6 +17,7 @@ import datetime
 import decimal
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from cdohub.core.workflow import Conflict
 from cdohub.sources.connectors import Cancelled, SourceError
 
 from . import engine, policies, scoring
-from .choices import ACTIVE_RUN, OPEN_ISSUE, IssueStatus, RuleOrigin, RunStatus, Schedule, Trigger
+from .choices import ACTIVE_RUN, OPEN_ISSUE, IssueStatus, RuleOrigin, RunStatus, Schedule, Severity, Trigger
 from .models import Binding, Issue, Rule, RuleResult, Run
 from .targets import DIALECTS, Target
 
@@ -827,6 +828,36 @@ def escalate_overdue(today=None) -> int:
             )
             count += 1
     return count
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a resource stands on quality: its enabled rules and its latest successful check."""
+
+    rules: int
+    run: Run | None
+    failing: list[str]  # the labels of the rules of at least error severity that failed or erred
+
+    @property
+    def passing(self) -> bool:
+        return self.rules > 0 and self.run is not None and not self.failing
+
+
+BLOCKING = (Severity.CRITICAL, Severity.ERROR)
+
+
+def standing(resources) -> dict[int, Standing]:
+    """{resource id: Standing} for `resources`, for other domains to judge by (a project's
+    acceptance review). Platform facts, not a user's view: callers show them to whom they may."""
+    ids = [r.pk for r in resources]
+    enabled = Rule.objects.filter(resource_id__in=ids, enabled=True)
+    rules = Counter(enabled.values_list("resource_id", flat=True))
+    latest = {run.resource_id: run for run in scoring.latest_runs(Run.objects.filter(resource_id__in=ids))}
+    failing: dict[int, list[str]] = {}
+    results = RuleResult.objects.filter(run__in=latest.values(), severity__in=BLOCKING)
+    for result in results.exclude(failed=0, error="").select_related("run"):
+        failing.setdefault(result.run.resource_id, []).append(result.label)
+    return {pk: Standing(rules.get(pk, 0), latest.get(pk), failing.get(pk, [])) for pk in ids}
 
 
 def may_manage(user, resource) -> bool:

@@ -220,4 +220,16 @@ CDOHUB = {
     "SITE_NAME": _("CDO Hub"),
     # Appointment letters and implementation plans: PDF only, at most this size.
     "MAX_DOCUMENT_BYTES": int(os.environ.get("CDOHUB_MAX_DOCUMENT_MB", 10)) * 1024 * 1024,
+    # Quality: working days a unit has to rectify a failing rule; attempts and the delay between
+    # them when a source cannot be reached.
+    "QUALITY_ISSUE_DAYS": int(os.environ.get("CDOHUB_QUALITY_ISSUE_DAYS", 10)),
+    "QUALITY_RUN_ATTEMPTS": int(os.environ.get("CDOHUB_QUALITY_RUN_ATTEMPTS", 3)),
+    "QUALITY_RETRY_SECONDS": int(os.environ.get("CDOHUB_QUALITY_RETRY_SECONDS", 300)),
+    # What `cdohub serve` runs beside the web server, every so many seconds (`cdohub periodic`).
+    "PERIODIC": [
+        (3600, ["reminders"]),
+        (3600, ["escalate_findings"]),
+        (600, ["quality", "scan", "--due"]),
+        (3600, ["quality", "escalate"]),
+    ],
 }

@@ -15,8 +15,10 @@ from cdohub.catalog import services as catalog_services
 from cdohub.catalog.models import CensusCampaign, Classification, Participation, Resource
 from cdohub.org.models import ScopeMember
 from cdohub.projects.tests import factories as project_factories
+from cdohub.quality.tests import factories as quality_factories
 from cdohub.sources.models import DiscoveredTable
 from cdohub.sources.tests.factories import make_source, scope_rows, unchanged
+from cdohub.standards.tests import factories as standards_factories
 
 ACTOR = "maonan_bureau"  # bureau administrator of 茂南区 (440902)
 
@@ -47,6 +49,8 @@ def world(db, units, program, users):
         "other_source": make_source(units["440200"], admin),
         "own_source": make_source(units["440902"], admin, name="茂南库"),
         **project_factories.world(admin),
+        **quality_factories.world(admin),
+        **standards_factories.world(admin),
     }
 
 
@@ -163,6 +167,8 @@ def expectations(w):
         *catalog_expectations(w),
         *scope_rows(w["other_source"], w["own_source"]),
         *project_factories.scope_rows(w),
+        *quality_factories.scope_rows(w),
+        *standards_factories.scope_rows(w),
         ("accounts:login", {}, "get", None, 200),
         ("accounts:logout", {}, "post", None, 302),
         ("accounts:profile", {}, "get", None, 200),
@@ -302,6 +308,8 @@ def test_county_user_is_confined_to_its_county(world, client_for):
         assert before == (filing.status, filing.version, getattr(filing, "ends_on", None))
     assert unchanged(world["other_source"])
     assert project_factories.unchanged(world)
+    assert quality_factories.unchanged(world)
+    assert standards_factories.unchanged(world)
     for key in ("other_resource", "published_resource", "own_resource"):
         before = world[key]
         after = Resource.objects.get(pk=before.pk)

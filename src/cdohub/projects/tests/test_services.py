@@ -2,8 +2,10 @@
 
 import datetime
 import threading
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404
@@ -18,6 +20,8 @@ from cdohub.core.workflow import Conflict
 from cdohub.org.models import Unit
 from cdohub.projects import services
 from cdohub.projects.models import Check, Finding, Project, Review
+from cdohub.quality import services as quality_services
+from cdohub.quality.tests import factories as quality_factories
 
 from .factories import new_project, person, population
 
@@ -130,13 +134,36 @@ def test_veto_is_final_and_a_new_round_is_approved_then_accepted(wj, english):
         outputs=[{"name": "居民电子健康档案", "share_type": "conditional", "resource": resource}],
     )
     acceptance = services.submit(specialist, project, "acceptance")
-    assert results(acceptance) == {"outputs_registered": "failed", "sharing_in_place": "failed"}
+    assert results(acceptance) == {
+        "outputs_registered": "failed",
+        "sharing_in_place": "failed",
+        "quality_passing": "failed",
+    }
     resource.refresh_from_db()
     catalog_services.submit_resource(specialist, resource)
     resource.refresh_from_db()
     catalog_services.publish_resource(bureau, resource, resource.version)
     acceptance = services.rerun_checks(cdo, acceptance, acceptance.version)
-    assert results(acceptance) == {"outputs_registered": "passed", "sharing_in_place": "passed"}
+    assert results(acceptance) == {
+        "outputs_registered": "passed",
+        "sharing_in_place": "passed",
+        "quality_passing": "failed",  # no quality rule yet, let alone a passing check
+    }
+    # Its data is checked where it lives, and passes.
+    folder = Path(settings.DATA_DIR) / "sources" / "projects-acceptance"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = quality_factories.register(
+        specialist,
+        project.unit,
+        "健康档案库",
+        kind="sqlite",
+        path=str(quality_factories.population_file(folder / "health.sqlite3", blank_names=0)),
+    )
+    quality_services.bind_resource(specialist, resource, source=source, table="rk")
+    quality_services.save_rule(specialist, resource, kind="not_null", columns=["XM"])
+    assert quality_services.run_now(specialist, resource).score == 100
+    acceptance = services.rerun_checks(cdo, acceptance, acceptance.version)
+    assert results(acceptance)["quality_passing"] == "passed"
     services.decide(cdo, acceptance, "approve", acceptance.version)
     project.refresh_from_db()
     assert project.status == "accepted"

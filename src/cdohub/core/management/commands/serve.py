@@ -20,10 +20,11 @@ class Command(BaseCommand):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "cdohub.settings.dev"),
         }
-        # Beside the web server: the job worker, and the hourly deadline-reminder check.
+        # Beside the web server: the job worker, and the periodic commands (reminders, escalations,
+        # due quality checks).
         helpers = [
             subprocess.Popen([sys.executable, "-m", "cdohub", "db_worker"], env=env),
-            subprocess.Popen([sys.executable, "-m", "cdohub", "reminders", "--every", "3600"], env=env),
+            subprocess.Popen([sys.executable, "-m", "cdohub", "periodic"], env=env),
         ]
         self.stdout.write(
             f"CDO Hub on http://{options['bind']}/  (database: "
