@@ -182,8 +182,16 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "cdohub.sources.choices.SourceKind",
         "SourceHealthEnum": "cdohub.sources.choices.Health",
-        "DiscoveryRunStatusEnum": "cdohub.sources.choices.RunStatus",
+        "RunStatusEnum": "cdohub.sources.choices.RunStatus",  # discovery and quality runs alike
         "DiscoveredTableKindEnum": "cdohub.sources.choices.TableKind",
+        "UnitKindEnum": "cdohub.org.choices.UnitKind",
+        "FilingStatusEnum": "cdohub.appointments.choices.FilingStatus",
+        "ResourceStatusEnum": "cdohub.catalog.choices.ResourceStatus",
+        "CampaignStatusEnum": "cdohub.catalog.choices.CampaignStatus",
+        "ParticipationStatusEnum": "cdohub.catalog.choices.ParticipationStatus",
+        "StandardStatusEnum": "cdohub.standards.choices.StandardStatus",
+        "QualityRuleKindEnum": "cdohub.quality.choices.RuleKind",
+        "QualityIssueStatusEnum": "cdohub.quality.choices.IssueStatus",
     },
 }
 

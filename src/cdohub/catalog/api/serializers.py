@@ -113,7 +113,7 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you saw; a stale one is a 409.")
 
 
-class ReturnSerializer(VersionSerializer):
+class ResourceReturnSerializer(VersionSerializer):
     reason = serializers.CharField()
 
 

@@ -27,7 +27,7 @@ from .serializers import (
     ResourceCreateSerializer,
     ResourceSerializer,
     ResourceWriteSerializer,
-    ReturnSerializer,
+    ResourceReturnSerializer,
     SearchQuerySerializer,
     SearchResultSerializer,
     VersionSerializer,
@@ -103,10 +103,10 @@ class ResourceViewSet(
         data = _body(request, VersionSerializer)
         return self.respond(services.publish_resource(request.user, self.get_object(), data.get("version")))
 
-    @extend_schema(request=ReturnSerializer, responses={200: ResourceSerializer, 409: CONFLICT})
+    @extend_schema(request=ResourceReturnSerializer, responses={200: ResourceSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_resource(self, request, pk=None):
-        data = _body(request, ReturnSerializer)
+        data = _body(request, ResourceReturnSerializer)
         resource = services.return_resource(
             request.user, self.get_object(), data.get("version"), data["reason"]
         )
