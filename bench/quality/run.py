@@ -7,7 +7,10 @@ by: one hand-written DuckDB query (the limit), our engine's compiled query on Du
 Expectations 1.x with pandas and Soda Core 4 on DuckDB, each peer in its own virtual environment and
 process. Then the same table at 1 million rows in PostgreSQL: the engine's push-down against reading
 the rows into Python and checking them there. Every failure count is compared with the truth first;
-a mismatch fails the run (exit 1) after the figures are printed.
+a mismatch fails the run (exit 1) after the figures are printed. The DuckDB queries are timed
+round-robin (--repeat rounds, median), so that the load others put on the machine falls on all of
+them alike; the load average is printed with every figure. Peers run once each. Per-rule costs of
+the engine's SQL: bench/quality/breakdown.py.
 
     .venv/bin/python bench/quality/run.py                   # 10M rows, all tools, writes var/bench/quality.md
     .venv/bin/python bench/quality/run.py --rows 200000     # a quick run
