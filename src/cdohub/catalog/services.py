@@ -92,10 +92,27 @@ def _validate(resource: Resource, items: list[dict], *, submitting: bool = False
 
 
 def _store_items(resource: Resource, items: list[dict]) -> None:
-    resource.items.all().delete()
-    InformationItem.objects.bulk_create(
-        InformationItem(resource=resource, position=n, **item) for n, item in enumerate(items, start=1)
-    )
+    """Make `items` the resource's items, in that order. An item that stays (the same column, or
+    the same name when it has no column) keeps its row, so what hangs on it (its data standard)
+    stays too; the others are added or removed."""
+    kept = {_item_key(item.__dict__): item for item in resource.items.all()}
+    changed, added = [], []
+    for position, values in enumerate(items, start=1):
+        item = kept.pop(_item_key(values), None)
+        if item is None:
+            added.append(InformationItem(resource=resource, position=position, **values))
+            continue
+        for field, value in {**values, "position": position}.items():
+            setattr(item, field, value)
+        changed.append(item)
+    InformationItem.objects.filter(pk__in=[item.pk for item in kept.values()]).delete()
+    InformationItem.objects.bulk_update(changed, ["position", *rules.ITEM_FIELDS], batch_size=500)
+    InformationItem.objects.bulk_create(added)
+
+
+def _item_key(values: dict) -> tuple[str, str]:
+    column = (values.get("column_name") or "").strip().lower()
+    return ("column", column) if column else ("name", (values.get("name") or "").strip())
 
 
 def _reindex(resource: Resource) -> None:

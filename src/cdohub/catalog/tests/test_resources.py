@@ -170,3 +170,18 @@ def test_submission_tells_the_reviewers_of_the_nearest_body_only(
     told = set(Notification.objects.filter(pk__gt=earlier).values_list("recipient__username", flat=True))
     assert "maoming_bureau" in told  # the city reviews its departments' resources
     assert "gd_bureau" not in told  # the province, which could, is not troubled with it
+
+
+def test_editing_items_keeps_the_rows_of_the_items_that_stay(users, units, complete):
+    specialist = users["maoming_specialist"]
+    resource = services.create_resource(specialist, unit=units["440900-GA"], items=ITEMS, **complete())
+    before = {item.column_name: item.pk for item in resource.items.all()}
+    first, *rest = ITEMS
+    added = {"name": "户籍地址", "column_name": "HJDZ", "data_type": "C", "length": 200}
+    resource = services.update_resource(specialist, resource, items=[*rest, {**first, "length": 20}, added])
+    after = {item.column_name: (item.pk, item.position, item.length) for item in resource.items.all()}
+    assert after[first["column_name"]] == (before[first["column_name"]], len(ITEMS), 20)  # moved, changed
+    assert all(after[i["column_name"]][0] == before[i["column_name"]] for i in rest)
+    assert after["HJDZ"][0] not in before.values()
+    resource = services.update_resource(specialist, resource, items=rest)
+    assert sorted(i.pk for i in resource.items.all()) == sorted(before[i["column_name"]] for i in rest)

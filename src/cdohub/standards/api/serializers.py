@@ -9,12 +9,11 @@ from ..choices import StandardStatus, validator_choices
 from ..models import CodeSet, DataElement, ElementLink
 
 
-@extend_schema_field({"type": "string", "enum": StandardStatus.values, "readOnly": True})
-class StatusField(serializers.CharField):
-    """draft or published (inline in the schema: "status" enums of other apps differ)."""
+class StatusField(serializers.ChoiceField):
+    """draft or published (StandardStatusEnum in the schema)."""
 
     def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
+        super().__init__(choices=StandardStatus.choices, read_only=True, **kwargs)
 
 
 class RuleSpecSerializer(serializers.Serializer):
