@@ -1247,6 +1247,8 @@ def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = N
                             _columns, result = session.query(alone.sql)
                             row = list(result[0])
                             rows = rows if rows is not None else _int(row[0])
+                            if not alone.sampled and table_rows is None:
+                                table_rows = _int(row[0])
                             _record(outcomes, scan, output, row[1], _int(row[0]))
                         except SourceError as exc:
                             if exc.code in ("unreachable", "refused", "auth", "timeout"):

@@ -261,13 +261,18 @@ def test_a_rule_failing_at_run_time_reports_an_error_while_the_others_run(server
     scan = compile_scan(
         "people",
         COLUMNS,
-        [Rule("nn", "not_null", ["name"]), Rule("bad_range", "range", ["name"], {"min": 1})],
+        [
+            Rule("nn", "not_null", ["name"]),
+            Rule("bad_range", "range", ["name"], {"min": 1}),
+            Rule("rows", "row_count", [], {"max": 10}),
+        ],
         "postgres",
         now=NOW,
     )
     result = run_scan(target.connector, scan)
     assert result.outcomes["nn"].failed == 3 and not result.outcomes["nn"].error
     assert result.outcomes["bad_range"].error  # text compared with a number: PostgreSQL refuses
+    assert result.outcomes["rows"].failed == 1 and result.table_rows == 12
 
 
 def test_an_unreachable_source_fails_the_scan_with_a_clear_error(closed_port):
