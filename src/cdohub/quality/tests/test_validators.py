@@ -204,10 +204,42 @@ for _name, (_good, _bad) in VECTORS.items():
 BLANKS = [(len(ROWS) + 1, "", None), (len(ROWS) + 2, "", ""), (len(ROWS) + 3, "", "   ")]
 
 
+def fuzz(count: int = 1500, seed: int = 5) -> list[str]:
+    """Near misses of valid codes: a character changed, dropped, doubled or swapped, the case
+    flipped, a space, a full-width or non-ASCII character put in; a fixed seed."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "0123456789XxABCDEFGHIJKLMNOPQRSTUVWXYZabcz-@. \n１Ｘ张é"
+    seeds = [value for name in VECTORS for value in VECTORS[name][0]]
+    found = []
+    while len(found) < count:
+        value = list(rng.choice(seeds))
+        for _ in range(rng.choice((1, 1, 1, 2))):
+            i = rng.randrange(len(value))
+            action = rng.randrange(5)
+            if action == 0:
+                value[i] = rng.choice(alphabet)
+            elif action == 1 and len(value) > 1:
+                del value[i]
+            elif action == 2:
+                value.insert(i, value[i])
+            elif action == 3 and i + 1 < len(value):
+                value[i], value[i + 1] = value[i + 1], value[i]
+            else:
+                value[i] = value[i].swapcase()
+        found.append("".join(value))
+    return found
+
+
+FUZZ = [(i + 1, "", value) for i, value in enumerate(fuzz())]
+
+
 @pytest.fixture(scope="module")
 def servers():
     found = Servers()
     found.create("vectors", {"id": "integer", "validator": "string", "v": "string"}, ROWS + BLANKS)
+    found.create("fuzz", {"id": "integer", "validator": "string", "v": "string"}, FUZZ)
     yield found
     found.close()
 
@@ -261,10 +293,30 @@ def test_validators_inside_a_scan_count_what_python_counts(servers, dialect):
     assert result.outcomes["rx_mobile"].failed == expected
 
 
-def _table(target):
-    ref = target.table("vectors")
+def _table(target, name="vectors"):
+    ref = target.table(name)
     if isinstance(ref, str):
         from sqlglot import exp
 
         return exp.Table(this=exp.to_identifier(ref, quoted=True))
     return ref
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_near_misses_are_judged_alike_in_python_and_sql(servers, dialect):
+    """Fifteen hundred mutated codes, each judged by every validator in SQL and in Python."""
+    target = servers.targets[dialect]
+    table = to_sql(_table(target, "fuzz"), dialect)
+    values = {i: value for i, _, value in FUZZ}
+    columns = ", ".join(to_sql(v.valid_sql(name, "v", dialect, TODAY), dialect) for name in VECTORS)
+    _, rows = target.connector.query(f"SELECT id, {columns} FROM {table}")
+    assert len(rows) == len(FUZZ)
+    mismatches = [
+        (name, values[row[0]], got)
+        for row in rows
+        for name, got in zip(VECTORS, row[1:], strict=True)
+        if bool(got) != python_valid(name, values[row[0]])
+    ]
+    assert mismatches == []
+    valid = sum(python_valid(name, value) for value in values.values() for name in VECTORS)
+    assert 200 < valid < len(FUZZ)  # near misses both ways, not all rejected by their shape
