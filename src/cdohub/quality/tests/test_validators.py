@@ -320,3 +320,11 @@ def test_near_misses_are_judged_alike_in_python_and_sql(servers, dialect):
     assert mismatches == []
     valid = sum(python_valid(name, value) for value in values.values() for name in VECTORS)
     assert 200 < valid < len(FUZZ)  # near misses both ways, not all rejected by their shape
+    # and inside a scan (derived tables, grouping per distinct value, inline forms)
+    rules = [Rule(name, name, ["v"]) for name in VECTORS]
+    scan = compile_scan(target.table("fuzz"), {"id": "integer", "v": "string"}, rules, dialect, now=NOW)
+    result = run_scan(target.connector, scan)
+    blank = {value for value in values.values() if not value.strip(" ")}
+    for name in VECTORS:
+        expected = sum(1 for value in values.values() if value not in blank and not python_valid(name, value))
+        assert (name, result.outcomes[name].failed) == (name, expected)
