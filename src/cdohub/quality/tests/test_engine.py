@@ -5,6 +5,7 @@ rule whose column has gone reports an error while the others run, custom SQL tha
 several statements is refused, and samples of failing rows come back with identifiers masked."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -78,6 +79,19 @@ ROWS = [
 UNITS = [("U1", "一处"), ("U2", "二处"), ("U3", "三处")]
 
 
+def mixed_rows(count: int = 400, seed: int = 7) -> list[tuple]:
+    """Values that databases are tempted to consider equal: case, full width, traditional and
+    simplified characters, trailing and leading spaces, blanks."""
+    import random
+
+    pool = ["", " ", "  ", "a", "A", "a ", " a", "ａ", "张三", "張三", "张三 ", None, "abc", "ABC", "1", "01"]
+    rng = random.Random(seed)
+    return [(i + 1, rng.choice(pool), rng.choice(pool)) for i in range(count)]
+
+
+MIXED = mixed_rows()
+
+
 BIRTH_MISMATCH = {  # each database formats dates its own way; the condition is in its dialect
     "duckdb": "substr(rid, 7, 8) <> strftime(born, '%Y%m%d')",
     "postgres": "substr(rid, 7, 8) <> to_char(born, 'YYYYMMDD')",
@@ -149,6 +163,7 @@ def servers():
     found = Servers()
     found.create("people", COLUMNS, ROWS)
     found.create("units", {"code": "string", "name": "string"}, UNITS)
+    found.create("mixed", {"id": "integer", "v": "string", "w": "string"}, MIXED)
     yield found
     found.close()
 
@@ -413,3 +428,53 @@ def test_masking():
     assert mask("zhang@example.cn", "email") == "z****@example.cn"
     assert mask(None, "phone") is None
     assert mask("", "resident_id") == ""
+
+
+def test_values_that_only_look_alike_count_alike_on_every_dialect(servers):
+    """Uniqueness, allowed codes, lengths, regexes and blanks judged on exact values everywhere
+    (MariaDB's *_ci collations would otherwise merge 'a', 'A', 'ａ' and 'a ')."""
+    present = [row for row in MIXED if row[1] is not None]
+    blank = {None, "", " ", "  "}
+    truth = {
+        "nn": sum(1 for _, value, _ in MIXED if value in blank),
+        "uq": len(present) - len({value for _, value, _ in present}),
+        "uq2": (
+            len([r for r in MIXED if r[1] is not None and r[2] is not None])
+            - len({(r[1], r[2]) for r in MIXED if r[1] is not None and r[2] is not None})
+        ),
+        "allowed": sum(1 for _, value, _ in MIXED if value not in blank and value not in ("a", "张三", "1")),
+        "allowed_grouped": sum(
+            1 for _, value, _ in MIXED if value not in blank and value not in ("a", "张三", "1")
+        ),
+        "length": sum(1 for _, value, _ in MIXED if value not in blank and not 1 <= len(value) <= 2),
+        "regex": sum(1 for _, value, _ in MIXED if value not in blank and not re.fullmatch("[a-z]+", value)),
+    }
+    rules = [
+        Rule("nn", "not_null", ["v"]),
+        Rule("uq", "unique", ["v"]),
+        Rule("uq2", "unique", ["v", "w"]),
+        Rule("allowed", "allowed", ["v"], {"values": ["a", "张三", "1"]}),
+        Rule("allowed_grouped", "allowed", ["v"], {"values": ["a", "张三", "1"]}),
+        Rule("length", "length", ["v"], {"min": 1, "max": 2}),
+        Rule("regex", "regex", ["v"], {"pattern": "[a-z]+"}),
+    ]
+    for dialect in DIALECTS:
+        target = servers.targets[dialect]
+        scan = compile_scan(
+            target.table("mixed"),
+            {"id": "integer", "v": "string", "w": "string"},
+            rules[:4],
+            dialect,
+            now=NOW,
+        )
+        grouped = compile_scan(
+            target.table("mixed"),
+            {"id": "integer", "v": "string", "w": "string"},
+            rules[4:],
+            dialect,
+            now=NOW,
+            repeated=["v"],
+        )
+        got = {k: o.failed for k, o in run_scan(target.connector, scan).outcomes.items()}
+        got.update({k: o.failed for k, o in run_scan(target.connector, grouped).outcomes.items()})
+        assert (dialect, got) == (dialect, truth)
