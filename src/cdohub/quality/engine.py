@@ -95,9 +95,10 @@ What compiles to what, and how many statements
      (shared by the rules of one column) and weighted by each value's row count. This reads the
      column a second time but runs the costly check on, say, 128 thousand employers instead of 10
      million people.
-   - MariaDB compares text in the column's collation (``*_ci``: 'a' = 'A', '1' = '１'), so its
-     grouping, DISTINCT and allowed-value tests compare ``CAST(v AS BINARY)``; its regexes get
-     ``(?-i)``. Every dialect thus sees the same values as equal.
+   - MariaDB compares text in the column's collation (``*_ci``: 'a' = 'A' = 'a ', '1' = '１'),
+     so its grouping, DISTINCT, allowed-value and referential tests compare ``CAST(v AS
+     BINARY)``, and its regexes get ``(?-i)`` and end at ``\\z``. Every dialect thus sees the
+     same values as equal (cross-field conditions and custom SQL keep the database's own rules).
 2. One more statement, unsampled, only when `sample` is given and there are row_count or
    freshness rules (they are about the whole table).
 3. One statement per custom_sql rule: ``SELECT COUNT(*) FROM (<their SELECT>) AS q`` — kept apart
@@ -691,11 +692,11 @@ class _Compiler:
             target = (self.relation(reference) if self.relation else None) or _table_expression(reference, d)
             ref_col = exp.column(rule.params["column"], quoted=True)
             subquery = (
-                exp.select(ref_col)
+                exp.select(exact(ref_col, d))
                 .from_(target)
                 .where(exp.Not(this=exp.Is(this=ref_col.copy(), expression=exp.Null())))
             )
-            ok = exp.In(this=col.copy(), query=exp.Subquery(this=subquery))
+            ok = exp.In(this=exact(col, d), query=exp.Subquery(this=subquery))
             if self.columns.maybe_blank(name):
                 return _flag([(ok, num(0)), (_not_blank(self.columns.text_of(name)), num(1))])
             return _flag(

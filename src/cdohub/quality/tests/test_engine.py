@@ -164,6 +164,7 @@ def servers():
     found.create("people", COLUMNS, ROWS)
     found.create("units", {"code": "string", "name": "string"}, UNITS)
     found.create("mixed", {"id": "integer", "v": "string", "w": "string"}, MIXED)
+    found.create("refs", {"code": "string"}, [("a",), ("张三",), ("1",), (None,)])
     yield found
     found.close()
 
@@ -446,6 +447,7 @@ def test_values_that_only_look_alike_count_alike_on_every_dialect(servers):
         "allowed_grouped": sum(
             1 for _, value, _ in MIXED if value not in blank and value not in ("a", "张三", "1")
         ),
+        "ref": sum(1 for _, value, _ in MIXED if value not in blank and value not in ("a", "张三", "1")),
         "length": sum(1 for _, value, _ in MIXED if value not in blank and not 1 <= len(value) <= 2),
         "regex": sum(1 for _, value, _ in MIXED if value not in blank and not re.fullmatch("[a-z]+", value)),
     }
@@ -454,6 +456,7 @@ def test_values_that_only_look_alike_count_alike_on_every_dialect(servers):
         Rule("uq", "unique", ["v"]),
         Rule("uq2", "unique", ["v", "w"]),
         Rule("allowed", "allowed", ["v"], {"values": ["a", "张三", "1"]}),
+        Rule("ref", "referential", ["v"], {"table": "refs", "column": "code"}),
         Rule("allowed_grouped", "allowed", ["v"], {"values": ["a", "张三", "1"]}),
         Rule("length", "length", ["v"], {"min": 1, "max": 2}),
         Rule("regex", "regex", ["v"], {"pattern": "[a-z]+"}),
@@ -463,14 +466,15 @@ def test_values_that_only_look_alike_count_alike_on_every_dialect(servers):
         scan = compile_scan(
             target.table("mixed"),
             {"id": "integer", "v": "string", "w": "string"},
-            rules[:4],
+            rules[:5],
             dialect,
             now=NOW,
+            relation=target.relation,
         )
         grouped = compile_scan(
             target.table("mixed"),
             {"id": "integer", "v": "string", "w": "string"},
-            rules[4:],
+            rules[5:],
             dialect,
             now=NOW,
             repeated=["v"],
