@@ -19,11 +19,13 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from cdohub.sources.connectors import SourceError, connector_for
+from cdohub.sources.connectors import Limits, SourceError, connector_for
 from cdohub.sources.connectors import types as portable
 
 from .engine import install_sqlite_regexp
@@ -38,6 +40,10 @@ DUCKDB_TYPES = {
     portable.DATE: "DATE",
     portable.DATETIME: "TIMESTAMP",
 }
+
+
+def _conf(name: str, default):
+    return getattr(settings, "CDOHUB", {}).get(name, default)
 
 
 def dialect_of(source) -> str:
@@ -55,7 +61,11 @@ class Target:
         self.source = source
         self.kind = source.kind
         self.dialect = dialect_of(source)
-        self.connector = connector_for(source.config())
+        # A check reads whole tables: its statements get longer than discovery's catalog queries.
+        limits = Limits.from_settings()
+        self.connector = connector_for(
+            source.config(), replace(limits, statement_timeout=float(_conf("QUALITY_STATEMENT_TIMEOUT", 900)))
+        )
         self.before_statement = before_statement
         self.tables: set[tuple[str, str]] = set()
 

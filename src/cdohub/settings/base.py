@@ -233,6 +233,8 @@ CDOHUB = {
     "QUALITY_ISSUE_DAYS": int(os.environ.get("CDOHUB_QUALITY_ISSUE_DAYS", 10)),
     "QUALITY_RUN_ATTEMPTS": int(os.environ.get("CDOHUB_QUALITY_RUN_ATTEMPTS", 3)),
     "QUALITY_RETRY_SECONDS": int(os.environ.get("CDOHUB_QUALITY_RETRY_SECONDS", 300)),
+    # Seconds one statement of a quality check may run in a unit's database (a scan reads a table).
+    "QUALITY_STATEMENT_TIMEOUT": float(os.environ.get("CDOHUB_QUALITY_STATEMENT_TIMEOUT", 900)),
     # What `cdohub serve` runs beside the web server, every so many seconds (`cdohub periodic`).
     "PERIODIC": [
         (3600, ["reminders"]),

@@ -147,3 +147,13 @@ def test_scan_command(bound, capsys):
     assert "queued" in capsys.readouterr().out
     call_command("quality", "escalate")
     assert "escalated" in capsys.readouterr().out
+
+
+def test_a_check_gets_the_longer_statement_time_limit_of_quality_scans(population, settings):
+    from cdohub.quality.targets import Target
+    from cdohub.sources.connectors import connector_for
+
+    source, _ = population
+    settings.CDOHUB = {**settings.CDOHUB, "SOURCE_STATEMENT_TIMEOUT": 30, "QUALITY_STATEMENT_TIMEOUT": 600}
+    assert Target(source).connector.limits.statement_timeout == 600
+    assert connector_for(source.config()).limits.statement_timeout == 30  # discovery keeps its own
