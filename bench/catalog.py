@@ -898,7 +898,9 @@ def run_one(db: str, scale: float, runs: int, keep: bool, check: bool, reuse: bo
         }
         size_mb = database_size(db)
         progress(f"{db}: {counts}, {size_mb} MB; measuring search")
+        load_before = os.getloadavg()[0]
         rows = measure_search(runs, check)
+        load = (round(load_before, 1), round(os.getloadavg()[0], 1))  # others' work skews the timings
         progress(f"{db}: importing")
         province = pick_users()[0][2]
         imported = measure_import(round(IMPORT_RESOURCES * scale), province)
@@ -915,6 +917,7 @@ def run_one(db: str, scale: float, runs: int, keep: bool, check: bool, reuse: bo
         "index_s": round(index_s, 1),
         "indexed": indexed,
         "size_mb": size_mb,
+        "load": load,
         "counts": counts,
         "api": api_route(),
         "rows": rows,
@@ -975,7 +978,13 @@ def report(results: list[dict]) -> str:
             "",
             f"Data: {counts}; database {result['size_mb']:,} MB. Catalog generated in "
             f"{result['generated_s']} s; search index built in **{result['index_s']} s** "
-            f"({result['indexed']:,} resources); {result['runs']} timed calls per query.",
+            f"({result['indexed']:,} resources); {result['runs']} timed calls per query"
+            + (
+                f"; load average {result['load'][0]} before the timed calls, {result['load'][1]} after "
+                "(2 cores: above 2, other work was waiting for the processors and stretched the timings)."
+                if result.get("load")
+                else "."
+            ),
             "",
         ]
         if checked:
