@@ -320,14 +320,18 @@ RULES_NOTE = (
 )
 
 
-def targets(figures, pg_fig, t_hand) -> list[str]:
+def targets(figures, pg_fig, t_hand, paired=None) -> list[str]:
     """The issue's three speed targets, judged from the figures (engine rows vs each peer's row)."""
     by = {f[0]: f for f in figures}
     out = ["", "Targets (issue #5):", ""]
     eng = by.get("our engine, DuckDB (compile + run_scan)")
     if eng:
         r = eng[2] / t_hand
-        out.append(f"- engine / hand-written limit: {r:.2f}× (target ≤ 1.3×) {'✓' if r <= 1.3 else '✗'}")
+        pr = (paired or {}).get(eng[0], r)
+        out.append(
+            f"- engine / hand-written limit: {r:.2f}× of the medians, {pr:.2f}× median of the per-round ratios"
+            f" (target ≤ 1.3×) {'✓' if max(r, pr) <= 1.3 else '✗'}"
+        )
     for peer, want in (("ge", 10.0), ("soda", 1.0)):
         name = PEERS[peer][0]
         mine = by.get(f"our engine, DuckDB, only {name.split(' (')[0]}'s rules")
@@ -414,7 +418,7 @@ def main() -> None:
     times = {label: [] for label, *_ in jobs}
     load_before = load()
     for round_ in range(args.repeat):
-        for label, _, _, fn in jobs:
+        for label, _, _, fn in jobs if round_ % 2 == 0 else jobs[::-1]:  # alternate the order
             t0 = time.perf_counter()
             fn()
             times[label].append(time.perf_counter() - t0)
@@ -424,6 +428,9 @@ def main() -> None:
     for label, n, good, _ in jobs:
         figures.append((label, n, statistics.median(times[label]), None, None, good, la))
     t_hand = figures[0][2]
+    # paired ratios: each round's engine time over the same round's hand-written time
+    paired = {label: statistics.median(t / h for t, h in zip(times[label], times[jobs[0][0]], strict=True))
+              for label, *_ in jobs}  # fmt: skip
     con.close()
 
     # 3. peers, each in its own venv and process
@@ -519,7 +526,7 @@ def main() -> None:
         ]
         for tool, n, secs, good, la in pg_fig:
             lines.append(f"| {tool} | {n} | {fmt_s(secs)} | {'✓' if good else '✗'} | {la} |")
-    lines += targets(figures, pg_fig, t_hand)
+    lines += targets(figures, pg_fig, t_hand, paired)
     lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + "."]
     lines += ["", RULES_NOTE]
     text = "\n".join(lines) + "\n"
