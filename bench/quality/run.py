@@ -111,6 +111,8 @@ def run_peer(peer: str, meta: dict, rule_list: list[dict]) -> dict:
         raise SystemExit(f"{peer}: the peer's process failed (exit {proc.returncode})")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     out["seconds"]["wall"] = wall
+    if out.get("contract"):  # Soda's generated contract, kept for reading
+        (data.OUT / "soda-contract.yml").write_text(out.pop("contract"))
     out["load"] = f"{before} → {load()}"
     return out
 
