@@ -1,4 +1,3 @@
-import time
 from datetime import date
 
 from django.core.management import BaseCommand
@@ -8,17 +7,15 @@ from cdohub.projects.services import escalate_overdue
 
 
 class Command(BaseCommand):
-    help = "Escalate supervision orders past their deadline to the data bureau of the level above."
+    help = (
+        "Escalate supervision orders past their deadline to the data bureau of the level above "
+        "(`cdohub periodic` runs this on its schedule)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, help="Act as if today were this date.")
-        parser.add_argument("--every", type=int, metavar="SECONDS", help="Keep running, checking this often.")
 
     def handle(self, *args, **options):
-        while True:
-            with audit.acting_as(None, "command"):
-                escalated = escalate_overdue(options["date"])
-            self.stdout.write(f"findings escalated: {escalated}")
-            if not options["every"]:
-                return
-            time.sleep(options["every"])
+        with audit.acting_as(None, "command"):
+            escalated = escalate_overdue(options["date"])
+        self.stdout.write(f"findings escalated: {escalated}")
