@@ -28,15 +28,14 @@ from .policies import reviewing_body
 
 class Actors(DemoAccounts):
     def cdo(self, unit: Unit):
-        body = reviewing_body(unit)
+        """The CDO who decides `unit`'s projects."""
+        return self.government_cdo(reviewing_body(unit))
+
+    def government_cdo(self, body: Unit):
+        """The account holding the CDO role on `body` (茂名's is the browser test's maoming_cdo)."""
         if body.code == "440900":
             return self.get("maoming_cdo", "茂名市首席数据官", Role.CDO, body)
         return self.get(f"cdo_{body.code}", f"{body.name}首席数据官", Role.CDO, body)
-
-    def government_cdo(self, government: Unit):
-        if government.code == "440900":
-            return self.get("maoming_cdo", "茂名市首席数据官", Role.CDO, government)
-        return self.get(f"cdo_{government.code}", f"{government.name}首席数据官", Role.CDO, government)
 
 
 def unit(code: str) -> Unit:
@@ -94,6 +93,21 @@ def opinion(actors, review, text, recommendation, on):
         services.add_opinion(actors.bureau(government), review, text, recommendation, review.version)
 
 
+def initiated(actors, code, name, *, on, submitted, approved, **declared):
+    """A project whose initiation its CDO approved."""
+    specialist, project = create(actors, code, name, on=on, **declared)
+    decide(actors, submit(specialist, project, "initiation", submitted), "approve", approved)
+    return specialist, project
+
+
+def to_acceptance(actors, specialist, project, output, share_type, *, built, submitted, publish=True):
+    """Built: its output registered in the catalog (and published) on `built`, then submitted for
+    acceptance."""
+    with clock.travel(at(built, 9)):
+        publish_output(actors, project, output, share_type, publish=publish)
+    return submit(specialist, project, "acceptance", submitted)
+
+
 def publish_output(actors, project, name, share_type="unconditional", publish=True):
     """Register the project's output in the catalog (and publish it), then link it."""
     owner = project.unit
@@ -139,7 +153,7 @@ def load(admin) -> None:
     start = days_ago(160)
 
     # 广州市公安局: approved, built, registered its data and accepted.
-    s, p = create(
+    s, p = initiated(
         actors,
         "440100-GA",
         "广州市公安视频图像联网共享平台",
@@ -147,12 +161,11 @@ def load(admin) -> None:
         outputs=[("视频图像目录信息", "conditional")],
         uses=[population()],
         on=start,
+        submitted=add_working_days(start, 2),
+        approved=add_working_days(start, 6),
     )
-    r = submit(s, p, "initiation", add_working_days(start, 2))
-    decide(actors, r, "approve", add_working_days(start, 6))
-    with clock.travel(at(add_working_days(start, 60), 9)):
-        publish_output(actors, p, "视频图像目录信息", "conditional")
-    r = submit(s, p, "acceptance", add_working_days(start, 62))
+    built, submitted = add_working_days(start, 60), add_working_days(start, 62)
+    r = to_acceptance(actors, s, p, "视频图像目录信息", "conditional", built=built, submitted=submitted)
     decide(actors, r, "approve", add_working_days(start, 66))
 
     # 深圳市人社局: initiation under review, the bureau's opinion in.
@@ -255,7 +268,7 @@ def load(admin) -> None:
     )
 
     # 江门市医保局: initiated; acceptance under review, its data not yet published.
-    s, p = create(
+    s, p = initiated(
         actors,
         "440700-YB",
         "江门市医保智能监管系统",
@@ -263,15 +276,22 @@ def load(admin) -> None:
         systems=["医保智能监管系统"],
         outputs=[("医保违规线索信息", "conditional")],
         on=days_ago(140),
+        submitted=days_ago(135),
+        approved=days_ago(130),
     )
-    r = submit(s, p, "initiation", days_ago(135))
-    decide(actors, r, "approve", days_ago(130))
-    with clock.travel(at(days_ago(15), 9)):
-        publish_output(actors, p, "医保违规线索信息", "conditional", publish=False)
-    submit(s, p, "acceptance", days_ago(10))
+    to_acceptance(
+        actors,
+        s,
+        p,
+        "医保违规线索信息",
+        "conditional",
+        built=days_ago(15),
+        submitted=days_ago(10),
+        publish=False,
+    )
 
     # 韶关市人社局: acceptance returned.
-    s, p = create(
+    s, p = initiated(
         actors,
         "440200-RS",
         "韶关市社保经办数字化改造",
@@ -280,16 +300,16 @@ def load(admin) -> None:
         systems=["社保经办系统"],
         outputs=[("社保经办业务信息", "unconditional")],
         on=days_ago(150),
+        submitted=days_ago(145),
+        approved=days_ago(141),
     )
-    r = submit(s, p, "initiation", days_ago(145))
-    decide(actors, r, "approve", days_ago(141))
-    with clock.travel(at(days_ago(30), 9)):
-        publish_output(actors, p, "社保经办业务信息", "unconditional")
-    r = submit(s, p, "acceptance", days_ago(25))
+    r = to_acceptance(
+        actors, s, p, "社保经办业务信息", "unconditional", built=days_ago(30), submitted=days_ago(25)
+    )
     decide(actors, r, "return", days_ago(21), "验收报告缺少等保测评结论，请补充后重新报送。")
 
     # 广东省医疗保障局: acceptance vetoed, the declared sharing not in place.
-    s, p = create(
+    s, p = initiated(
         actors,
         "440000-YB",
         "广东省医保信息平台数据治理项目",
@@ -298,12 +318,13 @@ def load(admin) -> None:
         systems=["广东省医疗保障信息平台"],
         outputs=[("医保药品耗材目录信息", "unconditional")],
         on=days_ago(155),
+        submitted=days_ago(150),
+        approved=days_ago(146),
     )
-    r = submit(s, p, "initiation", days_ago(150))
-    decide(actors, r, "approve", days_ago(146))
-    with clock.travel(at(days_ago(20), 9)):
-        publish_output(actors, p, "医保药品耗材目录信息", "none")
-    r = submit(s, p, "acceptance", days_ago(18))
+    # Registered as not shared, against what the initiation declared.
+    r = to_acceptance(
+        actors, s, p, "医保药品耗材目录信息", "none", built=days_ago(20), submitted=days_ago(18)
+    )
     decide(
         actors,
         r,
@@ -319,81 +340,93 @@ def load(admin) -> None:
     findings(actors)
 
 
-def findings(actors) -> None:
-    def order(issuer, code, on, **fields):
-        with clock.travel(at(on, 11)):
-            return services.open_finding(issuer, unit=unit(code), **fields)
-
-    maoming = actors.government_cdo(unit("440900"))
-    overdue = order(
-        maoming,
+# Supervision orders: the issuer (an account of `Actors` and the body it acts for), the unit concerned,
+# how many days ago it was opened, and the finding with its order.
+ORDERS = [
+    (
+        ("government_cdo", "440900"),
         "440900-SJ",
-        add_working_days(days_ago(40), 0),
-        category="collection",
-        severity="high",
-        title="市场监管业务系统违规采集企业登记信息",
-        description="市场监管局在一票否决后仍通过原业务系统采集企业法人登记信息。",
-        evidence="系统数据库表结构截图、近三个月采集记录",
-        order_kind="stop",
-        order_text="立即停止自行采集企业法人登记信息，改为调用省共享接口。",
-        deadline_days=10,
-    )
-    foshan_bureau = actors.bureau(unit("440600"))
-    order(
-        foshan_bureau,
+        40,
+        {
+            "category": "collection",
+            "severity": "high",
+            "title": "市场监管业务系统违规采集企业登记信息",
+            "description": "市场监管局在一票否决后仍通过原业务系统采集企业法人登记信息。",
+            "evidence": "系统数据库表结构截图、近三个月采集记录",
+            "order_kind": "stop",
+            "order_text": "立即停止自行采集企业法人登记信息，改为调用省共享接口。",
+            "deadline_days": 10,
+        },
+    ),
+    (
+        ("bureau", "440600"),
         "440600-ST",
-        days_ago(3),
-        category="duplicate",
-        severity="medium",
-        title="生态环境监测设备重复采购风险",
-        description="二期项目被否决后仍在开展监测设备采购询价。",
-        evidence="采购意向公开信息",
-        order_kind="correct",
-        order_text="暂停采购询价，纳入市生态环境智慧监测平台统筹。",
-        deadline_days=10,
-    )
-    jiangmen = actors.government_cdo(unit("440700"))
-    answered = order(
-        jiangmen,
+        3,
+        {
+            "category": "duplicate",
+            "severity": "medium",
+            "title": "生态环境监测设备重复采购风险",
+            "description": "二期项目被否决后仍在开展监测设备采购询价。",
+            "evidence": "采购意向公开信息",
+            "order_kind": "correct",
+            "order_text": "暂停采购询价，纳入市生态环境智慧监测平台统筹。",
+            "deadline_days": 10,
+        },
+    ),
+    (
+        ("government_cdo", "440700"),
         "440700-YB",
-        days_ago(20),
-        category="sharing",
-        severity="medium",
-        title="医保结算数据未按目录共享",
-        description="医保结算信息已登记为有条件共享，但共享平台未开通接口。",
-        evidence="共享平台接口清单",
-        order_kind="correct",
-        order_text="十个工作日内开通共享接口并报送调用情况。",
-        deadline_days=10,
-    )
-    yb = actors.specialist(unit("440700-YB"))
-    with clock.travel(at(days_ago(10), 15)):
-        services.answer_finding(
-            yb, answered, "已开通共享接口，附接口调用记录。", letter("整改报告"), answered.version
-        )
-    guangzhou = actors.cdo(unit("440100-GA"))
-    closed = order(
-        guangzhou,
+        20,
+        {
+            "category": "sharing",
+            "severity": "medium",
+            "title": "医保结算数据未按目录共享",
+            "description": "医保结算信息已登记为有条件共享，但共享平台未开通接口。",
+            "evidence": "共享平台接口清单",
+            "order_kind": "correct",
+            "order_text": "十个工作日内开通共享接口并报送调用情况。",
+            "deadline_days": 10,
+        },
+    ),
+    (
+        ("cdo", "440100-GA"),
         "440100-GA",
-        days_ago(60),
-        category="security",
-        severity="high",
-        title="视频图像平台弱口令风险",
-        description="平台运维账号使用弱口令。",
-        evidence="安全检测报告",
-        order_kind="correct",
-        order_text="五个工作日内完成口令整改和账号清理。",
-        deadline_days=5,
-    )
-    ga = actors.specialist(unit("440100-GA"))
-    with clock.travel(at(days_ago(57), 15)):
-        closed = services.answer_finding(
-            ga, closed, "已完成口令整改并清理闲置账号。", seen_version=closed.version
+        60,
+        {
+            "category": "security",
+            "severity": "high",
+            "title": "视频图像平台弱口令风险",
+            "description": "平台运维账号使用弱口令。",
+            "evidence": "安全检测报告",
+            "order_kind": "correct",
+            "order_text": "五个工作日内完成口令整改和账号清理。",
+            "deadline_days": 5,
+        },
+    ),
+]
+
+
+def answer(actors, finding, on, text, document=None):
+    """The unit concerned reports its rectification."""
+    with clock.travel(at(on, 15)):
+        return services.answer_finding(
+            actors.specialist(finding.unit), finding, text, document, seen_version=finding.version
         )
+
+
+def findings(actors) -> None:
+    """茂名's order overdue (and escalated), 佛山's open, 江门's answered, 广州's closed."""
+    opened = []
+    for (account, body), code, days, order in ORDERS:
+        issuer = getattr(actors, account)(unit(body))
+        with clock.travel(at(days_ago(days), 11)):
+            opened.append(services.open_finding(issuer, unit=unit(code), **order))
+    _overdue, _open, answered, closed = opened
+    answer(actors, answered, days_ago(10), "已开通共享接口，附接口调用记录。", letter("整改报告"))
+    closed = answer(actors, closed, days_ago(57), "已完成口令整改并清理闲置账号。")
     with clock.travel(at(days_ago(55), 10)):
-        services.close_finding(guangzhou, closed, "复测通过。", closed.version)
+        services.close_finding(actors.cdo(closed.unit), closed, "复测通过。", closed.version)
     services.escalate_overdue()
-    assert overdue.pk
 
 
 LOGINS = ["cdo_440100-GA", "ds_440300-RS", "bureau_440300", "ds_440900-SJ"]

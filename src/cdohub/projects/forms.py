@@ -8,12 +8,9 @@ from cdohub.catalog.models import Resource
 from cdohub.core.forms import BootstrapForm
 from cdohub.org.models import Unit
 
-from .choices import Decision, FindingCategory, OrderKind, Recommendation, Severity, Stage
+from .choices import Decision, FindingCategory, OrderKind, Recommendation, Severity
 from .models import Project
-from .services import SUBMITTABLE
-
-# After an approved initiation (see services.update_project).
-ACCEPTANCE_PHASE = SUBMITTABLE[Stage.ACCEPTANCE]
+from .rules import ACCEPTANCE_FIELDS, ACCEPTANCE_PHASE, DEADLINE_DAYS, DOCUMENTS, PROJECT_FIELDS, clean_lines
 
 CODES = re.compile(r"[\s,，、;；]+")
 
@@ -42,19 +39,7 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "kind",
-            "budget",
-            "funding_source",
-            "summary",
-            "systems",
-            "collects",
-            "security_level",
-            "feasibility_study",
-            "design",
-            "acceptance_report",
-        ]
+        fields = list(PROJECT_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -64,19 +49,19 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             self.initial["systems"] = "\n".join(self.instance.systems)
             self.initial["collects"] = "\n".join(self.instance.collects)
             self.initial["uses"] = "、".join(self.instance.uses.values_list("code", flat=True))
-        for name in ("feasibility_study", "design", "acceptance_report"):
+        for name in DOCUMENTS:
             self.fields[name].widget.attrs["accept"] = "application/pdf"
         if self.instance.pk and self.instance.status in ACCEPTANCE_PHASE:
             # What the initiation approved stays as it was; acceptance adds its report and links.
             for name, field in self.fields.items():
-                if name not in ("acceptance_report", "uses"):
+                if name not in (*ACCEPTANCE_FIELDS, "uses"):
                     field.disabled = True
 
     def clean_systems(self):
-        return [line.strip() for line in self.cleaned_data["systems"].splitlines() if line.strip()]
+        return clean_lines(self.cleaned_data["systems"], "systems")
 
     def clean_collects(self):
-        return [line.strip() for line in self.cleaned_data["collects"].splitlines() if line.strip()]
+        return clean_lines(self.cleaned_data["collects"], "collects")
 
     def clean_uses(self):
         codes = [c for c in CODES.split(self.cleaned_data["uses"]) if c]
@@ -89,8 +74,10 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         return [found[c] for c in codes]
 
     def changes(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        for name in ("feasibility_study", "design", "acceptance_report"):
+        """What the services take: the project's fields (documents only when a new one was given, or
+        None to clear one) and the catalog resources it uses."""
+        data = {name: self.cleaned_data[name] for name in [*self.Meta.fields, "uses"]}
+        for name in DOCUMENTS:
             if name not in self.changed_data:
                 data.pop(name)
             elif data[name] is False:  # "clear" ticked
@@ -105,6 +92,9 @@ class NewProjectForm(ProjectForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+    def changes(self) -> dict:
+        return {"unit": self.cleaned_data["unit"], **super().changes()}
 
 
 class OutputForm(BootstrapForm, forms.Form):
@@ -139,11 +129,6 @@ LinkOutputFormSet = forms.formset_factory(LinkOutputForm, extra=0, max_num=50)
 
 def outputs_from(formset) -> list[dict]:
     return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]
-
-
-class SubmitForm(forms.Form):
-    stage = forms.ChoiceField(choices=[("initiation", "initiation"), ("acceptance", "acceptance")])
-    version = forms.IntegerField()
 
 
 class DecisionForm(BootstrapForm, forms.Form):
@@ -185,7 +170,10 @@ class FindingForm(BootstrapForm, forms.Form):
     order_kind = forms.ChoiceField(label=_("order"), choices=OrderKind.choices)
     order_text = forms.CharField(label=_("what must be done"), widget=forms.Textarea(attrs={"rows": 2}))
     deadline_days = forms.IntegerField(
-        label=_("deadline (working days)"), min_value=1, max_value=120, initial=10
+        label=_("deadline (working days)"),
+        min_value=DEADLINE_DAYS.start,
+        max_value=DEADLINE_DAYS.stop - 1,
+        initial=10,
     )
 
     def __init__(self, *args, units=None, projects=None, **kwargs):

@@ -31,6 +31,7 @@ from .choices import (
     Severity,
     Stage,
 )
+from .rules import DOCUMENTS, EDITABLE, FINDING_DOCUMENTS, SUBMITTABLE
 
 USER = settings.AUTH_USER_MODEL
 
@@ -94,6 +95,18 @@ class Project(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    def submittable_stages(self) -> list[Stage]:
+        """The review stages the project may be submitted for now."""
+        return [stage for stage in Stage if self.status in SUBMITTABLE[stage]]
+
+    def document(self, name: str):
+        """The uploaded document called `name`, or None."""
+        return (getattr(self, name) or None) if name in DOCUMENTS else None
 
 
 class Output(models.Model):
@@ -336,6 +349,10 @@ class Finding(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("projects:finding_detail", args=[self.pk])
+
+    def document(self, name: str):
+        """The uploaded evidence file called `name`, or None."""
+        return (getattr(self, name) or None) if name in FINDING_DOCUMENTS else None
 
     @property
     def is_overdue(self) -> bool:

@@ -22,10 +22,11 @@ from cdohub.accounts.models import User
 from cdohub.appointments import rules as appointment_rules
 from cdohub.appointments.models import Appointment
 from cdohub.core import clock
-from cdohub.core.permissions import Scope, register
+from cdohub.core.permissions import Scope, can, register
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import PilotProgram, Unit
 
+from .choices import FindingStatus, ReviewStatus
 from .models import Finding, Project, Review
 
 REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
@@ -139,3 +140,45 @@ def bureau_above(unit: Unit) -> Unit | None:
     parent = Unit.objects.get_parent(government) if government.depth > 1 else None
     target = parent.government() if parent is not None else government
     return Unit.objects.get_children(target).filter(kind=UnitKind.DATA_BUREAU, is_active=True).first()
+
+
+def may_rerun_checks(user, review: Review) -> bool:
+    """The round's deciding CDO or the unit's registrars."""
+    return may_decide(user, review) or Scope.of(user).covers(review.project.unit.path, REGISTRARS)
+
+
+def may_supervise(user, unit: Unit) -> bool:
+    """Whether `user` may record a finding on `unit` (a CDO or bureau grant covering it)."""
+    return can(user, "open", Finding(unit=unit)) and supervising_grant(user, unit) is not None
+
+
+def may_answer(user, finding: Finding) -> bool:
+    """The unit answers an open order; never the one who recorded it."""
+    return (
+        finding.status == FindingStatus.OPEN
+        and can(user, "answer", finding)
+        and user.pk != finding.opened_by_id
+    )
+
+
+def may_close(user, finding: Finding) -> bool:
+    """The issuer verifies (closes or rejects) an answered order; never the one who answered it."""
+    return (
+        finding.status == FindingStatus.ANSWERED
+        and user.pk != finding.answered_by_id
+        and may_verify(user, finding)
+    )
+
+
+def awaiting_decision(user):
+    """Open rounds this user decides as a CDO (not those they prepared or submitted)."""
+    bodies = [path for role, path in Scope.of(user).grants if role in DECIDERS]
+    if not bodies:
+        return Review.objects.none()
+    return (
+        Review.objects.filter(status=ReviewStatus.SUBMITTED, reviewing_body__path__in=bodies)
+        .exclude(submitted_by=user)
+        .exclude(project__created_by=user)
+        .select_related("project__unit")
+        .order_by("submitted_at")
+    )

@@ -23,7 +23,7 @@ from cdohub.catalog.policies import visible_resources
 from cdohub.core import audit, clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.files import validate_pdf
-from cdohub.core.permissions import Scope, require
+from cdohub.core.permissions import require
 from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Conflict, Transition, Workflow
 from cdohub.org.models import Unit
@@ -47,10 +47,27 @@ from .policies import (
     bureau_admins,
     may_decide,
     may_give_opinion,
+    may_rerun_checks,
     may_verify,
     reviewing_body,
     same_level_bureau,
     supervising_grant,
+)
+from .rules import (
+    ACCEPTANCE_FIELDS,
+    ACCEPTANCE_PHASE,
+    DEADLINE_DAYS,
+    DETAILS,
+    DOCUMENTS,
+    EDITABLE,
+    FINDING_DOCUMENTS,
+    FINDING_FIELDS,
+    LISTS,
+    ORDER_TEXTS,
+    PROJECT_FIELDS,
+    REQUIRED_DOCUMENTS,
+    SUBMITTABLE,
+    clean_lines,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,40 +81,6 @@ FINDING = Workflow(
     Transition("reject", (FindingStatus.ANSWERED,), FindingStatus.OPEN, needs_comment=True),
     Transition("close", (FindingStatus.ANSWERED,), FindingStatus.CLOSED),
 )
-# What a unit may set on its project, in the order forms and API bodies present it.
-PROJECT_FIELDS = (
-    "name",
-    "kind",
-    "budget",
-    "funding_source",
-    "summary",
-    "systems",
-    "collects",
-    "security_level",
-    "feasibility_study",
-    "design",
-    "acceptance_report",
-)
-DOCUMENTS = ("feasibility_study", "design", "acceptance_report")
-# Once the initiation is approved, only what acceptance needs may change.
-ACCEPTANCE_FIELDS = ("acceptance_report",)
-# From which project states a stage may be submitted, and the state it moves to.
-SUBMITTABLE = {
-    Stage.INITIATION: (
-        ProjectStatus.DRAFT,
-        ProjectStatus.INITIATION_RETURNED,
-        ProjectStatus.INITIATION_VETOED,
-    ),
-    Stage.ACCEPTANCE: (
-        ProjectStatus.INITIATED,
-        ProjectStatus.ACCEPTANCE_RETURNED,
-        ProjectStatus.ACCEPTANCE_VETOED,
-    ),
-}
-REQUIRED_DOCUMENTS = {
-    Stage.INITIATION: ("feasibility_study", "design"),
-    Stage.ACCEPTANCE: ("acceptance_report",),
-}
 UNDER_REVIEW = {
     Stage.INITIATION: ProjectStatus.INITIATION_REVIEW,
     Stage.ACCEPTANCE: ProjectStatus.ACCEPTANCE_REVIEW,
@@ -110,7 +93,6 @@ OUTCOME = {
     (Stage.ACCEPTANCE, ReviewStatus.RETURNED): ProjectStatus.ACCEPTANCE_RETURNED,
     (Stage.ACCEPTANCE, ReviewStatus.VETOED): ProjectStatus.ACCEPTANCE_VETOED,
 }
-EDITABLE = SUBMITTABLE[Stage.INITIATION] + SUBMITTABLE[Stage.ACCEPTANCE]
 EVENTS = {"approve": "project.approved", "return": "project.returned", "veto": "project.vetoed"}
 
 
@@ -123,16 +105,6 @@ def registrars(unit: Unit):
 
 
 # --- projects ---------------------------------------------------------------------------------
-
-
-def _clean_lines(values, label) -> list[str]:
-    if values is None:
-        return []
-    if isinstance(values, str):
-        values = values.splitlines()
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-        raise ValidationError({label: _("Give a list of names.")})
-    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
 def _clean_outputs(outputs) -> list[dict]:
@@ -167,29 +139,46 @@ def _check_resources(actor, project: Project, outputs: list[dict], uses) -> None
             raise ValidationError({"uses": _("Resource %(id)s is not visible to you.") % {"id": resource.pk}})
 
 
+def _check_pdf(field: str, upload) -> None:
+    if upload and not getattr(upload, "_committed", False):
+        try:
+            validate_pdf(upload)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+
+
+def _lock_project(project: Project, seen_version) -> Project:
+    """Lock the project's row; refuse a stale version (409)."""
+    fresh = Project.objects.select_for_update().get(pk=project.pk)
+    if seen_version is not None and fresh.version != seen_version:
+        raise Conflict(
+            _("Someone else changed this project meanwhile. Reload and try again."), code="conflict"
+        )
+    return fresh
+
+
 def _apply(project: Project, fields: dict) -> None:
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     for name in DOCUMENTS:
-        upload = fields.get(name)
-        if upload and not getattr(upload, "_committed", False):
-            try:
-                validate_pdf(upload)
-            except ValidationError as exc:
-                raise ValidationError({name: exc.messages}) from exc
-    if "systems" in fields:
-        fields["systems"] = _clean_lines(fields["systems"], "systems")
-    if "collects" in fields:
-        fields["collects"] = _clean_lines(fields["collects"], "collects")
+        _check_pdf(name, fields.get(name))
+    for name in LISTS:
+        if name in fields:
+            fields[name] = clean_lines(fields[name], name)
     for name, value in fields.items():
         setattr(project, name, value)
     if not (project.name or "").strip():
         raise ValidationError({"name": _("Give the project's name.")})
     if project.budget is not None and project.budget < 0:
         raise ValidationError({"budget": _("The budget cannot be negative.")})
+    _full_clean(project, exclude=["unit", "created_by", *DOCUMENTS])
+
+
+def _full_clean(instance, exclude) -> None:
+    """The model's own validation, its errors keyed by field."""
     try:
-        project.full_clean(exclude=["unit", "created_by", *DOCUMENTS])
+        instance.full_clean(exclude=exclude)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
 
@@ -227,68 +216,73 @@ def create_project(actor, *, unit: Unit, outputs=(), uses=(), **fields) -> Proje
     return project
 
 
-@service
-def update_project(
-    actor, project: Project, *, seen_version=None, outputs=None, uses=None, **fields
-) -> Project:
-    require(actor, "change", project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if seen_version is not None and project.version != seen_version:
-        raise Conflict(
-            _("Someone else changed this project meanwhile. Reload and try again."), code="conflict"
-        )
+def _require_editable(project: Project) -> None:
     if project.status not in EDITABLE:
         raise ValidationError(
             _("A project cannot be changed while it is %(status)s.")
             % {"status": project.get_status_display()},
             code="locked",
         )
+
+
+def _keep_what_initiation_approved(project: Project, fields: dict, outputs: list[dict] | None) -> None:
+    """After an approved initiation, acceptance may only add its report and link the declared outputs."""
+    touched = {k for k, v in fields.items() if getattr(project, k) != v}
+    if touched - set(ACCEPTANCE_FIELDS):
+        raise ValidationError(
+            _("After an approved initiation only the acceptance report and the catalog links may change.")
+        )
+    declared = [(o["name"], o["share_type"]) for o in outputs_of(project)]
+    if outputs is not None and [(o["name"], o["share_type"]) for o in outputs] != declared:
+        raise ValidationError(
+            {
+                "outputs": _(
+                    "The data resources and their sharing were approved at initiation; link them only."
+                )
+            }
+        )
+
+
+def _replace_outputs(project: Project, outputs: list[dict]) -> None:
+    before = outputs_of(project)
+    _store_outputs(project, outputs)
+    if before != outputs_of(project):
+        audit.record_event("project.outputs_changed", project, before=before, after=outputs_of(project))
+
+
+def _replace_uses(project: Project, uses) -> None:
+    before = sorted(project.uses.values_list("pk", flat=True))
+    project.uses.set(uses)
+    after = sorted(r.pk for r in uses)
+    if before != after:
+        audit.record_event("project.uses_changed", project, before=before, after=after)
+
+
+@service
+def update_project(
+    actor, project: Project, *, seen_version=None, outputs=None, uses=None, **fields
+) -> Project:
+    require(actor, "change", project)
+    project = _lock_project(project, seen_version)
+    _require_editable(project)
     cleaned = None if outputs is None else _clean_outputs(outputs)
-    if project.status in SUBMITTABLE[Stage.ACCEPTANCE]:
-        # The initiation was approved on what the project declared; acceptance may only link it.
-        touched = {k for k, v in fields.items() if getattr(project, k) != v}
-        frozen = touched - set(ACCEPTANCE_FIELDS)
-        if frozen:
-            raise ValidationError(
-                _("After an approved initiation only the acceptance report and the catalog links may change.")
-            )
-        declared = [(o["name"], o["share_type"]) for o in outputs_of(project)]
-        if cleaned is not None and [(o["name"], o["share_type"]) for o in cleaned] != declared:
-            raise ValidationError(
-                {
-                    "outputs": _(
-                        "The data resources and their sharing were approved at initiation; link them only."
-                    )
-                }
-            )
+    if project.status in ACCEPTANCE_PHASE:
+        _keep_what_initiation_approved(project, fields, cleaned)
     _apply(project, fields)
     _check_resources(actor, project, cleaned or [], uses)
     project.version += 1
     project.save()
     if cleaned is not None:
-        before = outputs_of(project)
-        _store_outputs(project, cleaned)
-        if before != outputs_of(project):
-            audit.record_event("project.outputs_changed", project, before=before, after=outputs_of(project))
+        _replace_outputs(project, cleaned)
     if uses is not None:
-        before = sorted(project.uses.values_list("pk", flat=True))
-        project.uses.set(uses)
-        after = sorted(r.pk for r in uses)
-        if before != after:
-            audit.record_event("project.uses_changed", project, before=before, after=after)
+        _replace_uses(project, uses)
     return project
 
 
 def snapshot(project: Project) -> dict:
     return {
-        "name": project.name,
-        "kind": project.kind,
+        **{name: getattr(project, name) for name in DETAILS},
         "budget": str(project.budget),
-        "funding_source": project.funding_source,
-        "summary": project.summary,
-        "systems": project.systems,
-        "collects": project.collects,
-        "security_level": project.security_level,
         "documents": {name: getattr(project, name).name for name in DOCUMENTS if getattr(project, name)},
         "outputs": outputs_of(project),
         "uses": sorted(project.uses.values_list("pk", flat=True)),
@@ -321,11 +315,7 @@ def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
     require(actor, "submit", project)
     if stage not in Stage.values:
         raise ValidationError(_("Unknown review stage."))
-    project = Project.objects.select_for_update().select_related("unit").get(pk=project.pk)
-    if seen_version is not None and project.version != seen_version:
-        raise Conflict(
-            _("Someone else changed this project meanwhile. Reload and try again."), code="conflict"
-        )
+    project = _lock_project(project, seen_version)
     if project.status not in SUBMITTABLE[stage]:
         if stage == Stage.ACCEPTANCE and project.status in SUBMITTABLE[Stage.INITIATION]:
             raise ValidationError(
@@ -436,7 +426,7 @@ def _open_review(actor, review: Review, seen_version) -> Review:
 def rerun_checks(actor, review: Review, seen_version=None) -> Review:
     """Compute the pre-checks again on today's data, while the round is open (the CDO or the unit)."""
     require(actor, "view", review)
-    if not (may_decide(actor, review) or Scope.of(actor).covers(review.project.unit.path, REGISTRARS)):
+    if not may_rerun_checks(actor, review):
         raise PermissionDenied(_("Only the unit or its chief data officer may run the checks again."))
     fresh = _open_review(actor, review, seen_version)
     results = _store_checks(fresh, actor)
@@ -549,19 +539,6 @@ def decide(actor, review: Review, decision: str, seen_version=None, reasons: str
 
 # --- supervision findings ---------------------------------------------------------------------
 
-FINDING_FIELDS = (
-    "category",
-    "severity",
-    "title",
-    "description",
-    "evidence",
-    "evidence_file",
-    "order_kind",
-    "order_text",
-    "deadline_days",
-    "project",
-)
-
 
 def _finding_step(finding, action, before, actor, comment="", version=None) -> None:
     FindingStep.objects.create(
@@ -576,17 +553,8 @@ def _finding_step(finding, action, before, actor, comment="", version=None) -> N
     )
 
 
-def _check_pdf(field: str, upload) -> None:
-    if upload and not getattr(upload, "_committed", False):
-        try:
-            validate_pdf(upload)
-        except ValidationError as exc:
-            raise ValidationError({field: exc.messages}) from exc
-
-
-@service
-def open_finding(actor, *, unit: Unit, **fields) -> Finding:
-    """A CDO or a bureau records a violation or risk in its scope and issues its order."""
+def _issuing(actor, unit: Unit, fields: dict) -> Finding:
+    """The finding `actor` would record on `unit`, issued by the actor's nearest supervising grant."""
     unknown = set(fields) - set(FINDING_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -605,23 +573,19 @@ def open_finding(actor, *, unit: Unit, **fields) -> Finding:
     _check_pdf("evidence_file", fields.get("evidence_file"))
     for name, value in fields.items():
         setattr(finding, name, value)
-    for name in ("title", "description", "evidence", "order_text"):
+    return finding
+
+
+def _validate_order(finding: Finding) -> None:
+    for name in ORDER_TEXTS:
         if not (getattr(finding, name) or "").strip():
             raise ValidationError({name: _("This field is required.")})
     days = finding.deadline_days
-    if not isinstance(days, int) or not 1 <= days <= 120:
+    if not isinstance(days, int) or days not in DEADLINE_DAYS:
         raise ValidationError({"deadline_days": _("Give a deadline of 1 to 120 working days.")})
-    now = clock.now()
-    finding.opened_at = now
-    finding.due_on = add_working_days(timezone.localdate(now), days)
-    try:
-        finding.full_clean(
-            exclude=["evidence_file", "answer_file", "due_on", "opened_by", "issuer", "unit", "project"]
-        )
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
-    finding.save()
-    _finding_step(finding, FindingAction.OPEN, "", actor, finding.order_text, version=1)
+
+
+def _announce_order(finding: Finding) -> None:
     audit.record_event(
         "finding.opened",
         finding,
@@ -633,7 +597,7 @@ def open_finding(actor, *, unit: Unit, **fields) -> Finding:
         project=finding.project_id,
     )
     notify_on_commit(
-        registrars(unit),
+        registrars(finding.unit),
         _("%(order)s: %(title)s — answer by %(due)s")
         % {
             "order": finding.get_order_kind_display(),
@@ -643,6 +607,19 @@ def open_finding(actor, *, unit: Unit, **fields) -> Finding:
         body=finding.order_text,
         url=finding.get_absolute_url(),
     )
+
+
+@service
+def open_finding(actor, *, unit: Unit, **fields) -> Finding:
+    """A CDO or a bureau records a violation or risk in its scope and issues its order."""
+    finding = _issuing(actor, unit, fields)
+    _validate_order(finding)
+    finding.opened_at = clock.now()
+    finding.due_on = add_working_days(timezone.localdate(finding.opened_at), finding.deadline_days)
+    _full_clean(finding, exclude=[*FINDING_DOCUMENTS, "due_on", "opened_by", "issuer", "unit", "project"])
+    finding.save()
+    _finding_step(finding, FindingAction.OPEN, "", actor, finding.order_text, version=1)
+    _announce_order(finding)
     return finding
 
 
@@ -734,7 +711,7 @@ def _send_mail(mails) -> None:
 def escalate_overdue(today=None) -> int:
     """Escalate each open order past its deadline, once, to the data bureau of the level above.
 
-    Run by the `escalate_findings` command (schedule it, e.g. `--every 3600`); writes its audit
+    Run by the `escalate_findings` command, which `cdohub periodic` schedules; writes its audit
     events with the source the caller set. The bureau hears of it in the app and by email.
     """
     today = today or clock.today()

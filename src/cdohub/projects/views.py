@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
-from cdohub.core.permissions import Scope, can, require, restrict, within_reach
+from cdohub.core.permissions import can, require, restrict, within_reach
 from cdohub.core.views import flash_outcome, int_or_none, xlsx_response
 from cdohub.org.models import Unit
 
 from . import services, stats
-from .choices import CheckResult, FindingStatus, ProjectStatus, ReviewStatus, Stage
+from .choices import CheckResult, FindingStatus, ProjectStatus, ReviewStatus
 from .forms import (
-    ACCEPTANCE_PHASE,
     AnswerForm,
     DecisionForm,
     FindingForm,
@@ -34,16 +33,17 @@ from .forms import (
 )
 from .models import Check, Finding, Project, Review
 from .policies import (
-    DECIDERS,
     REGISTRARS,
     SUPERVISORS,
+    awaiting_decision,
+    may_answer,
+    may_close,
     may_decide,
     may_give_opinion,
-    may_verify,
-    supervising_grant,
+    may_rerun_checks,
+    may_supervise,
 )
-
-DOCUMENT_FIELDS = {"feasibility_study", "design", "acceptance_report"}
+from .rules import ACCEPTANCE_PHASE
 
 
 def _projects(user):
@@ -62,22 +62,25 @@ def registrar_units(user):
     return within_reach(user, Unit.objects.filter(is_active=True), REGISTRARS)
 
 
-def awaiting_decision(user):
-    """Open rounds this user decides as a CDO (not those they prepared or submitted)."""
-    bodies = [path for role, path in Scope.of(user).grants if role in DECIDERS]
-    if not bodies:
-        return Review.objects.none()
-    return (
-        Review.objects.filter(status=ReviewStatus.SUBMITTED, reviewing_body__path__in=bodies)
-        .exclude(submitted_by=user)
-        .exclude(project__created_by=user)
-        .select_related("project__unit")
-        .order_by("submitted_at")
+def supervised_units(user):
+    return within_reach(user, Unit.objects.filter(is_active=True), SUPERVISORS)
+
+
+def pdf_response(document) -> FileResponse:
+    """Send a stored PDF, named as it was uploaded; 404 when there is none."""
+    if not document:
+        raise Http404
+    return FileResponse(
+        document.open("rb"), content_type="application/pdf", filename=document.name.rsplit("/", 1)[-1]
     )
 
 
-def supervised_units(user):
-    return within_reach(user, Unit.objects.filter(is_active=True), SUPERVISORS)
+def _posted(request, form, refusal=None) -> dict | None:
+    """The form's data, or None after showing why it was refused (`refusal`, else the form's errors)."""
+    if form.is_valid():
+        return form.cleaned_data
+    messages.error(request, refusal or " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return None
 
 
 # --- projects ---------------------------------------------------------------------------------
@@ -122,29 +125,29 @@ def _formset(request, project=None):
     return formset_class(request.POST or None, initial=initial, prefix="outputs")
 
 
+def _project_form(request, form, formset, save, saved: str, project=None):
+    """The project form page; a valid POST is saved through `save(outputs=, uses=, **fields)`."""
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            project = save(outputs=outputs_from(formset), **form.changes())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(project)
+    return render(
+        request, "projects/project_form.html", {"form": form, "formset": formset, "project": project}
+    )
+
+
 @login_required
 def project_create(request):
     units = registrar_units(request.user)
     if not units.exists():
         raise PermissionDenied
     form = NewProjectForm(request.POST or None, request.FILES or None, units=units, user=request.user)
-    formset = _formset(request)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = form.changes()
-        try:
-            project = services.create_project(
-                request.user,
-                unit=form.cleaned_data["unit"],
-                outputs=outputs_from(formset),
-                uses=form.cleaned_data["uses"],
-                **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved as a draft."))
-            return redirect(project)
-    return render(request, "projects/project_form.html", {"form": form, "formset": formset})
+    save = partial(services.create_project, request.user)
+    return _project_form(request, form, _formset(request), save, _("Project saved as a draft."))
 
 
 @login_required
@@ -154,9 +157,6 @@ def project_detail(request, pk):
     reviews = project.reviews.select_related("submitted_by", "decided_by", "reviewing_body").order_by(
         "-submitted_at", "-pk"
     )
-    can_edit = can(user, "change", project) and project.status in services.EDITABLE
-    can_submit = can(user, "submit", project)
-    stages = [s for s in Stage if project.status in services.SUBMITTABLE[s]] if can_submit else []
     return render(
         request,
         "projects/project_detail.html",
@@ -165,10 +165,9 @@ def project_detail(request, pk):
             "outputs": project.outputs.select_related("resource"),
             "reviews": reviews,
             "findings": restrict(user, "view", project.findings.all()),
-            "can_edit": can_edit,
-            "stages": stages,
-            "can_supervise": can(user, "open", Finding(unit=project.unit))
-            and supervising_grant(user, project.unit) is not None,
+            "can_edit": project.is_editable and can(user, "change", project),
+            "stages": project.submittable_stages() if can(user, "submit", project) else [],
+            "can_supervise": may_supervise(user, project.unit),
         },
     )
 
@@ -178,25 +177,16 @@ def project_edit(request, pk):
     project = get_object_or_404(_projects(request.user), pk=pk)
     require(request.user, "change", project)
     form = ProjectForm(request.POST or None, request.FILES or None, instance=project, user=request.user)
-    formset = _formset(request, project)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.update_project(
-                request.user,
-                Project.objects.get(pk=project.pk),
-                seen_version=int_or_none(request.POST.get("version")),
-                outputs=outputs_from(formset),
-                uses=form.cleaned_data["uses"],
-                **form.changes(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect(project)
-    return render(
-        request, "projects/project_form.html", {"form": form, "formset": formset, "project": project}
-    )
+
+    def save(**changes):  # on a fresh copy: validating the form changed its instance
+        return services.update_project(
+            request.user,
+            Project.objects.get(pk=project.pk),
+            seen_version=int_or_none(request.POST.get("version")),
+            **changes,
+        )
+
+    return _project_form(request, form, _formset(request, project), save, _("Project saved."), project)
 
 
 @login_required
@@ -216,12 +206,7 @@ def project_submit(request, pk):
 @login_required
 def project_document(request, pk, name):
     project = get_object_or_404(_projects(request.user), pk=pk)
-    if name not in DOCUMENT_FIELDS or not getattr(project, name):
-        raise Http404
-    document = getattr(project, name)
-    return FileResponse(
-        document.open("rb"), content_type="application/pdf", filename=document.name.rsplit("/", 1)[-1]
-    )
+    return pdf_response(project.document(name))
 
 
 # --- review rounds ----------------------------------------------------------------------------
@@ -254,8 +239,7 @@ def review_detail(request, pk):
             "opinions": review.opinions.all(),
             "rounds": review.project.reviews.order_by("stage", "round").select_related("decided_by"),
             "can_decide": decider,
-            "can_rerun": open_round
-            and (decider or Scope.of(user).covers(review.project.unit.path, REGISTRARS)),
+            "can_rerun": open_round and may_rerun_checks(user, review),
             "can_opine": open_round and may_give_opinion(user, review),
             "decision_form": DecisionForm(initial={"version": review.version}, failed=failed),
             "opinion_form": OpinionForm(initial={"version": review.version}),
@@ -268,14 +252,9 @@ def review_detail(request, pk):
 def review_decide(request, pk):
     review = get_object_or_404(_reviews(request.user), pk=pk)
     failed = list(review.checks.filter(result=CheckResult.FAILED))
-    form = DecisionForm(request.POST, failed=failed)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(review)
-    data = form.cleaned_data
-    flash_outcome(
-        request,
-        partial(
+    data = _posted(request, DecisionForm(request.POST, failed=failed))
+    if data is not None:
+        decide = partial(
             services.decide,
             request.user,
             review,
@@ -283,9 +262,8 @@ def review_decide(request, pk):
             data["version"],
             reasons=data["reasons"],
             cited=data["cited_checks"],
-        ),
-        _("Decision recorded."),
-    )
+        )
+        flash_outcome(request, decide, _("Decision recorded."))
     return redirect(review)
 
 
@@ -293,18 +271,12 @@ def review_decide(request, pk):
 @require_POST
 def review_opinion(request, pk):
     review = get_object_or_404(_reviews(request.user), pk=pk)
-    form = OpinionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the opinion."))
-        return redirect(review)
-    data = form.cleaned_data
-    flash_outcome(
-        request,
-        partial(
+    data = _posted(request, OpinionForm(request.POST), _("Write the opinion."))
+    if data is not None:
+        add = partial(
             services.add_opinion, request.user, review, data["text"], data["recommendation"], data["version"]
-        ),
-        _("Joint-review opinion added."),
-    )
+        )
+        flash_outcome(request, add, _("Joint-review opinion added."))
     return redirect(review)
 
 
@@ -390,12 +362,8 @@ def finding_detail(request, pk):
         {
             "finding": finding,
             "steps": finding.steps.select_related("actor"),
-            "can_answer": finding.status == FindingStatus.OPEN
-            and can(user, "answer", finding)
-            and user.pk != finding.opened_by_id,
-            "can_verify": finding.status == FindingStatus.ANSWERED
-            and user.pk != finding.answered_by_id
-            and may_verify(user, finding),
+            "can_answer": may_answer(user, finding),
+            "can_verify": may_close(user, finding),
             "answer_form": AnswerForm(initial={"version": finding.version}),
             "verify_form": VerifyForm(initial={"version": finding.version}),
         },
@@ -406,23 +374,17 @@ def finding_detail(request, pk):
 @require_POST
 def finding_answer(request, pk):
     finding = get_object_or_404(_findings(request.user), pk=pk)
-    form = AnswerForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Describe the rectification."))
-        return redirect(finding)
-    data = form.cleaned_data
-    flash_outcome(
-        request,
-        partial(
+    data = _posted(request, AnswerForm(request.POST, request.FILES), _("Describe the rectification."))
+    if data is not None:
+        answer = partial(
             services.answer_finding,
             request.user,
             finding,
             data["answer"],
-            data.get("answer_file"),
+            data["answer_file"],
             data["version"],
-        ),
-        _("Rectification reported to the issuer."),
-    )
+        )
+        flash_outcome(request, answer, _("Rectification reported to the issuer."))
     return redirect(finding)
 
 
@@ -430,30 +392,23 @@ def finding_answer(request, pk):
 @require_POST
 def finding_verify(request, pk):
     finding = get_object_or_404(_findings(request.user), pk=pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Someone else acted first. Reload to see the current state."))
+    data = _posted(
+        request, VerifyForm(request.POST), _("Someone else acted first. Reload to see the current state.")
+    )
+    if data is None:
         return redirect(finding)
-    data = form.cleaned_data
     if request.POST.get("decision") == "reject":
-        action = partial(services.reject_answer, request.user, finding, data["comment"], data["version"])
-        message = _("The answer was rejected; the order stands.")
+        verify, message = services.reject_answer, _("The answer was rejected; the order stands.")
     else:
-        action = partial(services.close_finding, request.user, finding, data["comment"], data["version"])
-        message = _("Finding verified and closed.")
-    flash_outcome(request, action, message)
+        verify, message = services.close_finding, _("Finding verified and closed.")
+    flash_outcome(request, partial(verify, request.user, finding, data["comment"], data["version"]), message)
     return redirect(finding)
 
 
 @login_required
 def finding_document(request, pk, name):
     finding = get_object_or_404(_findings(request.user), pk=pk)
-    if name not in ("evidence_file", "answer_file") or not getattr(finding, name):
-        raise Http404
-    document = getattr(finding, name)
-    return FileResponse(
-        document.open("rb"), content_type="application/pdf", filename=document.name.rsplit("/", 1)[-1]
-    )
+    return pdf_response(finding.document(name))
 
 
 # --- dashboard --------------------------------------------------------------------------------

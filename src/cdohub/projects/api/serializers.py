@@ -15,6 +15,7 @@ from ..choices import (
     Stage,
 )
 from ..models import Check, Finding, FindingStep, Opinion, Output, Project, Review
+from ..rules import DETAILS, FINDING_FIELDS, PROJECT_FIELDS
 
 
 def values(choices) -> str:
@@ -52,14 +53,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "id",
             "unit",
             "unit_name",
-            "name",
-            "kind",
-            "budget",
-            "funding_source",
-            "summary",
-            "systems",
-            "collects",
-            "security_level",
+            *DETAILS,
             "outputs",
             "uses",
             "status",
@@ -82,22 +76,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "kind",
-            "budget",
-            "funding_source",
-            "summary",
-            "systems",
-            "collects",
-            "security_level",
-            "feasibility_study",
-            "design",
-            "acceptance_report",
-            "outputs",
-            "uses",
-            "version",
-        ]
+        fields = [*PROJECT_FIELDS, "outputs", "uses", "version"]
         extra_kwargs = {"feasibility_study": {"required": False}, "design": {"required": False}}
 
 
@@ -247,19 +226,7 @@ class FindingCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = [
-            "unit",
-            "project",
-            "category",
-            "severity",
-            "title",
-            "description",
-            "evidence",
-            "evidence_file",
-            "order_kind",
-            "order_text",
-            "deadline_days",
-        ]
+        fields = ["unit", *FINDING_FIELDS]
         extra_kwargs = {"evidence_file": {"required": False}}
 
 

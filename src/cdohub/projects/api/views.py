@@ -2,7 +2,6 @@
 findings. Reads go through the permission gate; every change is a call to `projects.services`,
 which checks who may act (403) and the rules (400). A decision on a stale version is a 409."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,6 +16,8 @@ from cdohub.core.permissions import can, restrict
 
 from .. import services, stats
 from ..models import Finding, Project, Review
+from ..rules import DOCUMENTS
+from ..views import pdf_response
 from .serializers import (
     AnswerSerializer,
     CloseSerializer,
@@ -35,7 +36,6 @@ from .serializers import (
     SupervisionRowSerializer,
 )
 
-DOCUMENTS = services.DOCUMENTS
 REFUSED = OpenApiResponse(description=_("Refused by the rules (the reason is in the body)."))
 
 
@@ -43,16 +43,6 @@ def _body(request, serializer_class, partial=False) -> dict:
     serializer = serializer_class(data=request.data, partial=partial, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _outputs(data) -> list[dict] | None:
-    outputs = data.pop("outputs", None)
-    if outputs is None:
-        return None
-    return [
-        {"name": o["name"], "share_type": o.get("share_type", ""), "resource": o.get("resource")}
-        for o in outputs
-    ]
 
 
 class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
@@ -73,9 +63,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRea
         if not can(request.user, "view", Project(unit=unit)):
             raise NotFound
         data.pop("version", None)
-        project = services.create_project(
-            request.user, unit=unit, outputs=_outputs(data) or [], uses=data.pop("uses", []), **data
-        )
+        project = services.create_project(request.user, unit=unit, **data)
         return self.respond(project, http.HTTP_201_CREATED)
 
     @extend_schema(
@@ -85,15 +73,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRea
         project = self.get_object()
         data = _body(request, ProjectWriteSerializer, partial=True)
         version = data.pop("version", None)
-        project = services.update_project(
-            request.user,
-            project,
-            seen_version=version,
-            outputs=_outputs(data),
-            uses=data.pop("uses", None),
-            **data,
-        )
-        return self.respond(project)
+        return self.respond(services.update_project(request.user, project, seen_version=version, **data))
 
     @extend_schema(
         request=ProjectSubmitSerializer, responses={201: ReviewSerializer, 400: REFUSED, 409: CONFLICT}
@@ -117,13 +97,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRea
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<name>[a-z_]+)", url_name="document")
     def document(self, request, pk=None, name=None):
         """A project document as a PDF: feasibility_study, design or acceptance_report."""
-        project = self.get_object()
-        if name not in DOCUMENTS or not getattr(project, name):
-            raise NotFound
-        document = getattr(project, name)
-        return FileResponse(
-            document.open("rb"), content_type="application/pdf", filename=document.name.rsplit("/", 1)[-1]
-        )
+        return pdf_response(self.get_object().document(name))
 
 
 class ReviewViewSet(ScopedReadOnlyViewSet):

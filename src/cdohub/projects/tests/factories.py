@@ -1,10 +1,12 @@
 """Helpers shared by the projects tests (and the scope-isolation test)."""
 
+import datetime
 from decimal import Decimal
 
 from cdohub.accounts.models import RoleAssignment, User
 from cdohub.appointments.demo import letter
-from cdohub.catalog.models import Resource
+from cdohub.catalog import services as catalog_services
+from cdohub.catalog.models import Classification, Resource
 from cdohub.org.models import Unit
 from cdohub.projects import services
 
@@ -20,6 +22,29 @@ def person(username, role, unit_code, display="") -> User:
 def population() -> Resource:
     """广东省公安厅's published 人口基础信息, from the demo's provincial catalog."""
     return Resource.objects.get(unit__code="440000-GA", name="人口基础信息", status="published")
+
+
+def health_records(specialist, project) -> Resource:
+    """The 居民电子健康档案 the project produces, registered in the catalog as a draft (the resource
+    its acceptance review checks)."""
+    return catalog_services.create_resource(
+        specialist,
+        unit=project.unit,
+        classification=Classification.objects.get(code="202001"),
+        name="居民电子健康档案",
+        summary="居民电子健康档案",
+        format="database",
+        share_type="conditional",
+        share_method="api",
+        share_conditions="仅限卫生健康业务使用",
+        share_basis="《基本医疗卫生与健康促进法》",
+        open_type="none",
+        open_conditions="含个人健康信息，不予开放",
+        update_cycle="daily",
+        released_on=datetime.date(2026, 1, 1),
+        source_system="全民健康信息平台",
+        items=[{"name": "姓名", "column_name": "XM", "data_type": "C", "length": 50}],
+    )
 
 
 def fields(**overrides) -> dict:

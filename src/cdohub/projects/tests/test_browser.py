@@ -4,17 +4,14 @@ failed reuse check and vetoes, citing it; an administrator's attempt to override
 round uses the shared resource and is approved; at acceptance the registration check fails until
 the resource is published."""
 
-import datetime
-
 import pytest
 
 from cdohub.appointments.demo import letter
 from cdohub.catalog import services as catalog_services
-from cdohub.catalog.models import Classification, Resource
 from cdohub.projects.models import Project, Review
 from conftest import sign_in
 
-from .factories import person
+from .factories import health_records, person, population
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +39,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     specialist = person("wj_specialist", "data_specialist", "440900-WJ", "茂名市卫健局数据专员")
     specialist.set_password("Demo@2021!")
     specialist.save()
-    shared = Resource.objects.get(unit__code="440000-GA", name="人口基础信息", status="published")
+    shared = population()
 
     # The health commission drafts and submits a project that collects population data itself.
     sign_in(page, base, "wj_specialist")
@@ -127,24 +124,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
 
     # Acceptance: the commission registered its data resource; it is not published yet.
     project = Project.objects.get(name="茂名市全民健康信息平台")
-    resource = catalog_services.create_resource(
-        specialist,
-        unit=project.unit,
-        classification=Classification.objects.get(code="202001"),
-        name="居民电子健康档案",
-        summary="居民电子健康档案",
-        format="database",
-        share_type="conditional",
-        share_method="api",
-        share_conditions="仅限卫生健康业务使用",
-        share_basis="《基本医疗卫生与健康促进法》",
-        open_type="none",
-        open_conditions="含个人健康信息，不予开放",
-        update_cycle="daily",
-        released_on=datetime.date(2026, 10, 1),
-        source_system="全民健康信息平台",
-        items=[{"name": "姓名", "column_name": "XM", "data_type": "C", "length": 50}],
-    )
+    resource = health_records(specialist, project)
     catalog_services.submit_resource(specialist, resource)
     sign_in(page, base, "wj_specialist")
     page.goto(project_url)

@@ -12,7 +12,6 @@ from django.http import Http404
 
 from cdohub.appointments.demo import letter
 from cdohub.catalog import services as catalog_services
-from cdohub.catalog.models import Classification
 from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.models import AuditEntry, Notification
@@ -23,7 +22,7 @@ from cdohub.projects.models import Check, Finding, Project, Review
 from cdohub.quality import services as quality_services
 from cdohub.quality.tests import factories as quality_factories
 
-from .factories import new_project, person, population
+from .factories import health_records, new_project, person, population
 
 
 def events(obj, prefix):
@@ -105,24 +104,7 @@ def test_veto_is_final_and_a_new_round_is_approved_then_accepted(wj, english):
     with pytest.raises(ValidationError, match="acceptance report"):
         services.submit(specialist, project, "acceptance")
     assert not project.reviews.filter(stage="acceptance").exists()
-    resource = catalog_services.create_resource(
-        specialist,
-        unit=project.unit,
-        classification=Classification.objects.get(code="202001"),
-        name="居民电子健康档案",
-        summary="居民电子健康档案",
-        format="database",
-        share_type="conditional",
-        share_method="api",
-        share_conditions="仅限卫生健康业务使用",
-        share_basis="《基本医疗卫生与健康促进法》",
-        open_type="none",
-        open_conditions="含个人健康信息，不予开放",
-        update_cycle="daily",
-        released_on=datetime.date(2026, 1, 1),
-        source_system="全民健康信息平台",
-        items=[{"name": "姓名", "column_name": "XM", "data_type": "C", "length": 50}],
-    )
+    resource = health_records(specialist, project)
     with pytest.raises(ValidationError, match="approved at initiation"):
         services.update_project(specialist, project, outputs=[{"name": "别的资源", "share_type": "none"}])
     with pytest.raises(ValidationError, match="only the acceptance report"):
