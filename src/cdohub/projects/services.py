@@ -309,13 +309,8 @@ def _store_checks(review: Review, actor) -> list[Check]:
     return Check.objects.bulk_create(rows)
 
 
-@service
-def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
-    """Put the project to its CDO for the `stage` review, as a new round; runs the pre-checks."""
-    require(actor, "submit", project)
-    if stage not in Stage.values:
-        raise ValidationError(_("Unknown review stage."))
-    project = _lock_project(project, seen_version)
+def _require_submittable(project: Project, stage: str) -> None:
+    """The project's state allows the `stage` review and the documents it needs are there."""
     if project.status not in SUBMITTABLE[stage]:
         if stage == Stage.ACCEPTANCE and project.status in SUBMITTABLE[Stage.INITIATION]:
             raise ValidationError(
@@ -333,7 +328,10 @@ def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
     ]
     if missing:
         raise ValidationError(_("Before submitting, add: %(fields)s.") % {"fields": _(", ").join(missing)})
-    body = reviewing_body(project.unit)
+
+
+def _deciders(body: Unit) -> list[User]:
+    """The CDO accounts of the reviewing body; a round nobody could decide is refused."""
     deciders = list(body_cdos(body))
     if not deciders:
         raise ValidationError(
@@ -343,53 +341,76 @@ def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
             )
             % {"body": body}
         )
-    now = clock.now()
-    round_no = project.reviews.filter(stage=stage).count() + 1
+    return deciders
+
+
+def _new_round(actor, project: Project, stage: str, body: Unit) -> Review:
     try:
         with transaction.atomic():
-            review = Review.objects.create(
+            return Review.objects.create(
                 project=project,
                 stage=stage,
-                round=round_no,
+                round=project.reviews.filter(stage=stage).count() + 1,
                 reviewing_body=body,
                 snapshot=audit._jsonable(snapshot(project)),
                 submitted_by=actor,
-                submitted_at=now,
+                submitted_at=clock.now(),
             )
     except IntegrityError:
         raise Conflict(
             _("This project was submitted meanwhile. Reload to see the current state."), code="conflict"
         ) from None
+
+
+def _failed(results: list[Check]) -> list[str]:
+    return [c.code for c in results if c.result == CheckResult.FAILED]
+
+
+@service
+def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
+    """Put the project to its CDO for the `stage` review, as a new round; runs the pre-checks."""
+    require(actor, "submit", project)
+    if stage not in Stage.values:
+        raise ValidationError(_("Unknown review stage."))
+    project = _lock_project(project, seen_version)
+    _require_submittable(project, stage)
+    body = reviewing_body(project.unit)
+    deciders = _deciders(body)
+    review = _new_round(actor, project, stage, body)
     results = _store_checks(review, actor)
     previous = project.status
     project.status = UNDER_REVIEW[stage]
     project.version += 1
     project.save()
-    failed = [c.code for c in results if c.result == CheckResult.FAILED]
     audit.record_event(
         "project.submitted",
         review,
         project=project.pk,
         stage=stage,
-        round=round_no,
+        round=review.round,
         reviewing_body=body.pk,
         project_version=project.version - 1,
         from_status=previous,
-        failed_checks=failed,
+        failed_checks=_failed(results),
     )
+    _announce_submission(review, deciders)
+    return review
+
+
+def _announce_submission(review: Review, deciders) -> None:
+    """The deciding CDO and the same-level bureau (invited to the joint review) hear of a new round."""
+    project = review.project
     notify_on_commit(
         deciders,
         _("Project to review: %(what)s (%(stage)s, round %(n)d)")
-        % {"what": project, "stage": Stage(stage).label, "n": round_no},
+        % {"what": project, "stage": review.get_stage_display(), "n": review.round},
         url=review.get_absolute_url(),
     )
-    bureau = same_level_bureau(project.unit)
     notify_on_commit(
-        bureau_admins(bureau),
+        bureau_admins(same_level_bureau(project.unit)),
         _("Joint review invited: %(what)s") % {"what": project},
         url=review.get_absolute_url(),
     )
-    return review
 
 
 def last_decision_text(review: Review) -> str:
@@ -435,7 +456,7 @@ def rerun_checks(actor, review: Review, seen_version=None) -> Review:
     audit.record_event(
         "project.checks_rerun",
         fresh,
-        failed_checks=[c.code for c in results if c.result == CheckResult.FAILED],
+        failed_checks=_failed(results),
     )
     return fresh
 
@@ -470,13 +491,7 @@ def add_opinion(actor, review: Review, text: str, recommendation: str = "", seen
     return opinion
 
 
-@service
-def decide(actor, review: Review, decision: str, seen_version=None, reasons: str = "", cited=()) -> Review:
-    """The CDO's decision: approve, return for revision (reasons) or veto (reasons, may cite failed
-    pre-checks). Final for the round."""
-    require(actor, "view", review)
-    if decision not in Decision.values:
-        raise ValidationError({"decision": _("Unknown decision.")})
+def _require_decider(actor, review: Review) -> None:
     if actor.pk in (review.submitted_by_id, review.project.created_by_id):
         raise PermissionDenied(
             _("You prepared or submitted this project; its chief data officer must decide.")
@@ -486,23 +501,40 @@ def decide(actor, review: Review, decision: str, seen_version=None, reasons: str
             _("Only the chief data officer of %(body)s decides this review.")
             % {"body": review.reviewing_body}
         )
+
+
+def _citable(review: Review, decision: str, cited) -> list[str]:
+    """The checks a decision cites, each once: only failed checks of the round, only to return or veto."""
+    cited = list(dict.fromkeys(cited or []))
+    if not cited:
+        return cited
+    if decision == Decision.APPROVE:
+        raise ValidationError({"cited_checks": _("Failed checks are cited only to return or veto.")})
+    failed = checks.failed_codes(review)
+    wrong = [c for c in cited if c not in failed]
+    if wrong:
+        raise ValidationError(
+            {
+                "cited_checks": _("Only failed checks of this round can be cited; not: %(c)s.")
+                % {"c": ", ".join(wrong)}
+            }
+        )
+    return cited
+
+
+@service
+def decide(actor, review: Review, decision: str, seen_version=None, reasons: str = "", cited=()) -> Review:
+    """The CDO's decision: approve, return for revision (reasons) or veto (reasons, may cite failed
+    pre-checks). Final for the round."""
+    require(actor, "view", review)
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    _require_decider(actor, review)
     transition = REVIEW[decision]
     if transition.needs_comment and not (reasons or "").strip():
         raise ValidationError({"reasons": _("Give the reasons for this decision.")}, code="comment_required")
     fresh = _open_review(actor, review, seen_version)
-    cited = list(dict.fromkeys(cited or []))
-    if cited:
-        if decision == Decision.APPROVE:
-            raise ValidationError({"cited_checks": _("Failed checks are cited only to return or veto.")})
-        failed = checks.failed_codes(fresh)
-        wrong = [c for c in cited if c not in failed]
-        if wrong:
-            raise ValidationError(
-                {
-                    "cited_checks": _("Only failed checks of this round can be cited; not: %(c)s.")
-                    % {"c": ", ".join(wrong)}
-                }
-            )
+    cited = _citable(fresh, decision, cited)
     seen = fresh.version
     REVIEW.advance(fresh, transition)
     fresh.decision = decision
@@ -525,16 +557,21 @@ def decide(actor, review: Review, decision: str, seen_version=None, reasons: str
         cited_checks=cited,
         reviewing_body=fresh.reviewing_body_id,
     )
-    recipients = set(registrars(project.unit)) | {fresh.submitted_by}
+    _announce_decision(actor, fresh, project)
+    return fresh
+
+
+def _announce_decision(actor, review: Review, project: Project) -> None:
+    """The unit's registrars and the submitter hear the outcome (not the one who decided)."""
+    recipients = set(registrars(project.unit)) | {review.submitted_by}
     recipients.discard(actor)
     notify_on_commit(
         recipients,
         _("%(stage)s of %(what)s: %(decision)s")
-        % {"stage": fresh.get_stage_display(), "what": project, "decision": fresh.get_status_display()},
-        body=fresh.reasons,
-        url=fresh.get_absolute_url(),
+        % {"stage": review.get_stage_display(), "what": project, "decision": review.get_status_display()},
+        body=review.reasons,
+        url=review.get_absolute_url(),
     )
-    return fresh
 
 
 # --- supervision findings ---------------------------------------------------------------------
@@ -720,29 +757,32 @@ def escalate_overdue(today=None) -> int:
 
 
 def _escalate(today) -> int:
-    escalated = 0
     due = Finding.objects.filter(status=FindingStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            finding = Finding.objects.select_for_update().select_related("issuer", "unit").get(pk=pk)
-            if finding.status != FindingStatus.OPEN or finding.escalated_at is not None:
-                continue
-            target = bureau_above(finding.issuer)
-            if target is None:
-                continue
-            finding.escalated_to, finding.escalated_at = target, clock.now()
-            finding.version += 1
-            finding.save()
-            _finding_step(finding, FindingAction.ESCALATE, finding.status, None, str(target))
-            audit.record_event("finding.escalated", finding, to=target.pk, due_on=finding.due_on)
-            recipients = list(bureau_admins(target))
-            title = _("Overdue order escalated: %(title)s (%(unit)s, due %(due)s)") % {
-                "title": finding.title,
-                "unit": finding.unit,
-                "due": date_format(finding.due_on),
-            }
-            notify_on_commit(recipients, title, body=finding.order_text, url=finding.get_absolute_url())
-            mails = [(title, finding.order_text, None, [u.email]) for u in recipients if u.email]
-            transaction.on_commit(partial(_send_mail, mails))
-            escalated += 1
-    return escalated
+    return sum(_escalate_one(pk) for pk in due.values_list("pk", flat=True))
+
+
+def _escalate_one(pk) -> bool:
+    """Escalate one overdue order in its own transaction; False when it moved on meanwhile or there is
+    no bureau above."""
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().select_related("issuer", "unit").get(pk=pk)
+        if finding.status != FindingStatus.OPEN or finding.escalated_at is not None:
+            return False
+        target = bureau_above(finding.issuer)
+        if target is None:
+            return False
+        finding.escalated_to, finding.escalated_at = target, clock.now()
+        finding.version += 1
+        finding.save()
+        _finding_step(finding, FindingAction.ESCALATE, finding.status, None, str(target))
+        audit.record_event("finding.escalated", finding, to=target.pk, due_on=finding.due_on)
+        recipients = list(bureau_admins(target))
+        title = _("Overdue order escalated: %(title)s (%(unit)s, due %(due)s)") % {
+            "title": finding.title,
+            "unit": finding.unit,
+            "due": date_format(finding.due_on),
+        }
+        notify_on_commit(recipients, title, body=finding.order_text, url=finding.get_absolute_url())
+        mails = [(title, finding.order_text, None, [u.email]) for u in recipients if u.email]
+        transaction.on_commit(partial(_send_mail, mails))
+        return True
