@@ -19,7 +19,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cdohub.core import audit, clock
-from cdohub.core.excel import HEADER_FILL, Column, Row, annotate, open_workbook, read_sheet
+from cdohub.core.excel import (
+    HEADER_FILL,
+    Column,
+    Row,
+    SheetsImportResult,
+    annotate,
+    open_workbook,
+    read_sheet,
+)
 from cdohub.core.excel import save_workbook as save
 from cdohub.core.permissions import can
 from cdohub.core.services import service
@@ -165,23 +173,10 @@ def _resource_row(n: int, r: Resource) -> list:
     ]
 
 
-class ImportResult:
+class ImportResult(SheetsImportResult):
     def __init__(self, resources: list[Row], items: list[Row]):
+        super().__init__(resources, items)
         self.resources, self.items = resources, items
-        self.created = self.updated = 0
-        self.annotated: bytes | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not any(r.errors for r in self.resources + self.items)
-
-    @property
-    def applied(self) -> int:
-        return self.created + self.updated
-
-    @property
-    def error_rows(self) -> list[Row]:
-        return [r for r in self.resources + self.items if r.errors]
 
 
 class Parsed:

@@ -67,6 +67,41 @@ class ImportResult:
         return [row for row in self.rows if row.errors]
 
 
+class SheetsImportResult:
+    """What an import of a workbook of several sheets (records and their parts) found and did: each
+    sheet's rows, how many records it created and updated, and the user's workbook annotated with
+    the errors. Shown like an `ImportResult`, the sheets' rows together."""
+
+    def __init__(self, *sheets: list[Row]):
+        self.sheets = sheets
+        self.created = self.updated = 0
+        self.annotated: bytes | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for sheet in self.sheets for row in sheet]
+
+    @property
+    def ok(self) -> bool:
+        return not any(row.errors for row in self.rows)
+
+    @property
+    def applied(self) -> int:
+        return self.created + self.updated
+
+    @property
+    def error_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.errors]
+
+
+def check_required(rows: list[Row], columns: list[Column]) -> None:
+    """An error on each row for each required column it leaves empty."""
+    for row in rows:
+        for column in columns:
+            if column.required and not row[column.key]:
+                row.errors.append(_("%(col)s is required.") % {"col": column.header})
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -101,10 +136,7 @@ class ExcelImport:
 
     def run(self, data: bytes, user) -> ImportResult:
         result = ImportResult(self.read(data))
-        for row in result.rows:
-            for column in self.columns:
-                if column.required and not row[column.key]:
-                    row.errors.append(_("%(col)s is required.") % {"col": column.header})
+        check_required(result.rows, self.columns)
         self.validate(result.rows, user)
         if result.ok:
             with transaction.atomic():

@@ -263,10 +263,15 @@ def save_rule(actor, resource, rule: Rule | None = None, **fields) -> Rule:
     rule.save()
     if not rule.enabled:
         _close_issues_of(rule, "rule_disabled")
+    _record_saved(rule)
+    return rule
+
+
+def _record_saved(rule: Rule, **more) -> None:
     audit.record_event(
         "quality.rule_saved",
         rule,
-        resource=resource.pk,
+        resource=rule.resource_id,
         kind=rule.kind,
         columns=rule.columns,
         params=rule.params,
@@ -274,8 +279,8 @@ def save_rule(actor, resource, rule: Rule | None = None, **fields) -> Rule:
         severity=rule.severity,
         enabled=rule.enabled,
         origin=rule.origin,
+        **more,
     )
-    return rule
 
 
 @service
@@ -302,6 +307,29 @@ def _column_of(item) -> str:
     return (item.column_name or "").strip()
 
 
+def _element_rules(resource, column: str):
+    """The rules a data element made for `column` of `resource`."""
+    return Rule.objects.filter(resource=resource, origin=RuleOrigin.ELEMENT, columns=[column])
+
+
+def _element_rule(actor, resource, column: str, spec: dict, element: str) -> Rule:
+    """An unsaved rule of `resource` made from a data element's rule `spec` for `column` (a rule of
+    the whole table — row count, expression, custom SQL — names no column)."""
+    kind = spec.get("kind", "")
+    return Rule(
+        resource=resource,
+        kind=kind,
+        columns=[] if kind in ("row_count", "expression", "custom_sql") else [column],
+        params=dict(spec.get("params") or {}),
+        weight=spec.get("weight", 1.0) or 1.0,
+        severity=spec.get("severity") or "error",
+        origin=RuleOrigin.ELEMENT,
+        element=str(spec.get("element") or element or "")[:64],
+        description=str(spec.get("description") or "")[:300],
+        created_by=actor,
+    )
+
+
 @service
 def element_linked(actor, item, rules, element: str = "") -> list[Rule]:
     """The standards app linked catalog `item` to a data element: replace the element-made rules of
@@ -313,40 +341,15 @@ def element_linked(actor, item, rules, element: str = "") -> list[Rule]:
     if not column:
         return []
     dialect = dialect_for(resource)
-    for old in Rule.objects.filter(resource=resource, origin=RuleOrigin.ELEMENT, columns=[column]):
+    for old in _element_rules(resource, column):
         _drop(old)
     made = []
     for spec in rules:
-        spec = dict(spec)
-        kind = spec.get("kind", "")
-        rule = Rule(
-            resource=resource,
-            kind=kind,
-            columns=[] if kind in ("row_count", "expression", "custom_sql") else [column],
-            params=dict(spec.get("params") or {}),
-            weight=spec.get("weight", 1.0) or 1.0,
-            severity=spec.get("severity") or "error",
-            origin=RuleOrigin.ELEMENT,
-            element=str(spec.get("element") or element or "")[:64],
-            description=str(spec.get("description") or "")[:300],
-            created_by=actor,
-        )
+        rule = _element_rule(actor, resource, column, dict(spec), element)
         _clean_rule(rule, dialect)
         rule.save()
+        _record_saved(rule, element=rule.element)
         made.append(rule)
-        audit.record_event(
-            "quality.rule_saved",
-            rule,
-            resource=resource.pk,
-            kind=rule.kind,
-            columns=rule.columns,
-            params=rule.params,
-            weight=rule.weight,
-            severity=rule.severity,
-            enabled=True,
-            origin=rule.origin,
-            element=rule.element,
-        )
     return made
 
 
@@ -356,7 +359,7 @@ def element_unlinked(actor, item, element: str = "") -> int:
     column = _column_of(item)
     if not column:
         return 0
-    gone = Rule.objects.filter(resource=item.resource, origin=RuleOrigin.ELEMENT, columns=[column])
+    gone = _element_rules(item.resource, column)
     if element:
         gone = gone.filter(element=element)
     count = 0

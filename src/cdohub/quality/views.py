@@ -22,7 +22,7 @@ from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
 from . import scoring, services
-from .choices import OPEN_ISSUE, IssueStatus, RunStatus
+from .choices import ACTIVE_RUN, OPEN_ISSUE, IssueStatus
 from .forms import AnswerForm, BindingForm, RuleForm
 from .models import Binding, Issue, Rule, Run
 
@@ -155,9 +155,7 @@ def resource_quality(request, pk):
         "binding_form": form,
         "proposal": proposal,
         "rule_form": RuleForm() if manage else None,
-        "active": Run.objects.filter(
-            resource=resource, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
-        ).first(),
+        "active": Run.objects.filter(resource=resource, status__in=ACTIVE_RUN).first(),
         "chart": {"days": [d for d, _ in trend], "scores": [s for _, s in trend], "name": _("Quality score")},
         "items": resource.items.exclude(column_name="").order_by("position"),
     }
@@ -203,22 +201,32 @@ def _rule_fields(form) -> dict:
 def rule_create(request, pk):
     resource = _resource(request, pk)
     require(request.user, "change", services.probe(resource))
-    form = RuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_rule(request.user, resource, **_rule_fields(form))
-            messages.success(request, _("The rule is saved."))
-            return redirect("quality:resource_quality", resource.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "quality/rule_form.html", {"form": form, "resource": resource})
+    return _rule_page(request, resource)
 
 
 @login_required
 def rule_edit(request, pk):
     rule = _rule(request, pk)
     require(request.user, "change", rule)
-    initial = {
+    return _rule_page(request, rule.resource, rule)
+
+
+def _rule_page(request, resource, rule=None):
+    """The form of a new rule of `resource`, or of its `rule`; saved, back to the resource's page."""
+    form = RuleForm(request.POST or None, initial=_rule_initial(rule) if rule else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_rule(request.user, resource, rule, **_rule_fields(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The rule is saved."))
+            return redirect("quality:resource_quality", resource.pk)
+    return render(request, "quality/rule_form.html", {"form": form, "resource": resource, "rule": rule})
+
+
+def _rule_initial(rule) -> dict:
+    return {
         "kind": rule.kind,
         "columns": ", ".join(rule.columns),
         "params": rule.params_text,
@@ -227,15 +235,6 @@ def rule_edit(request, pk):
         "enabled": rule.enabled,
         "description": rule.description,
     }
-    form = RuleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_rule(request.user, rule.resource, rule, **_rule_fields(form))
-            messages.success(request, _("The rule is saved."))
-            return redirect("quality:resource_quality", rule.resource_id)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "quality/rule_form.html", {"form": form, "resource": rule.resource, "rule": rule})
 
 
 @login_required

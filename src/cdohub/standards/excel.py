@@ -25,7 +25,9 @@ from cdohub.core.excel import (
     Column,
     ImportFileError,
     Row,
+    SheetsImportResult,
     annotate,
+    check_required,
     open_workbook,
     read_sheet,
     save_workbook,
@@ -159,23 +161,10 @@ def export(elements=None, code_sets=None) -> bytes:
 # Reading -------------------------------------------------------------------------------------
 
 
-class ImportResult:
+class ImportResult(SheetsImportResult):
     def __init__(self, elements: list[Row], codes: list[Row]):
+        super().__init__(elements, codes)
         self.elements, self.codes = elements, codes
-        self.created = self.updated = 0
-        self.annotated: bytes | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not any(r.errors for r in self.elements + self.codes)
-
-    @property
-    def applied(self) -> int:
-        return self.created + self.updated
-
-    @property
-    def error_rows(self) -> list[Row]:
-        return [r for r in self.elements + self.codes if r.errors]
 
 
 class _RolledBack(Exception):
@@ -213,11 +202,8 @@ class StandardsImport:
         )
         if not result.elements and not result.codes:
             raise ImportFileError(_("The workbook has no data rows."))
-        for rows, columns in ((result.elements, ELEMENT_COLUMNS), (result.codes, CODE_COLUMNS)):
-            for row in rows:
-                for column in columns:
-                    if column.required and not row[column.key]:
-                        row.errors.append(_("%(col)s is required.") % {"col": column.header})
+        check_required(result.elements, ELEMENT_COLUMNS)
+        check_required(result.codes, CODE_COLUMNS)
         sets = self._parse_code_sets(result.codes)
         elements = self._parse_elements(result.elements)
         try:

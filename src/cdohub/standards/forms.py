@@ -10,6 +10,7 @@ from cdohub.org.models import Unit
 
 from .choices import validator_choices
 from .models import CodeSet, DataElement
+from .rules import CODE_SET_FIELDS, ELEMENT_FIELDS
 
 L = gettext_lazy
 
@@ -21,20 +22,7 @@ class ElementForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = DataElement
-        fields = [
-            "owner",
-            "identifier",
-            "name",
-            "definition",
-            "data_type",
-            "max_length",
-            "min_length",
-            "format",
-            "pattern",
-            "code_set",
-            "validator",
-            "standard",
-        ]
+        fields = ["owner", *ELEMENT_FIELDS]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "format": L("e.g. an18, an..50, c..200, n6, n..12,2, YYYYMMDD, YYYY-MM-DD hh:mm:ss"),
@@ -52,9 +40,8 @@ class ElementForm(BootstrapForm, forms.ModelForm):
         """The services check the element (with their reasons); the form does not save it."""
 
     def changes(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("owner")
-        return data
+        """The element's fields for the services (the owner apart)."""
+        return {name: self.cleaned_data[name] for name in ELEMENT_FIELDS}
 
 
 class CodeSetForm(BootstrapForm, forms.ModelForm):
@@ -71,7 +58,7 @@ class CodeSetForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = CodeSet
-        fields = ["owner", "identifier", "name", "standard", "description"]
+        fields = ["owner", *CODE_SET_FIELDS]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, owners=None, values=None, **kwargs):
@@ -83,7 +70,7 @@ class CodeSetForm(BootstrapForm, forms.ModelForm):
             )
 
     def _post_clean(self):
-        pass
+        """The services check the code set (with their reasons); the form does not save it."""
 
     def clean_values_text(self) -> list[dict]:
         rows = []
@@ -99,12 +86,6 @@ class CodeSetForm(BootstrapForm, forms.ModelForm):
         return rows
 
     def changes(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("identifier", "name", "standard", "description")}
-
-
-class LinkForm(forms.Form):
-    element = forms.ModelChoiceField(DataElement.objects.none())
-
-    def __init__(self, *args, elements=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["element"].queryset = elements
+        """The code set's fields and values for the services (the owner apart)."""
+        fields = {name: self.cleaned_data[name] for name in CODE_SET_FIELDS}
+        return {**fields, "values": self.cleaned_data["values_text"]}

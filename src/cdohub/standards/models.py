@@ -16,18 +16,16 @@ from .choices import StandardStatus
 USER = settings.AUTH_USER_MODEL
 
 
-class CodeSet(TrackedModel):
-    """A list of codes and their meanings, e.g. GB/T 2261.1 性别代码; maintained by a data bureau."""
+class Standard(TrackedModel):
+    """What a data element and a code set share: an identifier, a name, the standard it comes from,
+    the data bureau that maintains it, and publication (a published standard is a reference others
+    check against). Subclasses add `owner`, with their own related name."""
 
     audit_exclude = ("created_at", "updated_at", "version")
 
     identifier = models.CharField(_("identifier"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     standard = models.CharField(_("source standard"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        Unit, verbose_name=_("maintained by"), on_delete=models.PROTECT, related_name="code_sets"
-    )
     status = models.CharField(
         _("status"), max_length=16, choices=StandardStatus.choices, default=StandardStatus.DRAFT
     )
@@ -36,15 +34,11 @@ class CodeSet(TrackedModel):
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        abstract = True
         ordering = ["identifier"]
-        verbose_name = _("code set")
-        verbose_name_plural = _("code sets")
 
     def __str__(self):
         return f"{self.name}（{self.identifier}）"
-
-    def get_absolute_url(self):
-        return reverse("standards:codeset_detail", args=[self.pk])
 
     @property
     def audit_unit_id(self):
@@ -53,6 +47,22 @@ class CodeSet(TrackedModel):
     @property
     def is_published(self) -> bool:
         return self.status == StandardStatus.PUBLISHED
+
+
+class CodeSet(Standard):
+    """A list of codes and their meanings, e.g. GB/T 2261.1 性别代码; maintained by a data bureau."""
+
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        Unit, verbose_name=_("maintained by"), on_delete=models.PROTECT, related_name="code_sets"
+    )
+
+    class Meta(Standard.Meta):
+        verbose_name = _("code set")
+        verbose_name_plural = _("code sets")
+
+    def get_absolute_url(self):
+        return reverse("standards:codeset_detail", args=[self.pk])
 
 
 class CodeValue(models.Model):
@@ -77,14 +87,11 @@ class CodeValue(models.Model):
         return f"{self.code} {self.name}"
 
 
-class DataElement(TrackedModel):
+class DataElement(Standard):
     """A data element (数据元): a unit of data defined once — name, meaning, type, length, format and
     allowed values — so every resource that holds it can be checked against the same definition."""
 
-    audit_exclude = ("created_at", "updated_at", "version")
-
     identifier = models.CharField(_("internal identifier"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     definition = models.TextField(_("definition"), blank=True)
     data_type = models.CharField(_("data type"), max_length=1, choices=DataType.choices)
     max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
@@ -100,36 +107,17 @@ class DataElement(TrackedModel):
         related_name="elements",
     )
     validator = models.CharField(_("validator"), max_length=32, blank=True)
-    standard = models.CharField(_("source standard"), max_length=200, blank=True)
     owner = models.ForeignKey(
         Unit, verbose_name=_("maintained by"), on_delete=models.PROTECT, related_name="data_elements"
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=StandardStatus.choices, default=StandardStatus.DRAFT
-    )
-    version = models.PositiveIntegerField(_("version"), default=1)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
-        ordering = ["identifier"]
+    class Meta(Standard.Meta):
         verbose_name = _("data element")
         verbose_name_plural = _("data elements")
         indexes = [models.Index(fields=["status", "owner"])]
 
-    def __str__(self):
-        return f"{self.name}（{self.identifier}）"
-
     def get_absolute_url(self):
         return reverse("standards:element_detail", args=[self.pk])
-
-    @property
-    def audit_unit_id(self):
-        return self.owner_id
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == StandardStatus.PUBLISHED
 
     @property
     def validator_label(self) -> str:

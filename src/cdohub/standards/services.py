@@ -61,6 +61,36 @@ def _taken(model, identifier: str, pk=None) -> None:
         )
 
 
+def _draft(actor, model, owner: Unit | None, fields: dict):
+    """An unsaved draft `model` (code set or data element) of `owner`, a data bureau whose standards
+    the actor maintains."""
+    if owner is None:
+        raise ValidationError({"owner": [_("Choose the data bureau that maintains it.")]}, code="owner")
+    standard = model(owner=owner, created_by=actor, **fields)
+    require_on_standard(actor, "change", standard)
+    _check_owner(actor, owner)
+    return standard
+
+
+def _move_to(actor, standard, owner: Unit | None) -> None:
+    """Give `standard` to another data bureau the actor maintains standards of (None: keep it)."""
+    if owner is not None and owner != standard.owner:
+        _check_owner(actor, owner)
+        standard.owner = owner
+
+
+def _publish(actor, standard, seen_version, check):
+    """Publish the draft `standard` once `check(fresh)` (which raises what stands in the way) passes;
+    returns the row as published."""
+    require_on_standard(actor, "change", standard)
+    fresh = PUBLISHING.claim(standard, "publish", seen_version)
+    check(fresh)
+    PUBLISHING.advance(fresh, PUBLISHING["publish"])
+    fresh.published_at = clock.now()
+    fresh.save()
+    return fresh
+
+
 # Code sets -----------------------------------------------------------------------------------
 
 
@@ -116,11 +146,7 @@ def create_code_set(actor, *, owner: Unit, values=(), **fields) -> CodeSet:
     ({code, name, parent code}) in order."""
     _unknown(fields, rules.CODE_SET_FIELDS)
     fields = _clean(fields)
-    if owner is None:
-        raise ValidationError({"owner": [_("Choose the data bureau that maintains it.")]}, code="owner")
-    code_set = CodeSet(owner=owner, created_by=actor, **fields)
-    require_on_standard(actor, "change", code_set)
-    _check_owner(actor, owner)
+    code_set = _draft(actor, CodeSet, owner, fields)
     errors = rules.code_set_problems(fields)
     if errors:
         raise ValidationError(errors)
@@ -154,9 +180,7 @@ def update_code_set(
             )
         if owner is not None and owner != fresh.owner:
             raise ValidationError(_("A published code set keeps its bureau."), code="published")
-    if owner is not None and owner != fresh.owner:
-        _check_owner(actor, owner)
-        fresh.owner = owner
+    _move_to(actor, fresh, owner)
     for name, value in fields.items():
         setattr(fresh, name, value)
     errors = rules.code_set_problems({name: getattr(fresh, name) for name in rules.CODE_SET_FIELDS})
@@ -172,15 +196,14 @@ def update_code_set(
     return fresh
 
 
+def _publishable_code_set(code_set: CodeSet) -> None:
+    if not code_set.values.exists():
+        raise ValidationError(_("A code set needs at least one value before it is published."), code="empty")
+
+
 @service
 def publish_code_set(actor, code_set: CodeSet, seen_version=None) -> CodeSet:
-    require_on_standard(actor, "change", code_set)
-    fresh = PUBLISHING.claim(code_set, "publish", seen_version)
-    if not fresh.values.exists():
-        raise ValidationError(_("A code set needs at least one value before it is published."), code="empty")
-    PUBLISHING.advance(fresh, PUBLISHING["publish"])
-    fresh.published_at = clock.now()
-    fresh.save()
+    fresh = _publish(actor, code_set, seen_version, _publishable_code_set)
     audit.record_event(
         "standards.code_set_published", fresh, identifier=fresh.identifier, version=fresh.version
     )
@@ -188,6 +211,15 @@ def publish_code_set(actor, code_set: CodeSet, seen_version=None) -> CodeSet:
 
 
 # Data elements -------------------------------------------------------------------------------
+
+
+def _element_values(fields: dict) -> dict:
+    """`fields` trimmed, an empty length as none."""
+    values = _clean(fields)
+    for name in ("max_length", "min_length"):
+        if values.get(name) == "":
+            values[name] = None
+    return values
 
 
 def _check_code_set(actor, element: DataElement) -> None:
@@ -209,15 +241,8 @@ def _validate_element(actor, element: DataElement) -> None:
 def create_element(actor, *, owner: Unit, **fields) -> DataElement:
     """A draft data element of `owner` (a data bureau the actor administers)."""
     _unknown(fields, rules.ELEMENT_FIELDS)
-    fields = _clean(fields)
-    for name in ("max_length", "min_length"):
-        if fields.get(name) == "":
-            fields[name] = None
-    if owner is None:
-        raise ValidationError({"owner": [_("Choose the data bureau that maintains it.")]}, code="owner")
-    element = DataElement(owner=owner, created_by=actor, **fields)
-    require_on_standard(actor, "change", element)
-    _check_owner(actor, owner)
+    fields = _element_values(fields)
+    element = _draft(actor, DataElement, owner, fields)
     _validate_element(actor, element)
     element.save()
     audit.record_event(
@@ -236,31 +261,10 @@ def update_element(actor, element: DataElement, *, seen_version=None, owner=None
     _unknown(fields, rules.ELEMENT_FIELDS)
     fresh = DataElement.objects.select_for_update().get(pk=element.pk)
     _stale(fresh, seen_version)
-    fields = _clean(fields)
-    for name in ("max_length", "min_length"):
-        if fields.get(name) == "":
-            fields[name] = None
+    fields = _element_values(fields)
     if fresh.is_published:
-        changed = [
-            name
-            for name in rules.RULE_FIELDS
-            if name in fields and _comparable(fields[name]) != _comparable(getattr(fresh, name))
-        ]
-        if changed or (owner is not None and owner != fresh.owner):
-            labels = "、".join(str(DataElement._meta.get_field(n).verbose_name) for n in changed) or _(
-                "bureau"
-            )
-            raise ValidationError(
-                _(
-                    "A published data element keeps what its quality rules follow from (%(fields)s): "
-                    "publish a new element instead."
-                )
-                % {"fields": labels},
-                code="published",
-            )
-    if owner is not None and owner != fresh.owner:
-        _check_owner(actor, owner)
-        fresh.owner = owner
+        _keeps_its_rules(fresh, fields, owner)
+    _move_to(actor, fresh, owner)
     before = rules.implied_rules(fresh)
     for name, value in fields.items():
         setattr(fresh, name, value)
@@ -273,24 +277,42 @@ def update_element(actor, element: DataElement, *, seen_version=None, owner=None
     return fresh
 
 
+def _keeps_its_rules(element: DataElement, fields: dict, owner: Unit | None) -> None:
+    """Refuse a change of what the published `element`'s quality rules follow from, or of its bureau."""
+    changed = [
+        name
+        for name in rules.RULE_FIELDS
+        if name in fields and _comparable(fields[name]) != _comparable(getattr(element, name))
+    ]
+    if changed or (owner is not None and owner != element.owner):
+        labels = "、".join(str(DataElement._meta.get_field(n).verbose_name) for n in changed) or _("bureau")
+        raise ValidationError(
+            _(
+                "A published data element keeps what its quality rules follow from (%(fields)s): "
+                "publish a new element instead."
+            )
+            % {"fields": labels},
+            code="published",
+        )
+
+
 def _comparable(value):
     if hasattr(value, "pk"):
         return value.pk
     return None if value in ("", None) else value
 
 
+def _publishable_element(element: DataElement) -> None:
+    if element.code_set_id and not element.code_set.is_published:
+        raise ValidationError(
+            _("Publish the code set %(set)s first.") % {"set": element.code_set}, code="code_set_draft"
+        )
+
+
 @service
 def publish_element(actor, element: DataElement, seen_version=None) -> DataElement:
     """Publish a draft element; its code set must be published first."""
-    require_on_standard(actor, "change", element)
-    fresh = PUBLISHING.claim(element, "publish", seen_version)
-    if fresh.code_set_id and not fresh.code_set.is_published:
-        raise ValidationError(
-            _("Publish the code set %(set)s first.") % {"set": fresh.code_set}, code="code_set_draft"
-        )
-    PUBLISHING.advance(fresh, PUBLISHING["publish"])
-    fresh.published_at = clock.now()
-    fresh.save()
+    fresh = _publish(actor, element, seen_version, _publishable_element)
     audit.record_event(
         "standards.element_published",
         fresh,

@@ -1,6 +1,8 @@
 """Pages for the data standards: data elements and code sets (list, detail, forms, Excel in and out)
 and the page where an information item is linked to a data element."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cdohub.catalog.choices import DataType
@@ -116,64 +119,35 @@ def element_detail(request, pk):
     return render(request, "standards/element_detail.html", context)
 
 
-def _element_form(request, element=None):
+def _form_arguments(request, standard) -> dict:
+    """What both standards' forms take: the data bureaus the user maintains standards of (none: 403),
+    the first of them proposed for a new standard."""
     owners = steward_units(request.user)
     if not owners.exists():
         raise PermissionDenied
+    initial = {"owner": owners.order_by("depth", "path").first()} if standard is None else {}
+    return {"data": request.POST or None, "instance": standard, "owners": owners, "initial": initial}
+
+
+def _element_form(request, element):
     code_sets = visible_code_sets(request.user).order_by("identifier")
-    initial = {"owner": owners.order_by("depth", "path").first()} if element is None else {}
-    return ElementForm(
-        request.POST or None, instance=element, owners=owners, code_sets=code_sets, initial=initial
-    )
+    return ElementForm(**_form_arguments(request, element), code_sets=code_sets)
 
 
 @login_required
 def element_create(request):
-    form = _element_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            element = services.create_element(
-                request.user, owner=form.cleaned_data["owner"], **form.changes()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Data element saved as a draft."))
-            return redirect(element)
-    return render(request, "standards/element_form.html", {"form": form, "may_maintain": True})
+    return _create(request, ELEMENTS)
 
 
 @login_required
 def element_edit(request, pk):
-    element = _element(request, pk)
-    if not can(request.user, "change", element):
-        raise PermissionDenied
-    form = _element_form(request, element)
-    if request.method == "POST" and form.is_valid():
-        try:
-            element = services.update_element(
-                request.user,
-                DataElement.objects.get(pk=pk),
-                seen_version=int_or_none(request.POST.get("version")),
-                owner=form.cleaned_data["owner"],
-                **form.changes(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(element)
-    context = {"form": form, "element": element, "may_maintain": True}
-    return render(request, "standards/element_form.html", context)
+    return _edit(request, ELEMENTS, _element(request, pk))
 
 
 @login_required
 @require_POST
 def element_publish(request, pk):
-    element = _element(request, pk)
-    version = int_or_none(request.POST.get("version"))
-    flash_outcome(request, partial(services.publish_element, request.user, element, version), _("Published."))
-    return redirect(element)
+    return _publish(request, services.publish_element, _element(request, pk))
 
 
 # Code sets -----------------------------------------------------------------------------------
@@ -217,68 +191,97 @@ def codeset_detail(request, pk):
     return render(request, "standards/codeset_detail.html", context)
 
 
-def _code_set_form(request, code_set=None):
-    owners = steward_units(request.user)
-    if not owners.exists():
-        raise PermissionDenied
+def _code_set_form(request, code_set):
     values = services.code_values(code_set) if code_set is not None else None
-    initial = {"owner": owners.order_by("depth", "path").first()} if code_set is None else {}
-    return CodeSetForm(request.POST or None, instance=code_set, owners=owners, values=values, initial=initial)
+    return CodeSetForm(**_form_arguments(request, code_set), values=values)
 
 
 @login_required
 def codeset_create(request):
-    form = _code_set_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            code_set = services.create_code_set(
-                request.user,
-                owner=form.cleaned_data["owner"],
-                values=form.cleaned_data["values_text"],
-                **form.changes(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Code set saved as a draft."))
-            return redirect(code_set)
-    return render(request, "standards/codeset_form.html", {"form": form, "may_maintain": True})
+    return _create(request, CODE_SETS)
 
 
 @login_required
 def codeset_edit(request, pk):
-    code_set = _code_set(request, pk)
-    if not can(request.user, "change", code_set):
-        raise PermissionDenied
-    form = _code_set_form(request, code_set)
-    if request.method == "POST" and form.is_valid():
-        try:
-            code_set = services.update_code_set(
-                request.user,
-                CodeSet.objects.get(pk=pk),
-                seen_version=int_or_none(request.POST.get("version")),
-                owner=form.cleaned_data["owner"],
-                values=form.cleaned_data["values_text"],
-                **form.changes(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(code_set)
-    context = {"form": form, "code_set": code_set, "may_maintain": True}
-    return render(request, "standards/codeset_form.html", context)
+    return _edit(request, CODE_SETS, _code_set(request, pk))
 
 
 @login_required
 @require_POST
 def codeset_publish(request, pk):
-    code_set = _code_set(request, pk)
+    return _publish(request, services.publish_code_set, _code_set(request, pk))
+
+
+# Forms of both kinds of standard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardPages:
+    """What the create, edit and publish pages of data elements and of code sets differ in."""
+
+    name: str  # what the form's template calls the object
+    template: str
+    form: Callable  # (request, instance or None) -> the bound form
+    create: Callable  # the service making a draft
+    update: Callable  # the service mending one
+    created: str  # the message once a draft is saved
+
+
+ELEMENTS = StandardPages(
+    "element",
+    "standards/element_form.html",
+    _element_form,
+    services.create_element,
+    services.update_element,
+    gettext_lazy("Data element saved as a draft."),
+)
+CODE_SETS = StandardPages(
+    "code_set",
+    "standards/codeset_form.html",
+    _code_set_form,
+    services.create_code_set,
+    services.update_code_set,
+    gettext_lazy("Code set saved as a draft."),
+)
+
+
+def _create(request, pages: StandardPages):
+    form = pages.form(request, None)
+    if request.method == "POST" and form.is_valid():
+        save = partial(pages.create, request.user)
+        if saved := _saved(form, save):
+            messages.success(request, str(pages.created))
+            return redirect(saved)
+    return render(request, pages.template, {"form": form, "may_maintain": True})
+
+
+def _edit(request, pages: StandardPages, standard):
+    if not can(request.user, "change", standard):
+        raise PermissionDenied
+    form = pages.form(request, standard)
+    if request.method == "POST" and form.is_valid():
+        fresh = type(standard).objects.get(pk=standard.pk)
+        version = int_or_none(request.POST.get("version"))
+        if saved := _saved(form, partial(pages.update, request.user, fresh, seen_version=version)):
+            messages.success(request, _("Saved."))
+            return redirect(saved)
+    return render(request, pages.template, {"form": form, pages.name: standard, "may_maintain": True})
+
+
+def _saved(form, save):
+    """The standard `save` makes of the valid form's fields, or None with the services' reasons
+    shown on the form."""
+    try:
+        return save(owner=form.cleaned_data["owner"], **form.changes())
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def _publish(request, publish, standard):
     version = int_or_none(request.POST.get("version"))
-    flash_outcome(
-        request, partial(services.publish_code_set, request.user, code_set, version), _("Published.")
-    )
-    return redirect(code_set)
+    flash_outcome(request, partial(publish, request.user, standard, version), _("Published."))
+    return redirect(standard)
 
 
 # Excel ---------------------------------------------------------------------------------------

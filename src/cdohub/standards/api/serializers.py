@@ -59,20 +59,31 @@ class CodeSetSerializer(serializers.ModelSerializer):
         return services.code_values(code_set)
 
 
-class CodeSetWriteSerializer(serializers.Serializer):
+class StandardWriteSerializer(serializers.Serializer):
+    """The fields a code set and a data element share, each optional (a change names what changes)."""
+
     identifier = serializers.CharField(max_length=64, required=False)
     name = serializers.CharField(max_length=200, required=False)
     standard = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
     owner = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False)
-    values = CodeValueSerializer(many=True, required=False)
     version = serializers.IntegerField(required=False, help_text="The version you saw (409 when stale).")
 
 
-class CodeSetCreateSerializer(CodeSetWriteSerializer):
+class StandardCreateFields(serializers.Serializer):
+    """What a new code set or data element must have (listed first among its bases)."""
+
     identifier = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
     owner = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+
+
+class CodeSetWriteSerializer(StandardWriteSerializer):
+    description = serializers.CharField(required=False, allow_blank=True)
+    values = CodeValueSerializer(many=True, required=False)
+
+
+class CodeSetCreateSerializer(StandardCreateFields, CodeSetWriteSerializer):
+    pass
 
 
 class DataElementSerializer(serializers.ModelSerializer):
@@ -91,9 +102,7 @@ class DataElementSerializer(serializers.ModelSerializer):
         return rules.implied_rules(element)
 
 
-class DataElementWriteSerializer(serializers.Serializer):
-    identifier = serializers.CharField(max_length=64, required=False)
-    name = serializers.CharField(max_length=200, required=False)
+class DataElementWriteSerializer(StandardWriteSerializer):
     definition = serializers.CharField(required=False, allow_blank=True)
     data_type = serializers.ChoiceField(choices=DataType.choices, required=False)
     max_length = serializers.IntegerField(required=False, allow_null=True)
@@ -104,16 +113,10 @@ class DataElementWriteSerializer(serializers.Serializer):
         slug_field="identifier", queryset=CodeSet.objects.all(), required=False, allow_null=True
     )
     validator = serializers.ChoiceField(choices=validator_choices(), required=False, allow_blank=True)
-    standard = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False)
-    version = serializers.IntegerField(required=False, help_text="The version you saw (409 when stale).")
 
 
-class DataElementCreateSerializer(DataElementWriteSerializer):
-    identifier = serializers.CharField(max_length=64)
-    name = serializers.CharField(max_length=200)
+class DataElementCreateSerializer(StandardCreateFields, DataElementWriteSerializer):
     data_type = serializers.ChoiceField(choices=DataType.choices)
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
 
 
 class StandardVersionSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ def new_element(actor, owner, **fields):
     return services.create_element(actor, owner=owner, **values)
 
 
-def test_a_bureau_drafts_and_publishes_a_code_set_and_element(users, units):
+def test_a_bureau_drafts_and_publishes_a_code_set_and_element(users, units, english):
     bureau = users["maoming_bureau"]
     code_set = services.create_code_set(
         bureau,
@@ -53,7 +53,7 @@ def test_a_bureau_drafts_and_publishes_a_code_set_and_element(users, units):
     assert AuditEntry.objects.filter(action="standards.element_published", object_id=str(element.pk)).exists()
 
 
-def test_only_bureaus_in_scope_maintain_standards(users, units):
+def test_only_bureaus_in_scope_maintain_standards(users, units, english):
     with pytest.raises(Http404):  # 茂名's bureau is out of 茂南's sight
         new_element(users["maonan_bureau"], units["440900-SJJ"])
     with pytest.raises((PermissionDenied, Http404)):  # a data specialist maintains no standards
@@ -141,7 +141,7 @@ def test_a_draft_code_set_is_edited_with_its_values(users, units):
     assert entry.data["before"][0]["code"] == "1"
 
 
-def test_registrars_link_and_unlink_items(users):
+def test_registrars_link_and_unlink_items(users, english):
     specialist = users["maoming_specialist"]
     item = population_item("440900-GA")  # 茂名's draft 人口基础信息
     element = DataElement.objects.get(identifier="DE00001")
