@@ -5,9 +5,8 @@ passed, failed or not applicable, with a one-line summary and the evidence (JSON
 results are stored on the review round (`models.Check`), so the decision record shows exactly what
 the CDO saw, and a failed check can be cited as a reason for a veto.
 
-Adding a check is adding a function here with `@check(code, stage, title)`. The acceptance check
-"quality rules exist for the resources and their latest runs pass" belongs here once the quality
-app offers a service that answers it for a list of resources; it is deliberately not faked.
+Adding a check is adding a function here with `@check(code, stage, title)`; an acceptance check
+over each declared data resource judges one resource at a time through `_each_output`.
 """
 
 import re
@@ -233,8 +232,34 @@ def outputs_declared(project, actor) -> Outcome:
 # --- acceptance -------------------------------------------------------------------------------
 
 
-def _output_rows(project):
-    return list(project.outputs.select_related("resource", "resource__unit"))
+def _each_output(project, judge, failed: str, passed: str, context=None) -> Outcome:
+    """An acceptance check over each data resource the project declared: `judge(output, known)` gives
+    the evidence row and whether it is fine, `known` being what `context(outputs)` looked up once.
+    Failed naming those not fine (`failed` has %(names)s), else passed (`passed` may have %(n)d)."""
+    outputs = list(project.outputs.select_related("resource", "resource__unit"))
+    if not outputs:
+        return Outcome(CheckResult.NOT_APPLICABLE, _("The project declared no data resource to produce."))
+    known = context(outputs) if context else None
+    judged = [(output, *judge(output, known)) for output in outputs]
+    rows = [row for _output, row, _fine in judged]
+    gaps = [output.name for output, _row, fine in judged if not fine]
+    if gaps:
+        return Outcome(CheckResult.FAILED, failed % {"names": _("、").join(gaps)}, {"outputs": rows})
+    return Outcome(CheckResult.PASSED, passed % {"n": len(outputs)}, {"outputs": rows})
+
+
+def _registration(output, unit_id) -> tuple[dict, bool]:
+    resource = output.resource
+    row = {
+        "output": output.name,
+        "resource_id": resource.pk if resource else None,
+        "code": resource.code if resource else "",
+        "status": "unregistered" if resource is None else resource.status,
+    }
+    fine = (
+        resource is not None and resource.status == ResourceStatus.PUBLISHED and resource.unit_id == unit_id
+    )
+    return row, fine
 
 
 @check(
@@ -243,77 +268,55 @@ def _output_rows(project):
     gettext_lazy("Its data resources are registered and published in the catalog"),
 )
 def outputs_registered(project, actor) -> Outcome:
-    outputs = _output_rows(project)
-    if not outputs:
-        return Outcome(CheckResult.NOT_APPLICABLE, _("The project declared no data resource to produce."))
-    rows, missing = [], []
-    for output in outputs:
-        resource = output.resource
-        state = "unregistered" if resource is None else resource.status
-        rows.append(
-            {
-                "output": output.name,
-                "resource_id": resource.pk if resource else None,
-                "code": resource.code if resource else "",
-                "status": state,
-            }
-        )
-        if (
-            resource is None
-            or resource.status != ResourceStatus.PUBLISHED
-            or resource.unit_id != project.unit_id
-        ):
-            missing.append(output.name)
-    if missing:
-        return Outcome(
-            CheckResult.FAILED,
-            _("Not registered and published in the catalog: %(names)s.") % {"names": _("、").join(missing)},
-            {"outputs": rows},
-        )
-    return Outcome(
-        CheckResult.PASSED,
-        _("All %(n)d data resource(s) are published in the catalog.") % {"n": len(outputs)},
-        {"outputs": rows},
+    return _each_output(
+        project,
+        _registration,
+        _("Not registered and published in the catalog: %(names)s."),
+        _("All %(n)d data resource(s) are published in the catalog."),
+        context=lambda outputs: project.unit_id,
     )
+
+
+def _sharing(output, _known) -> tuple[dict, bool]:
+    resource = output.resource
+    actual = resource.share_type if resource is not None else ""
+    published = resource is not None and resource.status == ResourceStatus.PUBLISHED
+    fine = published and actual == output.share_type
+    if fine and output.share_type != ShareType.NONE and not resource.share_method:
+        fine = False
+    row = {
+        "output": output.name,
+        "declared": output.share_type,
+        "catalog": actual,
+        "share_method": resource.share_method if resource is not None else "",
+        "published": published,
+        "ok": fine,
+    }
+    return row, fine
 
 
 @check("sharing_in_place", Stage.ACCEPTANCE, gettext_lazy("The declared sharing is in place"))
 def sharing_in_place(project, actor) -> Outcome:
-    outputs = _output_rows(project)
-    if not outputs:
-        return Outcome(CheckResult.NOT_APPLICABLE, _("The project declared no data resource to produce."))
-    rows, gaps = [], []
-    for output in outputs:
-        resource = output.resource
-        actual = resource.share_type if resource is not None else ""
-        published = resource is not None and resource.status == ResourceStatus.PUBLISHED
-        ok = published and actual == output.share_type
-        if ok and output.share_type != ShareType.NONE and not resource.share_method:
-            ok = False
-        rows.append(
-            {
-                "output": output.name,
-                "declared": output.share_type,
-                "catalog": actual,
-                "share_method": resource.share_method if resource is not None else "",
-                "published": published,
-                "ok": ok,
-            }
-        )
-        if not ok:
-            gaps.append(output.name)
-    if gaps:
-        return Outcome(
-            CheckResult.FAILED,
-            _("Sharing as declared is not in place in the published catalog for: %(names)s.")
-            % {"names": _("、").join(gaps)},
-            {"outputs": rows},
-        )
-    return Outcome(
-        CheckResult.PASSED,
+    return _each_output(
+        project,
+        _sharing,
+        _("Sharing as declared is not in place in the published catalog for: %(names)s."),
         _("Each data resource is published with the sharing declared at initiation."),
-        {"outputs": rows},
     )
+
+
+def _quality(output, standings) -> tuple[dict, bool]:
+    found = standings.get(output.resource_id)
+    run = found.run if found else None
+    row = {
+        "output": output.name,
+        "resource_id": output.resource_id,
+        "rules": found.rules if found else 0,
+        "checked_at": run.finished_at.isoformat() if run and run.finished_at else "",
+        "score": run.score if run else None,
+        "failing": found.failing if found else [],
+    }
+    return row, bool(found and found.passing)
 
 
 @check(
@@ -322,37 +325,14 @@ def sharing_in_place(project, actor) -> Outcome:
     gettext_lazy("Its data resources have quality rules and their latest checks pass"),
 )
 def quality_passing(project, actor) -> Outcome:
-    outputs = _output_rows(project)
-    if not outputs:
-        return Outcome(CheckResult.NOT_APPLICABLE, _("The project declared no data resource to produce."))
-    standings = quality_services.standing([o.resource for o in outputs if o.resource is not None])
-    rows, gaps = [], []
-    for output in outputs:
-        found = standings.get(output.resource_id)
-        run = found.run if found else None
-        rows.append(
-            {
-                "output": output.name,
-                "resource_id": output.resource_id,
-                "rules": found.rules if found else 0,
-                "checked_at": run.finished_at.isoformat() if run and run.finished_at else "",
-                "score": run.score if run else None,
-                "failing": found.failing if found else [],
-            }
-        )
-        if not (found and found.passing):
-            gaps.append(output.name)
-    if gaps:
-        return Outcome(
-            CheckResult.FAILED,
-            _("No quality rules, no check yet, or failing rules for: %(names)s.")
-            % {"names": _("、").join(gaps)},
-            {"outputs": rows},
-        )
-    return Outcome(
-        CheckResult.PASSED,
+    return _each_output(
+        project,
+        _quality,
+        _("No quality rules, no check yet, or failing rules for: %(names)s."),
         _("Each data resource has quality rules and passed its latest check."),
-        {"outputs": rows},
+        context=lambda outputs: quality_services.standing(
+            [o.resource for o in outputs if o.resource is not None]
+        ),
     )
 
 
