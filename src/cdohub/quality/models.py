@@ -21,7 +21,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import TrackedModel
 
-from .choices import ACTIVE_RUN, IssueStatus, RuleKind, RuleOrigin, RunStatus, Schedule, Severity, Trigger
+from .choices import (
+    ACTIVE_RUN,
+    OPEN_ISSUE,
+    IssueStatus,
+    RuleKind,
+    RuleOrigin,
+    RunStatus,
+    Schedule,
+    Severity,
+    Trigger,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -235,8 +245,20 @@ class RuleResult(models.Model):
         return self.run.resource.unit_id
 
 
+class IssueQuerySet(models.QuerySet):
+    def still_open(self):
+        """Opened and not yet closed (answered or not): a later passing run closes them."""
+        return self.filter(status__in=OPEN_ISSUE)
+
+    def overdue(self, today):
+        """Still open past the day they were to be rectified by."""
+        return self.still_open().filter(due_on__lt=today)
+
+
 class Issue(TrackedModel):
     """A rule the provider unit's data fails, to rectify by a deadline in working days."""
+
+    objects = IssueQuerySet.as_manager()
 
     resource = models.ForeignKey(
         "catalog.Resource",

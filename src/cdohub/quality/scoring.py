@@ -17,11 +17,32 @@ from collections import defaultdict
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
+from cdohub.accounts.choices import ALL_ROLES
 from cdohub.core import clock
-from cdohub.core.permissions import restrict
+from cdohub.core.permissions import Scope, restrict
+from cdohub.org.models import Unit
 
 from .choices import OPEN_ISSUE, RunStatus
 from .models import Issue, Run
+
+
+def top_units(user) -> list[Unit]:
+    """The units a user's grants are on (the whole province's governments for a superuser): where
+    the dashboard and the scores API start, and what a unit asked for must lie under."""
+    scope = Scope.of(user)
+    if scope.superuser:
+        return list(Unit.objects.filter(depth=1).order_by("path"))
+    return list(Unit.objects.filter(path__in=scope.paths(ALL_ROLES)).order_by("path"))
+
+
+def within(unit, tops) -> bool:
+    return any(unit.path.startswith(top.path) for top in tops)
+
+
+def checked_paths(user, top) -> set[str]:
+    """The paths of the units under `top` whose resources have checks the user may see."""
+    runs = restrict(user, "view", Run.objects.filter(resource__unit__path__startswith=top.path))
+    return set(runs.values_list("resource__unit__path", flat=True).distinct())
 
 
 def pass_rate(checked: int, failed: int, error: str = "") -> float | None:

@@ -297,7 +297,7 @@ def _drop(rule: Rule) -> None:
 
 def _close_issues_of(rule: Rule, reason: str) -> None:
     """A rule no longer checked (deleted or disabled) leaves no issue open: nothing would close it."""
-    for issue in Issue.objects.select_for_update().filter(rule=rule, status__in=OPEN_ISSUE):
+    for issue in Issue.objects.select_for_update().still_open().filter(rule=rule):
         issue.status, issue.closed_at, issue.version = IssueStatus.CLOSED, clock.now(), issue.version + 1
         issue.save()
         audit.record_event("quality.issue_closed", issue, rule=rule.pk, reason=reason)
@@ -729,9 +729,7 @@ def _sync_issues(run: Run, results: list[RuleResult]) -> None:
     for result in results:
         if result.error or result.rule_id is None:
             continue
-        current = (
-            Issue.objects.select_for_update().filter(rule_id=result.rule_id, status__in=OPEN_ISSUE).first()
-        )
+        current = Issue.objects.select_for_update().still_open().filter(rule_id=result.rule_id).first()
         if result.failed:
             if current is not None:
                 current.failed, current.last_run = result.failed, run
@@ -812,7 +810,7 @@ def escalate_overdue(today=None) -> int:
     government's); the bureaus over the unit see it on their dashboard. Returns how many."""
     today = today or clock.today()
     count = 0
-    due = Issue.objects.filter(status__in=OPEN_ISSUE, due_on__lt=today, escalated_at__isnull=True)
+    due = Issue.objects.overdue(today).filter(escalated_at__isnull=True)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             issue = Issue.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)

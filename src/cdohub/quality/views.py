@@ -12,17 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdohub.accounts.choices import ALL_ROLES
 from cdohub.catalog.models import Resource
 from cdohub.core import clock
 from cdohub.core.forms import add_service_errors
-from cdohub.core.permissions import Scope, can, require, restrict
+from cdohub.core.permissions import can, require, restrict
 from cdohub.core.views import flash_outcome, int_or_none
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
 from . import scoring, services
-from .choices import ACTIVE_RUN, OPEN_ISSUE, IssueStatus
+from .choices import ACTIVE_RUN, IssueStatus
 from .forms import AnswerForm, BindingForm, RuleForm
 from .models import Binding, Issue, Rule, Run
 
@@ -60,34 +59,27 @@ def _tables(user, resource):
     return found
 
 
-def top_units(user):
-    """The units a user's grants are on (the whole province's governments for a superuser)."""
-    scope = Scope.of(user)
-    if scope.superuser:
-        return list(Unit.objects.filter(depth=1).order_by("path"))
-    return list(Unit.objects.filter(path__in=scope.paths(ALL_ROLES)).order_by("path"))
+def _chart(trend) -> dict:
+    """A score trend ([(day, score)]) as the ECharts line of the pages' script takes it."""
+    return {
+        "days": [day for day, _score in trend],
+        "scores": [score for _day, score in trend],
+        "name": _("Quality score"),
+    }
 
 
 @login_required
 def dashboard(request):
     """Scores per unit and for the scope as a whole, its trend, open and overdue issues."""
-    tops = top_units(request.user)
-    chosen = None
+    tops = scoring.top_units(request.user)
     unit_id = int_or_none(request.GET.get("unit"))
-    if unit_id:
-        chosen = next(
-            (u for u in Unit.objects.filter(pk=unit_id) if any(u.path.startswith(t.path) for t in tops)), None
-        )
-        if chosen is None:
-            raise Http404
+    chosen = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    if unit_id and (chosen is None or not scoring.within(chosen, tops)):
+        raise Http404
     top = chosen or (tops[0] if tops else None)
     units, areas = [], []
     if top is not None:
-        bound_paths = set(
-            restrict(request.user, "view", Run.objects.filter(resource__unit__path__startswith=top.path))
-            .values_list("resource__unit__path", flat=True)
-            .distinct()
-        )
+        bound_paths = scoring.checked_paths(request.user, top)
         units = list(Unit.objects.filter(path__in=bound_paths).order_by("path"))
         areas = [
             child
@@ -98,7 +90,7 @@ def dashboard(request):
     issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource", "rule"))
     if top is not None:
         issues = issues.filter(unit__path__startswith=top.path)
-    overdue = issues.filter(status__in=OPEN_ISSUE, due_on__lt=today).order_by("due_on")[:50]
+    overdue = issues.overdue(today)
     trend = scoring.trend(request.user, unit=top) if top is not None else []
     context = {
         "tops": tops,
@@ -106,10 +98,10 @@ def dashboard(request):
         "score": scoring.subtree_score(request.user, top) if top is not None else None,
         "rows": scoring.unit_rows(request.user, units),
         "areas": scoring.unit_rows(request.user, areas),
-        "open_count": issues.filter(status__in=OPEN_ISSUE).count(),
-        "overdue_count": issues.filter(status__in=OPEN_ISSUE, due_on__lt=today).count(),
-        "overdue": overdue,
-        "chart": {"days": [d for d, _ in trend], "scores": [s for _, s in trend], "name": _("Quality score")},
+        "open_count": issues.still_open().count(),
+        "overdue_count": overdue.count(),
+        "overdue": overdue.order_by("due_on")[:50],
+        "chart": _chart(trend),
         "today": today,
     }
     return render(request, "quality/dashboard.html", context)
@@ -151,12 +143,12 @@ def resource_quality(request, pk):
         "rules": resource.quality_rules.all(),
         "runs": runs,
         "latest": latest,
-        "issues": resource.quality_issues.filter(status__in=OPEN_ISSUE),
+        "issues": resource.quality_issues.still_open(),
         "binding_form": form,
         "proposal": proposal,
         "rule_form": RuleForm() if manage else None,
         "active": Run.objects.filter(resource=resource, status__in=ACTIVE_RUN).first(),
-        "chart": {"days": [d for d, _ in trend], "scores": [s for _, s in trend], "name": _("Quality score")},
+        "chart": _chart(trend),
         "items": resource.items.exclude(column_name="").order_by("position"),
     }
     return render(request, "quality/resource_quality.html", context)
@@ -298,7 +290,7 @@ def issue_list(request):
     issues = restrict(request.user, "view", Issue.objects.select_related("unit", "resource", "rule"))
     status = request.GET.get("status", "open")
     if status == "open":
-        issues = issues.filter(status__in=OPEN_ISSUE)
+        issues = issues.still_open()
     elif status in IssueStatus.values:
         issues = issues.filter(status=status)
     unit = int_or_none(request.GET.get("unit"))
@@ -306,7 +298,7 @@ def issue_list(request):
         chosen = Unit.objects.filter(pk=unit).first()
         issues = issues.filter(unit__path__startswith=chosen.path) if chosen else issues.none()
     if request.GET.get("overdue"):
-        issues = issues.filter(status__in=OPEN_ISSUE, due_on__lt=clock.today())
+        issues = issues.overdue(clock.today())
     page = Paginator(issues.order_by("due_on", "pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

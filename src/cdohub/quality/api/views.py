@@ -21,7 +21,6 @@ from cdohub.org.models import Unit
 
 from .. import scoring, services
 from ..models import Binding, Issue, Rule, Run
-from ..views import top_units
 from .serializers import (
     BindingSerializer,
     BindingWriteSerializer,
@@ -197,21 +196,17 @@ class ScoreViewSet(viewsets.ViewSet):
             trend = scoring.trend(request.user, resource=resource)
             body = {"unit": resource.unit.code, "score": latest.score if latest else None, "units": []}
         else:
-            tops = top_units(request.user)
+            tops = scoring.top_units(request.user)
             if params.get("unit"):
                 unit = get_object_or_404(Unit, code=params["unit"])
-                if not any(unit.path.startswith(t.path) for t in tops):
+                if not scoring.within(unit, tops):
                     raise NotFound
             else:
                 unit = tops[0] if tops else None
             if unit is None:
                 return Response({"unit": None, "score": None, "trend": [], "units": []})
-            paths = (
-                restrict(request.user, "view", Run.objects.filter(resource__unit__path__startswith=unit.path))
-                .values_list("resource__unit__path", flat=True)
-                .distinct()
-            )
-            units = Unit.objects.filter(path__in=set(paths)).order_by("path")
+            paths = scoring.checked_paths(request.user, unit)
+            units = Unit.objects.filter(path__in=paths).order_by("path")
             trend = scoring.trend(request.user, unit=unit)
             body = {
                 "unit": unit.code,
