@@ -127,6 +127,19 @@ def _check_source(actor, source) -> None:
         raise ValidationError({"source": _("Choose a data source you can see.")})
 
 
+def _sampling_fraction(sample) -> float | None:
+    """The share of the rows a check reads, above 0 and at most 1; none (or 1): every row."""
+    if sample in ("", None):
+        return None
+    try:
+        fraction = float(sample)
+    except (TypeError, ValueError):
+        fraction = -1
+    if not 0 < fraction <= 1:
+        raise ValidationError({"sample": _("A sampling fraction is a number above 0 and at most 1.")})
+    return None if fraction == 1 else fraction
+
+
 @service
 def bind_resource(
     actor, resource, *, source, schema: str = "", table: str, sample=None, schedule: str = ""
@@ -137,17 +150,7 @@ def bind_resource(
     schema, table = (schema or "").strip(), (table or "").strip()
     found = _discovered_table(actor, source, schema, table)
     schema = found.schema
-    if sample in ("", None):
-        sample = None
-    else:
-        try:
-            sample = float(sample)
-        except (TypeError, ValueError):
-            sample = -1
-        if not 0 < sample <= 1:
-            raise ValidationError({"sample": _("A sampling fraction is a number above 0 and at most 1.")})
-        if sample == 1:
-            sample = None
+    sample = _sampling_fraction(sample)
     if schedule not in ("", *Schedule.values):
         raise ValidationError({"schedule": _("Choose daily, weekly or monthly, or no schedule.")})
     binding = Binding.objects.filter(resource=resource).first() or Binding(
