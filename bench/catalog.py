@@ -964,9 +964,10 @@ def report(results: list[dict]) -> str:
         "10,000 resources with 100,000 items. Targets: search p95 under 100 ms; import under 60 s. "
         "PostgreSQL is `VACUUM ANALYZE`d after the load, as autovacuum would have; SQLite is left "
         "without statistics, as the application leaves it. `search()` asks the database for the ids "
-        "of the matches and of the first title matches (on PostgreSQL inside a transaction, with the "
-        "planner setting that keeps it on the GIN indexes) and counts the rest in memory "
-        "(`catalog.columns`, loaded once before the timed calls).",
+        "of the matches (PostgreSQL marks the title matches in the same pass, inside a transaction "
+        "with the planner setting that keeps it on the GIN index; SQLite reads the first title "
+        "matches from FTS5) and counts the rest in memory (`catalog.columns`, loaded once before "
+        "the timed calls).",
         "",
     ]
     for result in results:
