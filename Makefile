@@ -25,6 +25,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/org_tree.py
 	$(BIN)/python bench/catalog.py
+	$(BIN)/python bench/discovery.py
+	$(BIN)/python bench/quality/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -33,6 +33,8 @@ from pathlib import Path
 from unittest import mock
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from report import write_section  # bench/report.py (this script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 FACET_LIMIT = 50  # the API's default: the most frequent values of each facet
 OUT = ROOT / "bench" / "out"
@@ -1053,19 +1055,6 @@ def report(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Replace this benchmark's section of docs/benchmarks.md (or add it), keeping the others."""
-    path = ROOT / "docs" / "benchmarks.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text.rstrip("\n") + "\n" + ("" if end == -1 else old[end:])
-    path.write_text(new, encoding="utf-8")
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="all")
@@ -1119,7 +1108,7 @@ def main():
     text = report(results)
     print(text)
     if full:
-        write_docs(text)
+        write_section(text)
     else:
         print(f"\n(scale {args.scale:g}: docs/benchmarks.md left as it was)")
 

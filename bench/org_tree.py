@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from report import write_section  # bench/report.py (this script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_URL = os.environ.get("CDOHUB_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/cdohub_bench")
@@ -300,8 +302,6 @@ def run_one(db: str) -> dict:
 
 def report(results: list[dict]) -> str:
     lines = [
-        "# Benchmarks",
-        "",
         "## Unit list and search on a national tree (issue #2)",
         "",
         "`bench/org_tree.py`, in-process Django test client, 60 timed requests after 5 warm-up ones, "
@@ -347,7 +347,7 @@ def main():
     results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(OUT.glob("org_tree-*.json"))]
     text = report(results)
     print(text)
-    (ROOT / "docs" / "benchmarks.md").write_text(text + "\n", encoding="utf-8")
+    write_section(text)
 
 
 if __name__ == "__main__":
