@@ -124,7 +124,13 @@ def discover(kind: str, **where) -> tuple[float, int, int]:
     if unit is None:
         region = Region.objects.create(code="440000", name="广东省", level="province")
         unit = Unit.objects.add_root(
-            code="440000", name="广东省人民政府", kind="government", level="province", region=region
+            {
+                "code": "440000",
+                "name": "广东省人民政府",
+                "kind": "government",
+                "level": "province",
+                "region": region,
+            }
         )
     source = services.register_source(admin, unit, name=f"bench-{kind}", kind=kind, **where)
     start = time.perf_counter()
@@ -156,7 +162,7 @@ def main():
     lines = [
         "## Discovery of a large schema (issue #4)",
         "",
-        f"`bench/discovery.py`: a schema of {args.tables} tables (about 10 columns each, with Chinese "
+        f"`bench/discovery.py`: a schema of {args.tables} tables (with Chinese "
         "comments) created in PostgreSQL and in MariaDB, then discovered by `sources.services` as the "
         "discovery job does it (tables, columns, types, comments, row counts). Target: under 30 s.",
         "",
