@@ -292,7 +292,7 @@ def matches(query: Query) -> tuple[np.ndarray, np.ndarray | None]:
     when the same pass can tell (None when it cannot: SQLite's index knows no more than the ids)."""
     if connection.vendor == "sqlite":
         sql = "SELECT group_concat(rowid) FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
-        return _id_lists(sql, [query.fts5()])[0], None
+        return _ids(sql, [query.fts5()]), None
     if connection.vendor == "postgresql":
         # The rows are read anyway (for their ids): each is tested for the words in its title
         # there, and a title match comes back negated, so one list carries both answers.
@@ -304,7 +304,7 @@ def matches(query: Query) -> tuple[np.ndarray, np.ndarray | None]:
             f"SELECT string_agg((CASE WHEN {in_title} THEN -resource_id ELSE resource_id END)::text, ',')"
             f" FROM {ENTRIES} WHERE {PG_VECTOR} @@ %s::tsquery"
         )
-        signed = _id_lists(sql, [*(w for _t, w in tests), query.tsquery()])[0]
+        signed = _ids(sql, [*(w for _t, w in tests), query.tsquery()])
         return np.abs(signed), -signed[signed < 0]
     everywhere = _ids_by_substrings(query, ["title_terms", "body_terms"])
     in_title = _ids_by_substrings(query, ["title_terms"])
@@ -320,22 +320,22 @@ def _sqlite_title_matches(query: Query, *, after: int, count: int) -> np.ndarray
         "SELECT group_concat(id) FROM (SELECT rowid AS id FROM catalog_search_fts"
         " WHERE catalog_search_fts MATCH %s AND rowid > %s ORDER BY rowid LIMIT %s)"
     )
-    return np.sort(_id_lists(sql, [f"{{title_terms}}: ({query.fts5()})", after, count])[0])
+    return np.sort(_ids(sql, [f"{{title_terms}}: ({query.fts5()})", after, count]))
 
 
-def _id_lists(sql: str, params: list) -> list[np.ndarray]:
-    """The id lists `sql` aggregates into strings, one per column: a row per id costs more than
-    the search."""
+def _ids(sql: str, params: list) -> np.ndarray:
+    """The ids `sql` aggregates into one comma-separated string: a row per id costs more than the
+    search."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # For a word most entries hold, the planner prefers a sequential scan, which rebuilds
             # the tsvector of every row (seconds); the GIN index answers in milliseconds.
             cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        (joined,) = cursor.fetchone()
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-    return [np.fromstring(joined or "", sep=",", dtype=np.int64) for joined in row]
+    return np.fromstring(joined or "", sep=",", dtype=np.int64)
 
 
 def _ids_by_substrings(query: Query, searched: list[str]):
