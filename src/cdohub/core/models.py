@@ -2,12 +2,15 @@
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .jobs import ACTIVE_RUN, RunStatus
 
 GENESIS_HASH = "0" * 64
 
@@ -38,6 +41,42 @@ class TrackedModel(TimeStampedModel):
     def audit_unit_id(self):
         """The unit this object belongs to, so the audit log can be read by unit scope."""
         return getattr(self, "unit_id", None)
+
+
+class JobRun(TrackedModel):
+    """A run of work done by a job, tracked from queued to finished (see core.jobs).
+
+    A concrete run sets its hooks: `task`, the dotted path of its django-tasks task; and, where it
+    differs, `progress_fields`, `stale_statuses`, `stale_after()` and `now`.
+    """
+
+    task: ClassVar[str]
+    progress_fields: ClassVar[tuple[str, str]] = ("steps_done", "steps_total")
+    stale_statuses: ClassVar[tuple[str, ...]] = ACTIVE_RUN  # what a worker that died leaves behind
+    now = staticmethod(timezone.now)  # the clock of started and finished times
+    audit_exclude = ("created_at", "updated_at", "steps_done", "steps_total")  # progress is written often
+
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+    steps_done = models.PositiveIntegerField(default=0)
+    steps_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts_log = models.JSONField(_("earlier attempts"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def stale_after(cls) -> timedelta:
+        """How long a run may go without a word before it counts as stale."""
+        return timedelta(hours=1)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN
 
 
 class AuditEntry(models.Model):

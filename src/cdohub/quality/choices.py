@@ -2,17 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
-
-
 class Trigger(models.TextChoices):
     MANUAL = "manual", _("By hand")
     COMMAND = "command", _("Command line")

@@ -12,6 +12,7 @@ failing rules open.
   closed by the first later run in which the rule passes.
 """
 
+import datetime
 import json
 
 from django.conf import settings
@@ -19,15 +20,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.models import TrackedModel
+from cdohub.core import clock
+from cdohub.core.jobs import RunStatus
+from cdohub.core.models import JobRun, TrackedModel
 
 from .choices import (
-    ACTIVE_RUN,
     OPEN_ISSUE,
     IssueStatus,
     RuleKind,
     RuleOrigin,
-    RunStatus,
     Schedule,
     Severity,
     Trigger,
@@ -138,10 +139,12 @@ class Rule(TrackedModel):
         return reverse("quality:resource_quality", args=[self.resource_id])
 
 
-class Run(TrackedModel):
+class Run(JobRun):
     """One check of a resource's rules on its table, run as a job."""
 
-    audit_exclude = ("created_at", "updated_at", "steps_done", "steps_total")
+    task = "cdohub.quality.jobs.run_quality_scan"
+    stale_statuses = (RunStatus.RUNNING,)  # a queued run may wait out its retry delay
+    now = staticmethod(clock.now)
 
     resource = models.ForeignKey(
         "catalog.Resource", verbose_name=_("resource"), on_delete=models.CASCADE, related_name="quality_runs"
@@ -149,16 +152,11 @@ class Run(TrackedModel):
     binding = models.ForeignKey(
         Binding, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
     )
-    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     trigger = models.CharField(_("started"), max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
     requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source_name = models.CharField(_("data source"), max_length=200, blank=True)
     table = models.CharField(_("table"), max_length=520, blank=True)
     dialect = models.CharField(_("dialect"), max_length=16, blank=True)
-    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
-    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
-    steps_done = models.PositiveIntegerField(default=0)
-    steps_total = models.PositiveIntegerField(default=0)
     rows = models.BigIntegerField(_("rows checked"), null=True, blank=True)
     table_rows = models.BigIntegerField(_("rows in the table"), null=True, blank=True)
     sampled = models.BooleanField(_("sampled"), default=False)
@@ -167,11 +165,7 @@ class Run(TrackedModel):
     score = models.FloatField(_("score"), null=True, blank=True)
     rules_failed = models.PositiveIntegerField(_("rules failed"), default=0)
     rules_errored = models.PositiveIntegerField(_("rule errors"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    attempts_log = models.JSONField(_("earlier attempts"), default=list, blank=True)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]
@@ -192,9 +186,10 @@ class Run(TrackedModel):
     def audit_unit_id(self):
         return self.resource.unit_id
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_RUN
+    @classmethod
+    def stale_after(cls) -> datetime.timedelta:
+        limit = float(settings.CDOHUB.get("SOURCE_STATEMENT_TIMEOUT", 30))
+        return datetime.timedelta(seconds=max(3600, 20 * limit))
 
     @property
     def percent(self) -> int:

@@ -19,10 +19,11 @@ from django.db.models.functions import TruncDate
 
 from cdohub.accounts.choices import ALL_ROLES
 from cdohub.core import clock
+from cdohub.core.jobs import RunStatus
 from cdohub.core.permissions import Scope, restrict
 from cdohub.org.models import Unit
 
-from .choices import OPEN_ISSUE, RunStatus
+from .choices import OPEN_ISSUE
 from .models import Issue, Run
 
 

@@ -16,26 +16,25 @@ with the new count; the first later run in which the rule passes closes it. ``es
 import datetime
 import decimal
 import logging
-import time
 from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cdohub.core import audit, clock
+from cdohub.core import audit, clock, jobs
 from cdohub.core.calendar import add_working_days
+from cdohub.core.jobs import ACTIVE_RUN, Cancelled, RunStatus
 from cdohub.core.permissions import can, require
 from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Conflict
-from cdohub.sources.connectors import Cancelled, SourceError
+from cdohub.sources.connectors import SourceError
 
 from . import engine, policies, scoring
-from .choices import ACTIVE_RUN, OPEN_ISSUE, IssueStatus, RuleOrigin, RunStatus, Schedule, Severity, Trigger
+from .choices import OPEN_ISSUE, IssueStatus, RuleOrigin, Schedule, Severity, Trigger
 from .models import Binding, Issue, Rule, RuleResult, Run
 from .targets import DIALECTS, Target
 
@@ -385,102 +384,39 @@ def start_run(actor, resource, trigger: str = Trigger.MANUAL, enqueue_job: bool 
         raise ValidationError(_("Say first which table the resource's data lives in."), code="unbound")
     if not resource.quality_rules.filter(enabled=True).exists():
         raise ValidationError(_("The resource has no enabled rule to check."), code="no_rules")
-    _give_up_stale(resource)
     Binding.objects.select_for_update().filter(pk=binding.pk).first()  # one start at a time per resource
-    if Run.objects.filter(resource=resource, status__in=ACTIVE_RUN).exists():
-        raise ValidationError(_("A run of this resource is already queued or running."), code="active")
-    now = clock.now()
-    run = Run.objects.create(
-        resource=resource,
+    run = jobs.start(
+        resource.quality_runs,
+        _("A run of this resource is already queued or running."),
         binding=binding,
         trigger=trigger,
         requested_by=actor,
         source_name=binding.source.name[:200],
         table=binding.qualified_table[:520],
         dialect=DIALECTS[binding.source.kind],
-        queued_at=now,
+        queued_at=clock.now(),
     )
     audit.record_event("quality.run_requested", run, resource=resource.pk, trigger=trigger)
     if enqueue_job:
-        language = translation.get_language()
-        transaction.on_commit(lambda: enqueue(run.pk, language))
+        jobs.enqueue_on_commit(run)
     return run
-
-
-def _stale_before():
-    limit = float(_conf("SOURCE_STATEMENT_TIMEOUT", 30))
-    return timezone.now() - datetime.timedelta(seconds=max(3600, 20 * limit))
-
-
-def _give_up_stale(resource) -> None:
-    """A run whose worker died never finishes by itself: give it up rather than block the resource."""
-    Run.objects.filter(resource=resource, status=RunStatus.RUNNING, updated_at__lt=_stale_before()).update(
-        status=RunStatus.FAILED,
-        finished_at=clock.now(),
-        error=_("The job stopped without finishing (was the worker restarted?)."),
-    )
-
-
-def enqueue(run_id: int, language: str | None = None, run_after=None) -> None:
-    from .jobs import run_quality_scan
-
-    language = language or settings.LANGUAGE_CODE
-    try:
-        task = run_quality_scan
-        if run_after is not None:
-            if not task.get_backend().supports_defer:
-                return  # picked up by `cdohub quality scan --due` once its time has come
-            task = task.using(run_after=run_after)
-        task.enqueue(run_id, language)
-    except Exception:
-        logger.exception("Could not queue quality run %s", run_id)
-        Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED, finished_at=clock.now(), error=_("The job could not be queued.")
-        )
 
 
 @service
 def cancel_run(actor, run: Run) -> Run:
     _require(actor, "run", run)
-    run = Run.objects.select_for_update().get(pk=run.pk)
-    if run.status not in ACTIVE_RUN:
-        raise ValidationError(
-            _("Only a queued or running check can be cancelled; this one is %(status)s.")
-            % {"status": run.get_status_display()},
-            code="wrong_state",
-        )
-    run.status, run.finished_at = RunStatus.CANCELLED, clock.now()
-    run.save()
+    run = jobs.cancel(run, _("Only a queued or running check can be cancelled; this one is %(status)s."))
     audit.record_event("quality.run_cancelled", run, resource=run.resource_id)
     return run
 
 
-class _Progress:
-    """Counts the run's statements, writes them at most twice a second in their own transaction,
-    and notices a cancellation (the run is no longer running) before each statement."""
+class _Progress(jobs.Progress):
+    """Counts the run's statements: the engine calls it before each one."""
 
-    interval = 0.5
-
-    def __init__(self, run_id: int):
-        self.run_id = run_id
-        self.done = 0
-        self.total = 2
-        self.written_at = 0.0
+    model = Run
 
     def __call__(self) -> None:
-        self.done += 1
-        self.total = max(self.total, self.done + 1)
-        now = time.monotonic()
-        if now - self.written_at < self.interval and self.done > 1:
-            if not Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).exists():
-                raise Cancelled
-            return
-        self.written_at = now
-        updated = Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
-            steps_done=self.done, steps_total=self.total, updated_at=timezone.now()
-        )
-        if not updated:
-            raise Cancelled
+        self.step()
 
 
 @dataclass
@@ -552,10 +488,7 @@ def _scan(run: Run) -> _Found:
 
 def execute_run(run_id: int) -> str:
     """The job's body: claim the run, scan, store. Returns the run's status."""
-    now = clock.now()
-    claimed = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now, updated_at=timezone.now(), not_before=None
-    )
+    claimed = jobs.claim(Run, run_id)
     run = Run.objects.select_related("resource__unit", "binding__source", "requested_by").get(pk=run_id)
     if not claimed:
         return run.status
@@ -579,22 +512,9 @@ def execute_run(run_id: int) -> str:
 
 @service
 def _retry(actor, run: Run, message: str) -> str:
-    run = Run.objects.select_for_update().get(pk=run.pk)
-    if run.status != RunStatus.RUNNING:
-        return run.status
-    delay = retry_seconds()
-    run.attempts_log = [
-        *run.attempts_log,
-        {"attempt": run.attempt, "error": message, "at": clock.now().isoformat()},
-    ]
-    run.attempt += 1
-    run.status, run.error = RunStatus.QUEUED, message
-    run.not_before = timezone.now() + datetime.timedelta(seconds=delay)
-    run.save()
-    audit.record_event("quality.run_retried", run, attempt=run.attempt, error=message)
-    run_after = run.not_before if delay > 0 else None
-    language = translation.get_language()
-    transaction.on_commit(lambda: enqueue(run.pk, language, run_after))
+    run = jobs.retry(run, message, retry_seconds())
+    if run.status == RunStatus.QUEUED:
+        audit.record_event("quality.run_retried", run, attempt=run.attempt, error=message)
     return run.status
 
 
@@ -715,11 +635,7 @@ def run_due(now=None) -> list[Run]:
         except ValidationError as exc:
             logger.info("Scheduled check of %s not started: %s", binding.resource, " ".join(exc.messages))
             Binding.objects.filter(pk=binding.pk).update(next_run_at=_next_run(binding.schedule, now))
-    waiting = Run.objects.filter(status=RunStatus.QUEUED, not_before__lte=timezone.now())
-    for run in waiting:
-        enqueue(run.pk)
-        queued.append(run)
-    return queued
+    return queued + jobs.enqueue_due(Run)
 
 
 # Issues -------------------------------------------------------------------------------------

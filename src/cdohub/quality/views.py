@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from cdohub.catalog.models import Resource
 from cdohub.core import clock
 from cdohub.core.forms import add_service_errors
+from cdohub.core.jobs import ACTIVE_RUN
 from cdohub.core.permissions import can, require, restrict
 from cdohub.core.views import flash_outcome, int_or_none
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 
 from . import scoring, services
-from .choices import ACTIVE_RUN, IssueStatus
+from .choices import IssueStatus
 from .forms import AnswerForm, BindingForm, RuleForm
 from .models import Binding, Issue, Rule, Run
 

@@ -19,18 +19,6 @@ class Health(models.TextChoices):
     UNHEALTHY = "unhealthy", _("Unhealthy")
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
-FINISHED_RUN = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
-
-
 class TableKind(models.TextChoices):
     TABLE = "table", _("Table")
     VIEW = "view", _("View")

@@ -5,15 +5,18 @@ field-level audit log. A run's tables are written only when it succeeds, all at 
 or cancelled run leaves the last successful snapshot as it was.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.models import TrackedModel
+from cdohub.core.jobs import RunStatus
+from cdohub.core.models import JobRun, TrackedModel
 
-from .choices import Health, RunStatus, SourceKind, TableKind
+from .choices import Health, SourceKind, TableKind
 from .connectors import SourceConfig
 
 
@@ -92,21 +95,20 @@ class DataSource(TrackedModel):
         return self.runs.filter(status=RunStatus.SUCCEEDED).order_by("-pk").first()
 
 
-class DiscoveryRun(TrackedModel):
+class DiscoveryRun(JobRun):
     """One reading of a source's tables and columns, run as a job with progress."""
 
-    # Progress is written many times a run, by queryset updates that the audit log does not see.
+    task = "cdohub.sources.jobs.discover_source"
+    progress_fields = ("tables_done", "tables_total")
     audit_exclude = ("created_at", "updated_at", "tables_done", "tables_total")
 
     source = models.ForeignKey(
         DataSource, verbose_name=_("source"), on_delete=models.CASCADE, related_name="runs"
     )
-    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    # progress is counted in tables, the total unknown (null) until the source has listed them
+    steps_done = steps_total = None
     tables_total = models.PositiveIntegerField(_("tables found"), null=True, blank=True)
     tables_done = models.PositiveIntegerField(_("tables read"), default=0)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -133,9 +135,16 @@ class DiscoveryRun(TrackedModel):
     def audit_unit_id(self):
         return self.source.unit_id
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    @staticmethod
+    def time_limit() -> float:
+        """Seconds a discovery may take before it is stopped."""
+        return float(settings.CDOHUB.get("SOURCE_DISCOVERY_TIMEOUT", 1800))
+
+    @classmethod
+    def stale_after(cls) -> timedelta:
+        """The time limit, a statement's time limit at each end, and a minute."""
+        statement = float(settings.CDOHUB.get("SOURCE_STATEMENT_TIMEOUT", 30))
+        return timedelta(seconds=cls.time_limit() + 2 * statement + 60)
 
     @property
     def percent(self) -> int:

@@ -2,7 +2,7 @@
 
 Connecting to a source happens outside any transaction of ours (a slow or hanging source must not
 hold the platform's database): the public functions test the connection first and only then call
-the `@service` that writes. Discovery runs as a job (`tasks.discover_source`) that writes its
+the `@service` that writes. Discovery runs as a job (`jobs.discover_source`) that writes its
 progress in short transactions of its own and its tables in one transaction at the end, so a
 failed or cancelled run never replaces the last successful snapshot.
 """
@@ -10,21 +10,20 @@ failed or cancelled run never replaces the last successful snapshot.
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdohub.core import audit
+from cdohub.core import audit, jobs
+from cdohub.core.jobs import Cancelled, RunStatus
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
 
 from . import crypto
-from .choices import ACTIVE_RUN, SERVER_KINDS, Health, RunStatus, SourceKind
-from .connectors import Cancelled, SourceConfig, SourceError, TableInfo, connector_for, resolve_path
+from .choices import SERVER_KINDS, Health, SourceKind
+from .connectors import SourceConfig, SourceError, TableInfo, connector_for, resolve_path
 from .models import DataSource, DiscoveredTable, DiscoveryRun
 
 logger = logging.getLogger(__name__)
@@ -33,10 +32,6 @@ logger = logging.getLogger(__name__)
 SOURCE_FIELDS = ("name", "kind", "host", "port", "database", "username", "schemas", "path")
 CHANGEABLE_FIELDS = tuple(f for f in SOURCE_FIELDS if f != "kind")
 CONNECTION_FIELDS = ("host", "port", "database", "username", "path")
-
-
-def discovery_timeout() -> float:
-    return float(settings.CDOHUB.get("SOURCE_DISCOVERY_TIMEOUT", 1800))
 
 
 # Registration and changes --------------------------------------------------------------------
@@ -200,94 +195,49 @@ def rotate_credentials() -> int:
 # Discovery -----------------------------------------------------------------------------------
 
 
-def _stale_before():
-    limits = float(settings.CDOHUB.get("SOURCE_STATEMENT_TIMEOUT", 30))
-    return timezone.now() - timedelta(seconds=discovery_timeout() + 2 * limits + 60)
-
-
 @service
 def start_discovery(actor, source: DataSource) -> DiscoveryRun:
     """Queue a discovery of `source`; one at a time per source. The job starts once this commits."""
     require(actor, "discover", source)
     source = DataSource.objects.select_for_update().get(pk=source.pk)
-    # A run whose worker died never finishes by itself: give it up rather than block the source.
-    DiscoveryRun.objects.filter(source=source, status__in=ACTIVE_RUN, updated_at__lt=_stale_before()).update(
-        status=RunStatus.FAILED,
-        finished_at=timezone.now(),
-        error=_("The job stopped without finishing (was the worker restarted?)."),
+    run = jobs.start(
+        source.runs, _("A discovery of this source is already queued or running."), requested_by=actor
     )
-    if source.runs.filter(status__in=ACTIVE_RUN).exists():
-        raise ValidationError(_("A discovery of this source is already queued or running."), code="active")
-    run = DiscoveryRun.objects.create(source=source, requested_by=actor)
     audit.record_event("source.discovery_requested", run, source_id=source.pk)
-    language = translation.get_language()
-    transaction.on_commit(lambda: enqueue_discovery(run.pk, language))
+    jobs.enqueue_on_commit(run)
     return run
-
-
-def enqueue_discovery(run_id: int, language: str | None = None) -> None:
-    from .tasks import discover_source
-
-    try:
-        discover_source.enqueue(run_id, language or settings.LANGUAGE_CODE)
-    except Exception:
-        logger.exception("Could not queue discovery run %s", run_id)
-        DiscoveryRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=_("The job could not be queued.")
-        )
 
 
 @service
 def cancel_run(actor, run: DiscoveryRun) -> DiscoveryRun:
     require(actor, "discover", run)
-    run = DiscoveryRun.objects.select_for_update().get(pk=run.pk)
-    if run.status not in ACTIVE_RUN:
-        raise ValidationError(
-            _("Only a queued or running discovery can be cancelled; this one is %(status)s.")
-            % {"status": run.get_status_display()},
-            code="wrong_state",
-        )
-    run.status, run.finished_at = RunStatus.CANCELLED, timezone.now()
-    run.save()
+    run = jobs.cancel(run, _("Only a queued or running discovery can be cancelled; this one is %(status)s."))
     audit.record_event("source.discovery_cancelled", run, source_id=run.source_id)
     return run
 
 
-class _Progress:
-    """Writes a run's progress at most twice a second, each write its own transaction; notices a
-    cancellation (the run is no longer running) and the overall time limit."""
+class _Progress(jobs.Progress):
+    """Tables read of tables found; also stops a discovery that outlives its time limit."""
 
-    interval = 0.5
+    model = DiscoveryRun
 
     def __init__(self, run_id: int):
-        self.run_id = run_id
-        self.written_at = 0.0
-        self.deadline = time.monotonic() + discovery_timeout()
+        super().__init__(run_id)
+        self.deadline = time.monotonic() + DiscoveryRun.time_limit()
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now > self.deadline:
+        if time.monotonic() > self.deadline:
             raise SourceError(
                 _("Discovery took longer than %(seconds)s seconds and was stopped.")
-                % {"seconds": f"{discovery_timeout():g}"},
+                % {"seconds": f"{DiscoveryRun.time_limit():g}"},
                 "timeout",
             )
-        if 0 < done < total and now - self.written_at < self.interval:
-            return
-        self.written_at = now
-        updated = DiscoveryRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
-            tables_total=total, tables_done=min(done, total), updated_at=timezone.now()
-        )
-        if not updated:
-            raise Cancelled
+        self.report(done, total)
 
 
 def run_discovery(run_id: int) -> str:
     """The job's body: read the source, then store the tables or the error. Returns the status."""
-    now = timezone.now()
-    claimed = DiscoveryRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now, updated_at=now
-    )
+    claimed = jobs.claim(DiscoveryRun, run_id)
     run = DiscoveryRun.objects.select_related("source__unit", "requested_by").get(pk=run_id)
     if not claimed:
         return run.status  # cancelled (or given up) before it started

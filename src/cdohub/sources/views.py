@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
+from cdohub.core.jobs import RunStatus
 from cdohub.core.permissions import can, require, restrict
 from cdohub.core.views import ScopedDetailView, ScopedTableView, flash_outcome
 
 from . import services
-from .choices import Health, RunStatus
+from .choices import Health
 from .filtersets import SourceFilter
 from .forms import NewSourceForm, SourceForm
 from .models import DataSource, DiscoveryRun

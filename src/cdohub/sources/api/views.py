@@ -14,9 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cdohub.core.api import ScopedReadOnlyViewSet
+from cdohub.core.jobs import RunStatus
 
 from .. import services
-from ..choices import Health, RunStatus, SourceKind
+from ..choices import Health, SourceKind
 from ..models import DataSource, DiscoveredTable, DiscoveryRun
 from .serializers import (
     DataSourceCreateSerializer,

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cdohub.core.jobs import Cancelled  # noqa: F401  (a progress callback raises it to stop a discovery)
+
 
 @dataclass
 class ColumnInfo:
@@ -55,10 +57,6 @@ class SourceError(Exception):
         self.message = str(message)
         self.code = code
         super().__init__(self.message)
-
-
-class Cancelled(Exception):  # noqa: N818  (a signal, not an error)
-    """Raised by a progress callback to stop a discovery that was cancelled."""
 
 
 Progress = Callable[[int, int], None]

@@ -3,8 +3,9 @@ isolation test among them)."""
 
 from django.utils import timezone
 
+from cdohub.core.jobs import RunStatus
 from cdohub.sources import crypto
-from cdohub.sources.choices import Health, RunStatus, SourceKind
+from cdohub.sources.choices import Health, SourceKind
 from cdohub.sources.models import DataSource, DiscoveredTable, DiscoveryRun
 
 COLUMNS = [

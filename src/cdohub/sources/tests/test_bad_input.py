@@ -8,8 +8,9 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
+from cdohub.core.jobs import RunStatus
 from cdohub.sources import services
-from cdohub.sources.choices import Health, RunStatus
+from cdohub.sources.choices import Health
 from cdohub.sources.connectors import SourceConfig, SourceError, connector_for
 from cdohub.sources.models import DataSource
 

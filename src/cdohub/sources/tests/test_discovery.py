@@ -7,8 +7,9 @@ import duckdb
 import openpyxl
 import pytest
 
+from cdohub.core.jobs import RunStatus
 from cdohub.sources import services
-from cdohub.sources.choices import Health, RunStatus
+from cdohub.sources.choices import Health
 from cdohub.sources.connectors import Limits, SourceConfig, SourceError, connector_for
 
 

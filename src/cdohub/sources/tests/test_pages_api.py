@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from cdohub.core.jobs import RunStatus
 from cdohub.sources import services
-from cdohub.sources.choices import Health, RunStatus
+from cdohub.sources.choices import Health
 from cdohub.sources.connectors import ColumnInfo, TableInfo
 from cdohub.sources.models import DataSource, DiscoveryRun
 

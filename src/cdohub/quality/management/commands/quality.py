@@ -13,9 +13,10 @@ from django.core.management import BaseCommand, CommandError
 
 from cdohub.catalog.models import Resource
 from cdohub.core import audit
+from cdohub.core.jobs import RunStatus
 
 from ... import services
-from ...choices import RunStatus, Trigger
+from ...choices import Trigger
 
 
 class Command(BaseCommand):
