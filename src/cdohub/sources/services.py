@@ -2,7 +2,7 @@
 
 Connecting to a source happens outside any transaction of ours (a slow or hanging source must not
 hold the platform's database): the public functions test the connection first and only then call
-the `@service` that writes. Discovery runs as a job (`jobs.discover_source`) that writes its
+the `@service` that writes. Discovery runs as a job (`sources.jobs.discover_source`) that writes its
 progress in short transactions of its own and its tables in one transaction at the end, so a
 failed or cancelled run never replaces the last successful snapshot.
 """
