@@ -44,8 +44,9 @@ class Cancelled(Exception):  # noqa: N818  (a signal, not an error)
 
 
 def start(runs, busy: str, **fields):
-    """Create a queued run in `runs` (the related manager of the parent, which the caller has locked),
-    refused with `busy` while another is queued or running; stale runs are given up first."""
+    """Create a queued run in `runs` (a parent's related manager, e.g. `source.runs`; the caller
+    holds a lock that serialises starts), refused with `busy` while another is queued or running;
+    stale runs are given up first. Queue its job with `enqueue_on_commit`."""
     give_up_stale(runs)
     if runs.filter(status__in=ACTIVE_RUN).exists():
         raise ValidationError(busy, code="active")
