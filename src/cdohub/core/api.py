@@ -1,22 +1,26 @@
 """DRF base classes: every viewset reads through the permission gate and writes through services."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, mixins, views, viewsets
 from rest_framework import status as http
+from rest_framework.response import Response
 
 from .permissions import restrict
 from .workflow import Conflict
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     """List and retrieve only what the user may see; anything else is a 404."""
 
     view_action = "view"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Model]:
         return restrict(self.request.user, self.view_action, super().get_queryset())
 
 
@@ -42,7 +46,7 @@ CONFLICT = OpenApiResponse(
 )
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Django's ValidationError from a service becomes a 400 with its messages; a stale version, 409."""
     if isinstance(exc, Conflict):
         exc = ConflictError(" ".join(exc.messages))

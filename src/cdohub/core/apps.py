@@ -7,5 +7,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import audit  # noqa: F401  (connects the field-level change signals)
+
+        autodiscover_modules("events")  # every app's audit events, declared in its events.py

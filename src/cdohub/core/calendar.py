@@ -9,7 +9,7 @@ import chinese_calendar
 @lru_cache(maxsize=8192)
 def is_working_day(day: date) -> bool:
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:  # beyond the years the calendar knows: plain weekdays
         return day.weekday() < 5
 

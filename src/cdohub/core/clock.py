@@ -1,6 +1,7 @@
 """The platform's clock. Services ask it for "now", so the demo and tests can replay a past date
 (the demo is set at the 2021 filing deadline) without touching the audit log's own timestamps."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -19,7 +20,7 @@ def today() -> date:
 
 
 @contextmanager
-def travel(moment: datetime):
+def travel(moment: datetime) -> Iterator[None]:
     """Run the block as if it were `moment` (an aware datetime)."""
     token = _frozen.set(moment)
     try:

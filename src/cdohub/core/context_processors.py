@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from cdohub import __version__
 
 
-def platform(request):
+def platform(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

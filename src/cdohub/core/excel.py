@@ -6,7 +6,9 @@ column that says what is wrong in each row.
 """
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import translation
@@ -48,7 +50,7 @@ class Row:
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> str:
         return self.values.get(key, "")
 
 
@@ -102,7 +104,7 @@ def check_required(rows: list[Row], columns: list[Column]) -> None:
                 row.errors.append(_("%(col)s is required.") % {"col": column.header})
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -134,7 +136,7 @@ class ExcelImport:
     def read(self, data: bytes) -> list[Row]:
         return read_sheet(open_workbook(data), 0, self.columns)
 
-    def run(self, data: bytes, user) -> ImportResult:
+    def run(self, data: bytes, user: Any) -> ImportResult:
         result = ImportResult(self.read(data))
         check_required(result.rows, self.columns)
         self.validate(result.rows, user)
@@ -145,10 +147,10 @@ class ExcelImport:
             result.annotated = annotate(data, result.rows)
         return result
 
-    def validate(self, rows: list[Row], user) -> None:
+    def validate(self, rows: list[Row], user: Any) -> None:
         raise NotImplementedError
 
-    def apply(self, rows: list[Row], user) -> int:
+    def apply(self, rows: list[Row], user: Any) -> int:
         raise NotImplementedError
 
 
@@ -159,7 +161,9 @@ def open_workbook(data: bytes) -> CalamineWorkbook:
         raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
 
 
-def read_sheet(workbook: CalamineWorkbook, index: int, columns: list[Column], *, optional=False) -> list[Row]:
+def read_sheet(
+    workbook: CalamineWorkbook, index: int, columns: list[Column], *, optional: bool = False
+) -> list[Row]:
     """The non-empty rows of sheet `index`, by column key; the header row names the columns."""
     try:
         table = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
@@ -216,7 +220,7 @@ def annotate(data: bytes, rows: list[Row], *more_sheets: list[Row]) -> bytes:
     return save_workbook(wb)
 
 
-def export_rows(title: str, headers: list[str], rows) -> bytes:
+def export_rows(title: str, headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title[:31]
@@ -231,7 +235,7 @@ def export_rows(title: str, headers: list[str], rows) -> bytes:
     return save_workbook(wb)
 
 
-def save_workbook(wb) -> bytes:
+def save_workbook(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

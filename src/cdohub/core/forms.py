@@ -1,13 +1,15 @@
 """Form helpers shared by every app."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 
-class BootstrapForm:
+class BootstrapForm(forms.BaseForm):
     """Give every widget its Bootstrap class, and mark invalid fields, so templates stay plain."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -18,7 +20,7 @@ class BootstrapForm:
             else:
                 widget.attrs["class"] = "form-control"
 
-    def add_error(self, field, error):
+    def add_error(self, field: Any, error: Any) -> None:
         """Mark the invalid widgets, whether the form found the error or a service did."""
         super().add_error(field, error)
         for name in self.errors:
@@ -27,7 +29,7 @@ class BootstrapForm:
                 attrs["class"] += " is-invalid"
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's refusal on the form: each message by its field, the rest above the form."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():

@@ -11,7 +11,8 @@ audit events and what a finished run stores.
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +22,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+if TYPE_CHECKING:
+    from .models import JobRun
+
 logger = logging.getLogger(__name__)
+Run = TypeVar("Run", bound="JobRun")
 
 
 class RunStatus(models.TextChoices):
@@ -43,7 +48,7 @@ class Cancelled(Exception):  # noqa: N818  (a signal, not an error)
 # Starting and queueing ---------------------------------------------------------------------------
 
 
-def start(runs, busy: str, **fields):
+def start(runs: "models.Manager[Run]", busy: str, **fields: Any) -> Run:
     """Create a queued run in `runs` (a parent's related manager, e.g. `source.runs`; the caller
     holds a lock that serialises starts), refused with `busy` while another is queued or running;
     stale runs are given up first. Queue its job with `enqueue_on_commit`."""
@@ -53,25 +58,28 @@ def start(runs, busy: str, **fields):
     return runs.create(**fields)
 
 
-def give_up_stale(runs) -> int:
+def give_up_stale(runs: "models.Manager[Run]") -> int:
     """Fail the runs whose worker died: they never finish by themselves and would block the next."""
     model = runs.model
-    return runs.filter(
+    given_up: int = runs.filter(
         status__in=model.stale_statuses, updated_at__lt=timezone.now() - model.stale_after()
     ).update(
         status=RunStatus.FAILED,
         finished_at=model.now(),
         error=_("The job stopped without finishing (was the worker restarted?)."),
     )
+    return given_up
 
 
-def enqueue_on_commit(run, run_after=None) -> None:
+def enqueue_on_commit(run: "JobRun", run_after: datetime | None = None) -> None:
     """Queue the run's job once the transaction commits, in the language of whoever asked."""
     language = translation.get_language()
     transaction.on_commit(lambda: enqueue(type(run), run.pk, language, run_after))
 
 
-def enqueue(model, run_id: int, language: str | None = None, run_after=None) -> None:
+def enqueue(
+    model: "type[JobRun]", run_id: int, language: str | None = None, run_after: datetime | None = None
+) -> None:
     """Queue the job of run `run_id` (not before `run_after`); a run that cannot be queued fails."""
     try:
         task = import_string(model.task)
@@ -82,14 +90,14 @@ def enqueue(model, run_id: int, language: str | None = None, run_after=None) -> 
         task.enqueue(run_id, language or settings.LANGUAGE_CODE)
     except Exception:
         logger.exception("Could not queue %s %s", model._meta.verbose_name, run_id)
-        model.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        model._default_manager.filter(pk=run_id, status=RunStatus.QUEUED).update(
             status=RunStatus.FAILED, finished_at=model.now(), error=_("The job could not be queued.")
         )
 
 
-def enqueue_due(model) -> list:
+def enqueue_due(model: "type[Run]") -> list[Run]:
     """Queue the runs waiting to retry whose delay has passed (for a backend that cannot defer)."""
-    due = list(model.objects.filter(status=RunStatus.QUEUED, not_before__lte=timezone.now()))
+    due = list(model._default_manager.filter(status=RunStatus.QUEUED, not_before__lte=timezone.now()))
     for run in due:
         enqueue(model, run.pk)
     return due
@@ -98,10 +106,10 @@ def enqueue_due(model) -> list:
 # Running ---------------------------------------------------------------------------------------
 
 
-def claim(model, run_id: int) -> bool:
+def claim(model: "type[JobRun]", run_id: int) -> bool:
     """Take the queued run for this worker; false if another took it or it was cancelled first."""
     return bool(
-        model.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        model._default_manager.filter(pk=run_id, status=RunStatus.QUEUED).update(
             status=RunStatus.RUNNING, started_at=model.now(), updated_at=timezone.now(), not_before=None
         )
     )
@@ -111,11 +119,11 @@ class Progress:
     """Writes a run's progress at most twice a second, each write its own short transaction (the
     update is atomic), and raises `Cancelled` once the run no longer runs. Subclasses name `model`."""
 
-    model = None
+    model: ClassVar["type[JobRun]"]
     interval = 0.5
 
-    def __init__(self, run_id: int):
-        self.runs = self.model.objects.filter(pk=run_id, status=RunStatus.RUNNING)
+    def __init__(self, run_id: int) -> None:
+        self.runs = self.model._default_manager.filter(pk=run_id, status=RunStatus.RUNNING)
         self.done = self.total = 0
         self.written_at = 0.0
 
@@ -147,11 +155,11 @@ class Progress:
 # Stopping --------------------------------------------------------------------------------------
 
 
-def cancel(run, refused: str):
+def cancel(run: Run, refused: str) -> Run:
     """Cancel the queued or running `run` (inside the caller's transaction); otherwise refuse with
     `refused`, which may name the run's `%(status)s`. Returns the run, fresh. A running job notices
     at its next progress report."""
-    run = type(run).objects.select_for_update().get(pk=run.pk)
+    run = type(run)._default_manager.select_for_update().get(pk=run.pk)
     if run.status not in ACTIVE_RUN:
         raise ValidationError(refused % {"status": run.get_status_display()}, code="wrong_state")
     run.status, run.finished_at = RunStatus.CANCELLED, run.now()
@@ -159,11 +167,11 @@ def cancel(run, refused: str):
     return run
 
 
-def retry(run, error: str, delay: float):
+def retry(run: Run, error: str, delay: float) -> Run:
     """Queue the running `run` again in `delay` seconds, the failed attempt logged (inside the
     caller's transaction; its job is queued on commit). Returns the run, fresh: queued again, or as
     it was if it no longer runs."""
-    run = type(run).objects.select_for_update().get(pk=run.pk)
+    run = type(run)._default_manager.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.RUNNING:
         return run
     failed = {"attempt": run.attempt, "error": error, "at": run.now().isoformat()}

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.core.management import BaseCommand, CommandError
+from django.core.management.base import CommandParser
 
 from cdohub.core.audit import verify_chain
 
@@ -6,10 +9,10 @@ from cdohub.core.audit import verify_chain
 class Command(BaseCommand):
     help = "Audit log tools. `audit verify` recomputes the hash chain and names the first tampered entry."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
         if not report.ok:
             raise CommandError(

@@ -1,7 +1,11 @@
 import importlib
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
 
 from django.apps import apps
 from django.core.management import BaseCommand, call_command
+from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,7 +14,7 @@ from cdohub.core import audit
 DEMO_PASSWORD = "Demo@2021!"
 
 
-def demo_modules():
+def demo_modules() -> Iterator[ModuleType]:
     """Each app's optional `demo` module, in INSTALLED_APPS order (dependencies first)."""
     for config in apps.get_app_configs():
         if config.name.startswith("cdohub."):
@@ -23,11 +27,11 @@ def demo_modules():
 class Command(BaseCommand):
     help = "Create the database, load the Guangdong demo (once) and start the server and worker."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Load the demo and stop.")
         parser.add_argument("--bind", default="127.0.0.1:8000")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         user_model = apps.get_model("accounts", "User")
         if user_model.objects.filter(username="admin").exists():

@@ -6,9 +6,11 @@ that fails is logged and tried again at its next turn; the others go on.
 
 import logging
 import time
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
+from django.core.management.base import CommandParser
 
 log = logging.getLogger(__name__)
 
@@ -16,11 +18,12 @@ log = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = "Run the periodic commands of settings CDOHUB['PERIODIC'] on their intervals."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="run each command once and stop")
 
-    def handle(self, *args, **options):
-        schedule = [(seconds, list(command)) for seconds, command in settings.CDOHUB["PERIODIC"]]
+    def handle(self, *args: Any, **options: Any) -> None:
+        periodic = cast(list[tuple[float, tuple[str, ...]]], settings.CDOHUB["PERIODIC"])
+        schedule = [(seconds, list(command)) for seconds, command in periodic]
         due = [0.0] * len(schedule)
         while True:
             for i, (seconds, command) in enumerate(schedule):

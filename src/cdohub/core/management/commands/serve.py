@@ -2,19 +2,21 @@ import os
 import signal
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
+from django.core.management.base import CommandParser
 
 
 class Command(BaseCommand):
     help = "Serve the site with gunicorn and run the background job worker beside it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {
             **os.environ,
