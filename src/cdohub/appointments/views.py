@@ -16,7 +16,7 @@ from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import restrict
 from cdohub.core.views import ScopedDetailView, ScopedTableView, flash_outcome, int_or_none, xlsx_response
 from cdohub.org.models import Milestone, PilotProgram, Unit
-from cdohub.org.views import milestone_countdown, primary_program
+from cdohub.org.services import milestone_countdown, primary_program
 
 from . import exports, rules, services, status
 from .choices import UnitFilingState

@@ -492,3 +492,11 @@ def units_for_campaign(organiser: Unit):
     """Who a bureau may ask: every unit of the government it serves."""
     government = organiser.government()
     return Unit.objects.filter(path__startswith=government.path, is_active=True)
+
+
+# Questions other apps ask ------------------------------------------------------------------
+
+
+def search_resources(user, text: str, *, limit: int = 20) -> search.Results:
+    """The catalog search, as `user` sees it (an IT project's reuse check asks it)."""
+    return search.search(user, text, limit=limit)

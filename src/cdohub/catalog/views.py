@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can
-from cdohub.core.views import ScopedTableView, flash_outcome, int_or_none, xlsx_response
+from cdohub.core.views import ScopedTableView, flash_outcome, int_or_none, run_import, xlsx_response
 from cdohub.org.models import Region, Unit
-from cdohub.org.views import run_import
 from cdohub.sources.services import tables_for_proposal
 
 from . import census, excel, search, services

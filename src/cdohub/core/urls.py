@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("home/", views.home, name="home"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("imports/<str:token>/", views.import_result, name="import_result"),
 ]

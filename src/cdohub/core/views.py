@@ -1,20 +1,27 @@
 """Generic views: list, detail and edit through the permission gate, with HTMX partial updates."""
 
+import uuid
+from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from cdohub import __version__
 
-from .excel import XLSX_MIME
+from .excel import XLSX_MIME, ImportFileError
+from .forms import ImportForm
 from .permissions import require, restrict
 
 
@@ -123,3 +130,49 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return self.request.user.notifications.all()
+
+
+# Excel imports -------------------------------------------------------------------------------
+# Every app's import page: upload, validate every row, apply all or nothing; a refused workbook comes
+# back annotated, kept for this session only.
+
+RESULT_DIR = "import-results"
+
+
+def _keep_annotated(request, content: bytes) -> str:
+    """Store the annotated workbook for this session only; returns its download token."""
+    token = uuid.uuid4().hex
+    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{token}.xlsx").write_bytes(content)
+    request.session.setdefault("import_results", []).append(token)
+    request.session.modified = True
+    return token
+
+
+@login_required
+def import_result(request, token):
+    if token not in request.session.get("import_results", []):
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / RESULT_DIR / f"{token}.xlsx"
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=_("import-errors") + ".xlsx")
+
+
+def run_import(request, importer, *, title, template_url, done_url):
+    """The import page of `importer` (a core.excel importer), back to `done_url` once applied."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "title": title, "template_url": template_url}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = importer.run(form.cleaned_data["file"].read(), request.user)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.ok:
+                text = ngettext("%(n)d row imported.", "%(n)d rows imported.", result.applied)
+                messages.success(request, text % {"n": result.applied})
+                return redirect(done_url)
+            context.update(result=result, token=_keep_annotated(request, result.annotated))
+    return render(request, "core/import.html", context, status=422 if "result" in context else 200)

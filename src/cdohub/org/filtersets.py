@@ -1,18 +1,11 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.permissions import Scope, within_subtrees
 
 from .choices import RegionLevel, UnitKind
 from .models import Unit
-
-
-def search_units(queryset, text: str):
-    text = text.strip()
-    if not text:
-        return queryset
-    return queryset.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__startswith=text))
+from .services import search_units
 
 
 def within_own_scope(queryset, user):

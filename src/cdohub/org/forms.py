@@ -40,13 +40,3 @@ class UnitForm(forms.ModelForm):
         data = {k: self.cleaned_data[k] for k in ("code", "name", "short_name", "kind")}
         data["region"] = self.cleaned_data["region_code"]
         return data
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
-            raise forms.ValidationError(_("Upload an Excel .xlsx workbook."))
-        return upload

@@ -3,14 +3,19 @@
 import hashlib
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdohub.core import audit
+from cdohub.core.calendar import working_days_between
 from cdohub.core.permissions import can, require
 from cdohub.core.services import service
 
@@ -291,3 +296,36 @@ def scope_compliance(program: PilotProgram, cities=None) -> list[CityCompliance]
         )
         for member in members
     ]
+
+
+# Questions other apps ask ------------------------------------------------------------------
+
+
+def search_units(queryset: QuerySet[Unit], text: str) -> QuerySet[Unit]:
+    """Units whose name or short name contains `text`, or whose code starts with it."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__startswith=text))
+
+
+def milestone_countdown(milestones: Iterable[Milestone], today: date | None = None) -> list[dict[str, Any]]:
+    """Each milestone with the working days (and calendar days) left until it is due."""
+    today = today or timezone.localdate()
+    rows = []
+    for m in milestones:
+        working_days = working_days_between(today, m.due_on)
+        rows.append(
+            {
+                "milestone": m,
+                "working_days": working_days,
+                "working_days_ago": -working_days,
+                "days": (m.due_on - today).days,
+            }
+        )
+    return rows
+
+
+def primary_program() -> PilotProgram | None:
+    """The active pilot program a dashboard shows first."""
+    return PilotProgram.objects.filter(is_active=True).select_related("owner_unit").first()

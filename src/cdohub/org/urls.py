@@ -7,7 +7,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/import/", views.unit_import, name="unit_import"),
-    path("units/import/result/<str:token>/", views.import_result, name="import_result"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_edit"),
     path("units/<int:pk>/add/", views.unit_create, name="unit_add"),

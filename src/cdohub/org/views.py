@@ -1,61 +1,35 @@
-import uuid
-from datetime import date
 from functools import partial
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from cdohub.accounts.models import RoleAssignment
-from cdohub.core.calendar import working_days_between
-from cdohub.core.excel import ImportFileError
 from cdohub.core.permissions import Scope, can, require
 from cdohub.core.views import (
     ScopedDetailView,
     ScopedTableView,
     ScopedUpdateView,
     flash_outcome,
+    run_import,
     xlsx_response,
 )
 
 from . import services
 from .choices import DIMENSIONS, ScopeCategory
 from .filtersets import UnitFilter
-from .forms import ImportForm, UnitForm
+from .forms import UnitForm
 from .importers import NominationImport, UnitImport
 from .models import Milestone, PilotProgram, ScopeMember, Unit
+from .services import milestone_countdown, primary_program
 from .tables import UnitTable
-
-
-def milestone_countdown(milestones, today: date | None = None) -> list[dict]:
-    today = today or timezone.localdate()
-    rows = []
-    for m in milestones:
-        working_days = working_days_between(today, m.due_on)
-        rows.append(
-            {
-                "milestone": m,
-                "working_days": working_days,
-                "working_days_ago": -working_days,
-                "days": (m.due_on - today).days,
-            }
-        )
-    return rows
-
-
-def primary_program() -> PilotProgram | None:
-    return PilotProgram.objects.filter(is_active=True).select_related("owner_unit").first()
 
 
 @login_required
@@ -157,49 +131,6 @@ def unit_create(request, pk):
             messages.success(request, _("Unit %(name)s added.") % {"name": unit.name})
             return redirect(unit)
     return render(request, "org/unit_form.html", {"form": form, "parent": parent})
-
-
-# Excel imports -------------------------------------------------------------------------------
-
-RESULT_DIR = "import-results"
-
-
-def _keep_annotated(request, content: bytes) -> str:
-    """Store the annotated workbook for this session only; returns its download token."""
-    token = uuid.uuid4().hex
-    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{token}.xlsx").write_bytes(content)
-    request.session.setdefault("import_results", []).append(token)
-    request.session.modified = True
-    return token
-
-
-@login_required
-def import_result(request, token):
-    if token not in request.session.get("import_results", []):
-        raise Http404
-    path = Path(settings.MEDIA_ROOT) / RESULT_DIR / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=_("import-errors") + ".xlsx")
-
-
-def run_import(request, importer, *, title, template_url, done_url):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "title": title, "template_url": template_url}
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = importer.run(form.cleaned_data["file"].read(), request.user)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            if result.ok:
-                text = ngettext("%(n)d row imported.", "%(n)d rows imported.", result.applied)
-                messages.success(request, text % {"n": result.applied})
-                return redirect(done_url)
-            context.update(result=result, token=_keep_annotated(request, result.annotated))
-    return render(request, "org/import.html", context, status=422 if "result" in context else 200)
 
 
 @login_required

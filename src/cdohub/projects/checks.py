@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 
-from cdohub.catalog import search as catalog_search
+from cdohub.catalog import services as catalog_services
 from cdohub.catalog.choices import ResourceStatus, ShareType
 from cdohub.catalog.models import Resource
 from cdohub.quality import services as quality_services
@@ -162,7 +162,7 @@ def reuse(project, actor) -> Outcome:
         name = dataset_name(entry)
         if not name:
             continue
-        found = catalog_search.search(actor, name, limit=50)
+        found = catalog_services.search_resources(actor, name, limit=50)
         resources = (
             Resource.objects.filter(pk__in=found.ids, status=ResourceStatus.PUBLISHED)
             .exclude(unit=project.unit)

@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.org.filtersets import search_units
 from cdohub.org.models import Unit
+from cdohub.org.services import search_units
 
 from .choices import Health, SourceKind
 from .models import DataSource

@@ -21,9 +21,8 @@ from cdohub.catalog.models import InformationItem, Resource
 from cdohub.catalog.policies import visible_resources
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can
-from cdohub.core.views import flash_outcome, int_or_none, xlsx_response
+from cdohub.core.views import flash_outcome, int_or_none, run_import, xlsx_response
 from cdohub.org.models import Unit
-from cdohub.org.views import run_import
 
 from . import excel, formats, rules, services
 from .choices import StandardStatus

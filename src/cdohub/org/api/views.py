@@ -8,8 +8,9 @@ from cdohub.core.api import ScopedReadOnlyViewSet, ScopedViewSet
 
 from .. import services
 from ..choices import RegionLevel, ScopeCategory, UnitKind
-from ..filtersets import search_units, within_own_scope
+from ..filtersets import within_own_scope
 from ..models import PilotProgram, Region, ScopeMember, Unit
+from ..services import search_units
 from .serializers import (
     ComplianceSerializer,
     PilotProgramSerializer,

@@ -85,7 +85,7 @@ def expectations(w):
         ("org:dashboard", {}, "get", None, 200),
         ("org:unit_list", {}, "get", None, 200),
         ("org:unit_import", {}, "get", None, 200),
-        ("org:import_result", {"token": "nope"}, "get", None, 404),
+        ("core:import_result", {"token": "nope"}, "get", None, 404),
         ("org:unit_detail", {"pk": other.pk}, "get", None, 200),
         ("org:unit_edit", {"pk": other.pk}, "get", None, 403),
         ("org:unit_edit", {"pk": other.pk}, "post", {"name": "x"}, 403),
