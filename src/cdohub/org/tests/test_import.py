@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from cdohub.core.models import AuditEntry
@@ -79,7 +80,7 @@ def test_bad_workbook_is_rejected_whole_with_reasons(client_for):
     assert "twice" in errors[8][0]
     assert "required" in errors[9][0]
     # Only the session that uploaded the workbook can download it back.
-    assert client_for("maoming_bureau").get(f"/units/import/result/{token}/").status_code == 404
+    assert client_for("maoming_bureau").get(reverse("core:import_result", args=[token])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_annotated_workbook_has_an_error_column(client_for):
     content = workbook([["440900-GA", "重复编码", "部门", "440900", "440900", ""]])
     response = client.post("/units/import/", {"file": _named(content)})
     token = response.context["token"]
-    download = client.get(f"/units/import/result/{token}/")
+    download = client.get(reverse("core:import_result", args=[token]))
     assert download.status_code == 200
     ws = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert ws.cell(row=1, column=7).value == "错误信息"
