@@ -313,7 +313,7 @@ class CatalogImport:
 
     def _check_existing(self, p: Parsed) -> None:
         r = p.existing
-        if r is None or not can(self.user, "view", r):
+        if r is None or not can(self.user, "inspect", r):
             p.row.errors.append(
                 _("No resource in your scope has the code %(c)s; leave the code empty for a new one.")
                 % {"c": p.row["code"]}

@@ -8,7 +8,7 @@ start or cancel runs. The unit's registrars answer its issues.
 
 from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.accounts.models import User
-from cdohub.core.permissions import register, within_reach
+from cdohub.core.permissions import register, units_where
 from cdohub.org.models import Unit
 
 from .models import Binding, Issue, Rule, RuleResult, Run
@@ -64,4 +64,4 @@ def bureau_admins_over(unit: Unit):
 
 def managed_units(user):
     """Units whose resources `user` may bind and check."""
-    return within_reach(user, Unit.objects.filter(is_active=True), MANAGERS)
+    return Unit.objects.filter(units_where(user, MANAGERS), is_active=True)

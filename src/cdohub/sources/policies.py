@@ -6,7 +6,7 @@ and run discovery (a role granted on a unit covers the units below it).
 """
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import register, within_reach
+from cdohub.core.permissions import register, units_where
 from cdohub.org.models import Unit
 
 from .models import DataSource, DiscoveredTable, DiscoveryRun
@@ -27,4 +27,4 @@ register(DiscoveredTable, "run__source__unit__path", **ACTIONS)
 
 def registrable_units(user):
     """The units on which `user` may register a source."""
-    return within_reach(user, Unit.objects.filter(is_active=True), MANAGERS)
+    return Unit.objects.filter(units_where(user, MANAGERS), is_active=True)
