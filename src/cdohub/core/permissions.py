@@ -14,15 +14,15 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import Http404
 
 from . import lookups  # noqa: F401  (registers __subtree)
 
 SIGNED_IN = "*"  # any signed-in user, whatever their roles and scope
 VIEW = "view"  # the action of reading; public rows and `seen_from` widen it, and only it
-EVERYTHING = Q()
 NOTHING = Q(pk__in=[])
+EVERYTHING = ~NOTHING  # no WHERE clause, and unlike Q() it stays everything when OR-ed
 
 
 def signed_in(user) -> bool:
@@ -93,7 +93,7 @@ def units_where(user, roles: Iterable[str] | None = None, unit_path: str = "path
 class Policy:
     """Everything about who sees and acts on the rows of one model."""
 
-    model: type
+    model: type[Model]
     unit_path: str  # lookup from the model to its unit's tree path, e.g. "path" or "unit__path"
     actions: Mapping[str, frozenset[str] | str] = field(default_factory=dict)
     public: Q | None = None  # rows every signed-in user sees (published, open)
@@ -106,7 +106,7 @@ class Policy:
     def where(self, user, action: str) -> Q:
         """The condition on the rows on which `user` may take `action`."""
         if not signed_in(user):
-            return self.public if self._anonymous_reads(action) else NOTHING
+            return self._anonymous(action)
         where = self._own(user, action)
         if action != VIEW or where == EVERYTHING:
             return where
@@ -121,13 +121,16 @@ class Policy:
                 return True
             widened = action == VIEW and (self.public is not None or self.seen_from)
         else:
-            widened = self._anonymous_reads(action)
+            widened = self._anonymous(action) != NOTHING
         if not widened or obj.pk is None:
             return False
         return self.model._default_manager.filter(self.where(user, action), pk=obj.pk).exists()
 
-    def _anonymous_reads(self, action: str) -> bool:
-        return action == VIEW and self.anonymous and self.public is not None
+    def _anonymous(self, action: str) -> Q:
+        """What an anonymous user may read: the public rows where the policy opens them to all."""
+        if action == VIEW and self.anonymous and self.public is not None:
+            return self.public
+        return NOTHING
 
     def _own(self, user, action: str) -> Q:
         """Rows the user reaches through their grants, and for reading the public rows too."""
@@ -158,17 +161,17 @@ class Policy:
         return value
 
 
-_policies: dict[type, Policy] = {}
+_policies: dict[type[Model], Policy] = {}
 
 
 def register(
-    model,
+    model: type[Model],
     unit_path: str,
     *,
     public: Q | None = None,
     anonymous: bool = False,
     seen_from: Iterable[str] = (),
-    **actions,
+    **actions: Iterable[str] | str,
 ) -> Policy:
     """Declare who may see and do what with `model`; called from each app's policies.py.
 
@@ -178,13 +181,13 @@ def register(
     """
     if anonymous and public is None:
         raise ValueError(f"{model._meta.label}: anonymous users may read only public rows; declare them")
-    roles = {k: v if v == SIGNED_IN else frozenset(v) for k, v in actions.items()}
+    roles = {action: SIGNED_IN if who == SIGNED_IN else frozenset(who) for action, who in actions.items()}
     policy = Policy(model, unit_path, roles, public, anonymous, tuple(seen_from))
     _policies[model] = policy
     return policy
 
 
-def policy_for(model) -> Policy:
+def policy_for(model: type[Model]) -> Policy:
     model = model._meta.concrete_model
     try:
         return _policies[model]
