@@ -8,13 +8,14 @@ which related objects a row is also seen. What a user may not see is a 404; what
 not change is a 403.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import Any, TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from . import lookups  # noqa: F401  (registers __subtree)
@@ -24,8 +25,12 @@ VIEW = "view"  # the action of reading; public rows and `seen_from` widen it, an
 NOTHING = Q(pk__in=[])
 EVERYTHING = ~NOTHING  # no WHERE clause, and unlike Q() it stays everything when OR-ed
 
+Actor: TypeAlias = Any  # an accounts.User or an AnonymousUser (core does not import accounts)
+Roles: TypeAlias = frozenset[str] | str  # the roles an action is for, or SIGNED_IN
+M = TypeVar("M", bound=Model)
 
-def signed_in(user) -> bool:
+
+def signed_in(user: Actor) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
@@ -37,17 +42,17 @@ class Scope:
         self.grants = grants
 
     @classmethod
-    def of(cls, user) -> "Scope":
+    def of(cls, user: Actor) -> "Scope":
         if not signed_in(user):
             return cls([])
-        cached = getattr(user, "_cdohub_scope", None)
+        cached: Scope | None = getattr(user, "_cdohub_scope", None)
         if cached is None:
             grants = list(user.role_assignments.values_list("role", "unit__path"))
             cached = cls(grants, superuser=user.is_superuser)
             user._cdohub_scope = cached
         return cached
 
-    def paths(self, roles) -> list[str]:
+    def paths(self, roles: Container[str]) -> list[str]:
         """The smallest set of path prefixes covering every unit these roles reach."""
         found = sorted({path for role, path in self.grants if role in roles})
         minimal: list[str] = []
@@ -56,10 +61,10 @@ class Scope:
                 minimal.append(path)
         return minimal
 
-    def covers(self, path: str | None, roles) -> bool:
+    def covers(self, path: str | None, roles: Container[str]) -> bool:
         return path is not None and any(path.startswith(p) for p in self.paths(roles))
 
-    def holds(self, roles, paths) -> bool:
+    def holds(self, roles: Container[str], paths: Container[str]) -> bool:
         """Whether one of `roles` was granted on exactly one of the units at `paths`.
 
         For acts of a body (a filing decision, an appointment), where a grant higher up the tree
@@ -78,7 +83,7 @@ def subtrees(unit_path: str, prefixes: Iterable[str]) -> Q:
     return reduce(or_, conditions) if conditions else NOTHING
 
 
-def units_where(user, roles: Iterable[str] | None = None, unit_path: str = "path") -> Q:
+def units_where(user: Actor, roles: Container[str] | None = None, unit_path: str = "path") -> Q:
     """The condition on rows whose unit lies where one of the user's `roles` (any role they hold,
     when None) reaches: everywhere for a superuser, nowhere for an anonymous user."""
     if not signed_in(user):
@@ -95,15 +100,15 @@ class Policy:
 
     model: type[Model]
     unit_path: str  # lookup from the model to its unit's tree path, e.g. "path" or "unit__path"
-    actions: Mapping[str, frozenset[str] | str] = field(default_factory=dict)
+    actions: Mapping[str, Roles] = field(default_factory=dict)
     public: Q | None = None  # rows every signed-in user sees (published, open)
     anonymous: bool = False  # whether anonymous users see the public rows too
     seen_from: tuple[str, ...] = ()  # lookups to related objects whose visibility shows the row
 
-    def roles_for(self, action: str) -> frozenset[str] | str:
+    def roles_for(self, action: str) -> Roles:
         return self.actions.get(action, frozenset())
 
-    def where(self, user, action: str) -> Q:
+    def where(self, user: Actor, action: str) -> Q:
         """The condition on the rows on which `user` may take `action`."""
         if not signed_in(user):
             return self._anonymous(action)
@@ -112,7 +117,7 @@ class Policy:
             return where
         return reduce(or_, (self._through(lookup, user) for lookup in self.seen_from), where)
 
-    def allows(self, user, action: str, obj) -> bool:
+    def allows(self, user: Actor, action: str, obj: Model) -> bool:
         """Whether `user` may take `action` on `obj` (an unsaved object is judged by its unit)."""
         if signed_in(user):
             roles = self.roles_for(action)
@@ -132,7 +137,7 @@ class Policy:
             return self.public
         return NOTHING
 
-    def _own(self, user, action: str) -> Q:
+    def _own(self, user: Actor, action: str) -> Q:
         """Rows the user reaches through their grants, and for reading the public rows too."""
         roles = self.roles_for(action)
         if roles == SIGNED_IN or Scope.of(user).superuser:
@@ -140,25 +145,26 @@ class Policy:
         where = units_where(user, roles, self.unit_path)
         return where | self.public if action == VIEW and self.public is not None else where
 
-    def _through(self, lookup: str, user) -> Q:
+    def _through(self, lookup: str, user: Actor) -> Q:
         """Rows whose related object at `lookup` the user sees in its own right (not through its
         own `seen_from`, so two models that see each other do not show everything)."""
         related, many = self.model, False
         for part in lookup.split("__"):
             relation = related._meta.get_field(part)
-            many = many or relation.one_to_many or relation.many_to_many
+            many = many or bool(relation.one_to_many or relation.many_to_many)
+            assert relation.related_model is not None, f"{lookup} is not a relation"
             related = relation.related_model
         seen = related._default_manager.filter(policy_for(related)._own(user, VIEW))
         where = Q(**{f"{lookup}__in": seen})
         return Q(pk__in=self.model._default_manager.filter(where).values("pk")) if many else where
 
-    def _unit_path_of(self, obj) -> str | None:
-        value = obj
+    def _unit_path_of(self, obj: Model) -> str | None:
+        value: Any = obj
         for part in self.unit_path.split("__"):
             value = getattr(value, part, None)
             if value is None:
                 return None
-        return value
+        return str(value)
 
 
 _policies: dict[type[Model], Policy] = {}
@@ -188,9 +194,9 @@ def register(
 
 
 def policy_for(model: type[Model]) -> Policy:
-    model = model._meta.concrete_model
+    concrete = model._meta.concrete_model or model
     try:
-        return _policies[model]
+        return _policies[concrete]
     except KeyError as exc:
         raise LookupError(f"No permission policy declared for {model._meta.label}") from exc
 
@@ -200,16 +206,16 @@ def policies() -> list[Policy]:
     return list(_policies.values())
 
 
-def restrict(user, action: str, queryset):
+def restrict(user: Actor, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rows of `queryset` on which `user` may take `action`: how every list and detail is read."""
     return queryset.filter(policy_for(queryset.model).where(user, action))
 
 
-def can(user, action: str, obj) -> bool:
+def can(user: Actor, action: str, obj: Model) -> bool:
     return policy_for(type(obj)).allows(user, action, obj)
 
 
-def require(user, action: str, obj) -> None:
+def require(user: Actor, action: str, obj: Model) -> None:
     """404 if the user may not even see the object, 403 if they may see it but not do this."""
     if not can(user, VIEW, obj):
         raise Http404

@@ -18,10 +18,8 @@ MANAGERS = REGISTRARS | {Role.BUREAU_ADMIN}
 SPECIALISTS = frozenset({Role.DATA_SPECIALIST})
 DECIDERS = frozenset({Role.CDO})
 
-ACTIONS = {"view": ALL_ROLES, "change": MANAGERS, "run": MANAGERS}
-register(Binding, "resource__unit__path", **ACTIONS)
-register(Rule, "resource__unit__path", **ACTIONS)
-register(Run, "resource__unit__path", **ACTIONS)
+for model in (Binding, Rule, Run):
+    register(model, "resource__unit__path", view=ALL_ROLES, change=MANAGERS, run=MANAGERS)
 register(RuleResult, "run__resource__unit__path", view=ALL_ROLES)
 register(Issue, "unit__path", view=ALL_ROLES, answer=REGISTRARS)
 

@@ -12,17 +12,21 @@ from cdohub.org.models import Unit
 from .models import DataSource, DiscoveredTable, DiscoveryRun
 
 MANAGERS = frozenset({Role.DATA_SPECIALIST, Role.CDO, Role.CDEO, Role.BUREAU_ADMIN})
-ACTIONS = {
-    "view": ALL_ROLES,
-    "register": MANAGERS,
-    "change": MANAGERS,
-    "check": MANAGERS,
-    "discover": MANAGERS,
-}
 
-register(DataSource, "unit__path", **ACTIONS)
-register(DiscoveryRun, "source__unit__path", **ACTIONS)
-register(DiscoveredTable, "run__source__unit__path", **ACTIONS)
+for model, unit_path in (
+    (DataSource, "unit__path"),
+    (DiscoveryRun, "source__unit__path"),
+    (DiscoveredTable, "run__source__unit__path"),
+):
+    register(
+        model,
+        unit_path,
+        view=ALL_ROLES,
+        register=MANAGERS,
+        change=MANAGERS,
+        check=MANAGERS,
+        discover=MANAGERS,
+    )
 
 
 def registrable_units(user):
