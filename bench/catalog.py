@@ -536,14 +536,14 @@ def reference_search(user, text: str, filters: dict, *, limit: int) -> tuple:
 
     from cdohub.catalog.models import Resource, SearchEntry
     from cdohub.catalog.search import FACETS, PG_VECTOR, Query
-    from cdohub.core.permissions import Scope, policy_for, within_subtrees
+    from cdohub.core.permissions import Scope, policy_for, units_where
 
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
     query = Query.parse(text)
     entries = SearchEntry.objects.all()
     scope = Scope.of(user)
     if not scope.superuser:
-        in_scope = within_subtrees(entries, "unit_path", scope.paths(policy_for(Resource).roles_for("view")))
+        in_scope = entries.filter(units_where(user, policy_for(Resource).roles_for("view"), "unit_path"))
         entries = entries.filter(Q(published=True) | Q(pk__in=in_scope.values("pk")))
     if not query:
         base, order = entries, ["resource_id"]

@@ -8,7 +8,7 @@ counts too (the house rule: bureau roles are granted on the government the burea
 """
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import Scope, register, within_reach
+from cdohub.core.permissions import Scope, register, units_where
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import ScopeMember
 
@@ -54,7 +54,6 @@ def may_decide(user, filing) -> bool:
     return not own and acts_for(user, filing.filing_body, DECIDERS)
 
 
-def visible_members(user, program):
+def members_in_scope(user, program):
     """The program's pilot scope members within the user's own scope (all of them for a superuser)."""
-    members = ScopeMember.objects.filter(program=program)
-    return within_reach(user, members, Scope.of(user).roles, "unit__path")
+    return ScopeMember.objects.filter(units_where(user, unit_path="unit__path"), program=program)

@@ -23,7 +23,7 @@ from .choices import UnitFilingState
 from .filtersets import AppointmentFilter, PlanFilter
 from .forms import AppointmentForm, DecisionForm, EndForm, NewAppointmentForm, NewPlanForm, PlanForm
 from .models import Appointment, ImplementationPlan
-from .policies import may_decide, may_prepare, visible_members
+from .policies import may_decide, may_prepare, members_in_scope
 from .tables import AppointmentTable, PlanTable
 
 
@@ -97,7 +97,7 @@ def _workflow_context(user, filing, preparer: bool) -> dict:
 def _preparable(user, program) -> list[tuple[Unit, list[rules.Post]]]:
     """Pilot units and the posts at each that this user appoints to."""
     found = []
-    for member in visible_members(user, program).select_related("unit").order_by("unit__path"):
+    for member in members_in_scope(user, program).select_related("unit").order_by("unit__path"):
         posts = []
         for post in rules.posts_for(program, member.unit):
             try:
@@ -274,7 +274,7 @@ class PlanDetailView(ScopedDetailView):
 def plan_create(request):
     program = _program(request)
     rule = rules.plan_rule(program)
-    members = visible_members(request.user, program).filter(category__in=rule.filers if rule else [])
+    members = members_in_scope(request.user, program).filter(category__in=rule.filers if rule else [])
     units = [m.unit for m in members.select_related("unit") if may_prepare(request.user, m.unit)]
     if not units:
         raise PermissionDenied(_("You do not file an implementation plan for any pilot."))
@@ -316,7 +316,7 @@ def plan_edit(request, pk):
 @login_required
 def filing_dashboard(request):
     program = _program(request)
-    rows = status.pilot_status(program, visible_members(request.user, program))
+    rows = status.pilot_status(program, members_in_scope(request.user, program))
     groups = status.summarise(rows)
     kpis = [(state.value, state.label) for state in UnitFilingState]
     kpis += [("late", _("Late")), ("flagged", _("Flagged"))]
@@ -362,7 +362,7 @@ def _status_chart(groups) -> dict:
 @login_required
 def overdue(request):
     program = _program(request)
-    rows = status.pilot_status(program, visible_members(request.user, program))
+    rows = status.pilot_status(program, members_in_scope(request.user, program))
     late = [(r, s) for r in rows for s in r.states() if s.overdue]
     if request.GET.get("export") == "xlsx":
         return xlsx_response(exports.overdue(late), _("overdue-filings") + ".xlsx")
@@ -372,7 +372,7 @@ def overdue(request):
 @login_required
 def roster(request):
     program = _program(request)
-    entries = status.roster(program, visible_members(request.user, program))
+    entries = status.roster(program, members_in_scope(request.user, program))
     if request.GET.get("export") == "xlsx":
         return xlsx_response(exports.roster(entries), _("cdo-roster") + ".xlsx")
     return render(request, "appointments/roster.html", {"program": program, "entries": entries, "full": True})

@@ -303,7 +303,7 @@ class CatalogImport:
             self.units[code] = Unit.objects.filter(code=code).first()
         unit = self.units[code]
         probe = Resource(unit=unit) if unit else None
-        if unit is None or not can(self.user, "view", probe):
+        if unit is None or not can(self.user, "inspect", probe):
             row.errors.append(_("No unit in your scope has the code %(c)s.") % {"c": code})
         elif not can(self.user, "change", probe):
             row.errors.append(_("You may not register resources for %(u)s.") % {"u": unit})
@@ -313,7 +313,7 @@ class CatalogImport:
 
     def _check_existing(self, p: Parsed) -> None:
         r = p.existing
-        if r is None or not can(self.user, "view", r):
+        if r is None or not can(self.user, "inspect", r):
             p.row.errors.append(
                 _("No resource in your scope has the code %(c)s; leave the code empty for a new one.")
                 % {"c": p.row["code"]}

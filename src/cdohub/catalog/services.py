@@ -26,7 +26,7 @@ from .models import (
     Resource,
     ResourceDecision,
 )
-from .policies import REGISTRARS, REVIEWERS, may_review, require_on_resource
+from .policies import REGISTRARS, REVIEWERS, may_review
 
 REVIEW = Workflow(
     Transition("submit", (ResourceStatus.DRAFT, ResourceStatus.RETURNED), ResourceStatus.SUBMITTED),
@@ -139,7 +139,7 @@ def create_resource(actor, *, unit: Unit, campaign=None, items=(), origin: str =
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     resource = Resource(unit=unit, campaign=campaign, origin=origin, created_by=actor, **fields)
-    require_on_resource(actor, "change", resource)
+    require(actor, "change", resource)
     _open_participation(campaign, unit)
     items = _item_dicts(items)
     _validate(resource, items)
@@ -155,7 +155,7 @@ def create_resource(actor, *, unit: Unit, campaign=None, items=(), origin: str =
 
 @service
 def update_resource(actor, resource: Resource, *, seen_version=None, items=None, **fields) -> Resource:
-    require_on_resource(actor, "change", resource)
+    require(actor, "change", resource)
     unknown = set(fields) - set(rules.RESOURCE_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -187,7 +187,7 @@ def update_resource(actor, resource: Resource, *, seen_version=None, items=None,
 @service
 def delete_resource(actor, resource: Resource) -> None:
     """Only a draft never submitted goes; the audit event keeps what it held."""
-    require_on_resource(actor, "change", resource)
+    require(actor, "change", resource)
     if resource.status != ResourceStatus.DRAFT or resource.decisions.exists():
         raise ValidationError(_("Only a draft that was never submitted can be deleted."))
     snapshot = {
@@ -291,7 +291,7 @@ def _last_decision(resource: Resource) -> str:
 
 
 def _submit(actor, resource: Resource, seen_version) -> Resource:
-    require_on_resource(actor, "submit", resource)
+    require(actor, "submit", resource)
     items = list(resource.items.values(*rules.ITEM_FIELDS))
     _validate(resource, items, submitting=True)
     return _decide(actor, resource, "submit", seen_version)
@@ -359,7 +359,7 @@ def _notify_reviewers(unit: Unit, resources) -> None:
 
 
 def _check_reviewer(actor, resource: Resource) -> None:
-    require_on_resource(actor, "view", resource)
+    require(actor, "view", resource)
     if not may_review(actor, resource):
         raise PermissionDenied(_("Only the reviewing data bureau may decide, and never whoever submitted."))
 

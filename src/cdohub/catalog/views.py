@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
-from cdohub.core.permissions import can
+from cdohub.core.permissions import can, restrict
 from cdohub.core.views import ScopedTableView, flash_outcome, int_or_none, run_import, xlsx_response
 from cdohub.org.models import Region, Unit
 from cdohub.sources.services import tables_for_proposal
@@ -25,15 +24,7 @@ from .choices import CampaignStatus, ResourceFormat, ShareType, UpdateCycle
 from .filtersets import ResourceFilter
 from .forms import CampaignForm, DecisionForm, ItemFormSet, NewResourceForm, ResourceForm, items_from
 from .models import CensusCampaign, Classification, InformationItem, Participation, Resource
-from .policies import (
-    campaigns_visible_to,
-    may_review,
-    open_campaigns,
-    organisers,
-    registrar_units,
-    visible_participations,
-    visible_resources,
-)
+from .policies import may_review, open_campaigns, organisers, registrar_units
 from .tables import ResourceTable
 
 PAGE = 20
@@ -126,7 +117,10 @@ def _labelled_facets(facets: dict, filters: dict) -> list[tuple[str, str, str, l
 
 
 class ResourceListView(ScopedTableView):
+    """The register of the resources in the user's scope (the published catalog is searched)."""
+
     model = Resource
+    view_action = "inspect"
     table_class = ResourceTable
     filterset_class = ResourceFilter
     template_name = "catalog/resource_list.html"
@@ -174,7 +168,7 @@ def resource_create(request):
 
 def _resource(request, pk) -> Resource:
     resources = Resource.objects.select_related("unit", "classification", "campaign")
-    return get_object_or_404(visible_resources(request.user, resources), pk=pk)
+    return get_object_or_404(restrict(request.user, "view", resources), pk=pk)
 
 
 @login_required
@@ -209,7 +203,7 @@ def resource_detail(request, pk):
         "resource": resource,
         "items": resource.items.select_related("element_link__element"),  # its data standard
         "decisions": resource.decisions.select_related("actor"),
-        "in_scope": can(request.user, "view", resource),
+        "in_scope": can(request.user, "inspect", resource),
         "may_link": can(request.user, "change", resource),
         "may_change": resource.is_editable and can(request.user, "change", resource),
         "may_submit": resource.is_editable
@@ -312,7 +306,7 @@ def catalog_import(request):
 
 @login_required
 def campaign_list(request):
-    campaigns = campaigns_visible_to(request.user, CensusCampaign.objects.select_related("organiser"))
+    campaigns = restrict(request.user, "view", CensusCampaign.objects.select_related("organiser"))
     may_launch = organisers(request.user).exists()
     return render(request, "catalog/campaign_list.html", {"campaigns": campaigns, "may_launch": may_launch})
 
@@ -342,13 +336,13 @@ def campaign_create(request):
 
 
 def _campaign(request, pk) -> CensusCampaign:
-    return get_object_or_404(campaigns_visible_to(request.user, CensusCampaign.objects.all()), pk=pk)
+    return get_object_or_404(restrict(request.user, "view", CensusCampaign.objects.all()), pk=pk)
 
 
 @login_required
 def campaign_detail(request, pk):
     campaign = _campaign(request, pk)
-    rows = census.unit_rows(campaign, visible_participations(request.user, campaign))
+    rows = census.unit_rows(campaign, restrict(request.user, "view", campaign.participations.all()))
     if request.GET.get("export") == "xlsx":
         return xlsx_response(census.export(campaign, rows), f"{campaign.name}.xlsx")
     cities = census.city_rows(rows)
@@ -377,10 +371,7 @@ def campaign_close(request, pk):
 
 def _participation(request, pk) -> Participation:
     parts = Participation.objects.select_related("campaign__organiser", "unit")
-    part = get_object_or_404(parts, pk=pk)
-    if not (can(request.user, "view", part) or can(request.user, "view", part.campaign)):
-        raise Http404
-    return part
+    return get_object_or_404(restrict(request.user, "view", parts), pk=pk)
 
 
 @login_required

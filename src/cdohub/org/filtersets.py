@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.permissions import Scope, within_subtrees
+from cdohub.core.permissions import units_where
 
 from .choices import RegionLevel, UnitKind
 from .models import Unit
@@ -10,10 +10,7 @@ from .services import search_units
 
 def within_own_scope(queryset, user):
     """Units under any unit the user holds a role on (everything for a superuser)."""
-    scope = Scope.of(user)
-    if scope.superuser:
-        return queryset
-    return within_subtrees(queryset, "path", scope.paths(scope.roles))
+    return queryset.filter(units_where(user))
 
 
 class UnitFilter(django_filters.FilterSet):

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from cdohub.accounts.models import User
 from cdohub.catalog.choices import ShareType
 from cdohub.catalog.models import Resource
-from cdohub.catalog.policies import visible_resources
 from cdohub.core import audit, clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.files import validate_pdf
-from cdohub.core.permissions import require
+from cdohub.core.permissions import require, restrict
 from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Conflict, Transition, Workflow
 from cdohub.org.models import Unit
@@ -133,7 +132,7 @@ def _check_resources(actor, project: Project, outputs: list[dict], uses) -> None
                     % {"r": resource}
                 }
             )
-    visible = visible_resources(actor, Resource.objects.all())
+    visible = restrict(actor, "view", Resource.objects.all())
     for resource in list(uses or []) + [o["resource"] for o in outputs if o["resource"] is not None]:
         if not visible.filter(pk=resource.pk).exists():
             raise ValidationError({"uses": _("Resource %(id)s is not visible to you.") % {"id": resource.pk}})

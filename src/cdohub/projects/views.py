@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdohub.core.forms import add_service_errors
-from cdohub.core.permissions import can, require, restrict, within_reach
+from cdohub.core.permissions import can, require, restrict, units_where
 from cdohub.core.views import flash_outcome, int_or_none, xlsx_response
 from cdohub.org.models import Unit
 
@@ -59,11 +59,11 @@ def _findings(user):
 
 
 def registrar_units(user):
-    return within_reach(user, Unit.objects.filter(is_active=True), REGISTRARS)
+    return Unit.objects.filter(units_where(user, REGISTRARS), is_active=True)
 
 
 def supervised_units(user):
-    return within_reach(user, Unit.objects.filter(is_active=True), SUPERVISORS)
+    return Unit.objects.filter(units_where(user, SUPERVISORS), is_active=True)
 
 
 def pdf_response(document) -> FileResponse:

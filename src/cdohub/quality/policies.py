@@ -8,7 +8,7 @@ start or cancel runs. The unit's registrars answer its issues.
 
 from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.accounts.models import User
-from cdohub.core.permissions import register, within_reach
+from cdohub.core.permissions import register, units_where
 from cdohub.org.models import Unit
 
 from .models import Binding, Issue, Rule, RuleResult, Run
@@ -18,10 +18,8 @@ MANAGERS = REGISTRARS | {Role.BUREAU_ADMIN}
 SPECIALISTS = frozenset({Role.DATA_SPECIALIST})
 DECIDERS = frozenset({Role.CDO})
 
-ACTIONS = {"view": ALL_ROLES, "change": MANAGERS, "run": MANAGERS}
-register(Binding, "resource__unit__path", **ACTIONS)
-register(Rule, "resource__unit__path", **ACTIONS)
-register(Run, "resource__unit__path", **ACTIONS)
+for model in (Binding, Rule, Run):
+    register(model, "resource__unit__path", view=ALL_ROLES, change=MANAGERS, run=MANAGERS)
 register(RuleResult, "run__resource__unit__path", view=ALL_ROLES)
 register(Issue, "unit__path", view=ALL_ROLES, answer=REGISTRARS)
 
@@ -64,4 +62,4 @@ def bureau_admins_over(unit: Unit):
 
 def managed_units(user):
     """Units whose resources `user` may bind and check."""
-    return within_reach(user, Unit.objects.filter(is_active=True), MANAGERS)
+    return Unit.objects.filter(units_where(user, MANAGERS), is_active=True)

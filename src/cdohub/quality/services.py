@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from cdohub.core import audit, clock, jobs
 from cdohub.core.calendar import add_working_days
 from cdohub.core.jobs import ACTIVE_RUN, Cancelled, RunStatus
-from cdohub.core.permissions import can, require
+from cdohub.core.permissions import can, require, restrict
 from cdohub.core.services import notify_on_commit, service
 from cdohub.core.workflow import Conflict
 from cdohub.sources.connectors import SourceError
+from cdohub.sources.models import DataSource
 
 from . import engine, policies, scoring
 from .choices import OPEN_ISSUE, IssueStatus, RuleOrigin, Schedule, Severity, Trigger
@@ -120,9 +121,7 @@ def _discovered_table(actor, source, schema: str, table: str):
 
 
 def _check_source(actor, source) -> None:
-    from cdohub.sources import services as sources
-
-    if actor is not None and not sources.visible_sources(actor).filter(pk=source.pk).exists():
+    if actor is not None and not restrict(actor, "view", DataSource.objects.filter(pk=source.pk)).exists():
         raise ValidationError({"source": _("Choose a data source you can see.")})
 
 
@@ -182,7 +181,7 @@ def proposed_binding(user, resource) -> dict | None:
     name, sep, qualified = origin.partition(":")
     if not sep or not qualified:
         return None
-    candidates = sources.visible_sources(user).filter(name=name)
+    candidates = restrict(user, "view", DataSource.objects.filter(name=name))
     preferred = candidates.filter(unit=resource.unit).first() or candidates.first()
     if preferred is None:
         return None

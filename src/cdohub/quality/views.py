@@ -20,6 +20,7 @@ from cdohub.core.permissions import can, require, restrict
 from cdohub.core.views import flash_outcome, int_or_none
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
+from cdohub.sources.models import DataSource
 
 from . import scoring, services
 from .choices import IssueStatus
@@ -28,7 +29,8 @@ from .models import Binding, Issue, Rule, Run
 
 
 def _resource(request, pk) -> Resource:
-    return get_object_or_404(restrict(request.user, "view", Resource.objects.select_related("unit")), pk=pk)
+    resources = Resource.objects.select_related("unit")
+    return get_object_or_404(restrict(request.user, "inspect", resources), pk=pk)
 
 
 def _run(request, pk) -> Run:
@@ -53,9 +55,10 @@ def _tables(user, resource):
     from cdohub.sources import services as sources
 
     found = []
-    for source in sources.visible_sources(user).filter(
+    nearby = DataSource.objects.select_related("unit").filter(
         unit__path__startswith=resource.unit.government().path
-    ):
+    )
+    for source in restrict(user, "view", nearby):
         found.extend(sources.latest_tables(user, source).select_related("run__source"))
     return found
 

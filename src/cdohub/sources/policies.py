@@ -6,25 +6,29 @@ and run discovery (a role granted on a unit covers the units below it).
 """
 
 from cdohub.accounts.choices import ALL_ROLES, Role
-from cdohub.core.permissions import register, within_reach
+from cdohub.core.permissions import register, units_where
 from cdohub.org.models import Unit
 
 from .models import DataSource, DiscoveredTable, DiscoveryRun
 
 MANAGERS = frozenset({Role.DATA_SPECIALIST, Role.CDO, Role.CDEO, Role.BUREAU_ADMIN})
-ACTIONS = {
-    "view": ALL_ROLES,
-    "register": MANAGERS,
-    "change": MANAGERS,
-    "check": MANAGERS,
-    "discover": MANAGERS,
-}
 
-register(DataSource, "unit__path", **ACTIONS)
-register(DiscoveryRun, "source__unit__path", **ACTIONS)
-register(DiscoveredTable, "run__source__unit__path", **ACTIONS)
+for model, unit_path in (
+    (DataSource, "unit__path"),
+    (DiscoveryRun, "source__unit__path"),
+    (DiscoveredTable, "run__source__unit__path"),
+):
+    register(
+        model,
+        unit_path,
+        view=ALL_ROLES,
+        register=MANAGERS,
+        change=MANAGERS,
+        check=MANAGERS,
+        discover=MANAGERS,
+    )
 
 
 def registrable_units(user):
     """The units on which `user` may register a source."""
-    return within_reach(user, Unit.objects.filter(is_active=True), MANAGERS)
+    return Unit.objects.filter(units_where(user, MANAGERS), is_active=True)

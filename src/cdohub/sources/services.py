@@ -431,10 +431,6 @@ def _table_change(table: DiscoveredTable, previous: DiscoveredTable) -> TableCha
 # Reads for other apps ------------------------------------------------------------------------
 
 
-def visible_sources(user):
-    return restrict(user, "view", DataSource.objects.all()).select_related("unit")
-
-
 def latest_tables(user, source: DataSource):
     """The tables of the source's last successful run (empty if it was never discovered)."""
     require(user, "view", source)

@@ -32,12 +32,12 @@ from cdohub.core.excel import (
     read_sheet,
     save_workbook,
 )
+from cdohub.core.permissions import restrict
 from cdohub.org.models import Unit
 from cdohub.quality.validators import VALIDATORS
 
 from . import rules, services
 from .models import CodeSet, DataElement
-from .policies import visible_code_sets, visible_elements
 
 L = gettext_lazy
 ELEMENT_COLUMNS = [
@@ -263,7 +263,8 @@ class StandardsImport:
         return sets
 
     def _apply_code_sets(self, sets: dict[str, dict], result: ImportResult) -> None:
-        existing = {c.identifier: c for c in visible_code_sets(self.user).filter(identifier__in=list(sets))}
+        code_sets = CodeSet.objects.filter(identifier__in=list(sets))
+        existing = {c.identifier: c for c in restrict(self.user, "view", code_sets)}
         for identifier, entry in sets.items():
             rows = entry["rows"]
             if any(r.errors for r in rows):
@@ -331,11 +332,15 @@ class StandardsImport:
     def _apply_elements(self, parsed: list[tuple[Row, dict]], result: ImportResult) -> None:
         existing = {
             e.identifier: e
-            for e in visible_elements(self.user).filter(identifier__in=[p["identifier"] for _r, p in parsed])
+            for e in restrict(self.user, "view", DataElement.objects.all()).filter(
+                identifier__in=[p["identifier"] for _r, p in parsed]
+            )
         }
         code_sets = {
             c.identifier: c
-            for c in visible_code_sets(self.user).filter(identifier__in={p["code_set"] for _r, p in parsed})
+            for c in restrict(self.user, "view", CodeSet.objects.all()).filter(
+                identifier__in={p["code_set"] for _r, p in parsed}
+            )
         }
         for row, values in parsed:
             if row.errors:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cdohub.catalog.models import InformationItem
 from cdohub.core import audit, clock
+from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
 from cdohub.core.workflow import Conflict, Transition, Workflow
 from cdohub.org.models import Unit
@@ -24,7 +25,7 @@ from cdohub.org.models import Unit
 from . import rules
 from .choices import StandardStatus
 from .models import CodeSet, CodeValue, DataElement, ElementLink
-from .policies import require_link, require_on_standard, steward_units, visible_code_sets
+from .policies import steward_units
 from .rules import implied_rules  # noqa: F401  (part of this module's interface)
 
 PUBLISHING = Workflow(Transition("publish", (StandardStatus.DRAFT,), StandardStatus.PUBLISHED))
@@ -67,7 +68,7 @@ def _draft(actor, model, owner: Unit | None, fields: dict):
     if owner is None:
         raise ValidationError({"owner": [_("Choose the data bureau that maintains it.")]}, code="owner")
     standard = model(owner=owner, created_by=actor, **fields)
-    require_on_standard(actor, "change", standard)
+    require(actor, "change", standard)
     _check_owner(actor, owner)
     return standard
 
@@ -82,7 +83,7 @@ def _move_to(actor, standard, owner: Unit | None) -> None:
 def _publish(actor, standard, seen_version, check):
     """Publish the draft `standard` once `check(fresh)` (which raises what stands in the way) passes;
     returns the row as published."""
-    require_on_standard(actor, "change", standard)
+    require(actor, "change", standard)
     fresh = PUBLISHING.claim(standard, "publish", seen_version)
     check(fresh)
     PUBLISHING.advance(fresh, PUBLISHING["publish"])
@@ -165,7 +166,7 @@ def update_code_set(
 ) -> CodeSet:
     """Mend a code set; a published one keeps its identifier and values (its name, standard and
     description may still change)."""
-    require_on_standard(actor, "change", code_set)
+    require(actor, "change", code_set)
     _unknown(fields, rules.CODE_SET_FIELDS)
     fresh = CodeSet.objects.select_for_update().get(pk=code_set.pk)
     _stale(fresh, seen_version)
@@ -225,7 +226,7 @@ def _element_values(fields: dict) -> dict:
 def _check_code_set(actor, element: DataElement) -> None:
     if element.code_set_id is None:
         return
-    if not visible_code_sets(actor).filter(pk=element.code_set_id).exists():
+    if not restrict(actor, "view", CodeSet.objects.all()).filter(pk=element.code_set_id).exists():
         raise ValidationError({"code_set": [_("Choose a code set from the list.")]}, code="code_set")
 
 
@@ -257,7 +258,7 @@ def create_element(actor, *, owner: Unit, **fields) -> DataElement:
 @service
 def update_element(actor, element: DataElement, *, seen_version=None, owner=None, **fields) -> DataElement:
     """Mend a data element; a published one keeps what its rules follow from (rules.RULE_FIELDS)."""
-    require_on_standard(actor, "change", element)
+    require(actor, "change", element)
     _unknown(fields, rules.ELEMENT_FIELDS)
     fresh = DataElement.objects.select_for_update().get(pk=element.pk)
     _stale(fresh, seen_version)
@@ -345,7 +346,7 @@ def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink
     rules the element implies for the item's column. Refused for a draft element, and for an item
     that cannot hold the element (rules.link_problems)."""
     resource = item.resource
-    require_link(actor, resource)
+    require(actor, "change", resource)
     if not element.is_published:
         raise ValidationError(
             {"element": [_("Only a published data element can be linked.")]}, code="element_draft"
@@ -384,7 +385,7 @@ def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink
 def unlink_item(actor, item: InformationItem) -> None:
     """Remove the item's link; the quality app drops the rules it generated from it."""
     resource = item.resource
-    require_link(actor, resource)
+    require(actor, "change", resource)
     link = ElementLink.objects.select_for_update().filter(item=item).select_related("element").first()
     if link is None:
         raise ValidationError(_("This information item is not linked to a data element."), code="not_linked")

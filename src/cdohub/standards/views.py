@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from cdohub.catalog.choices import DataType
 from cdohub.catalog.models import InformationItem, Resource
-from cdohub.catalog.policies import visible_resources
 from cdohub.core.forms import add_service_errors
-from cdohub.core.permissions import can
+from cdohub.core.permissions import can, restrict
 from cdohub.core.views import flash_outcome, int_or_none, run_import, xlsx_response
 from cdohub.org.models import Unit
 
@@ -28,7 +27,7 @@ from . import excel, formats, rules, services
 from .choices import StandardStatus
 from .forms import CodeSetForm, ElementForm
 from .models import CodeSet, DataElement, ElementLink
-from .policies import may_link, steward_units, visible_code_sets, visible_elements, visible_links
+from .policies import steward_units
 
 PAGE = 50
 CHOICES_SHOWN = 20
@@ -60,7 +59,7 @@ def element_list(request):
     text = request.GET.get("q", "").strip()
     status, data_type = request.GET.get("status", ""), request.GET.get("data_type", "")
     owner = int_or_none(request.GET.get("owner"))
-    visible = visible_elements(request.user)
+    visible = restrict(request.user, "view", DataElement.objects.all())
     elements = _search_elements(visible.select_related("owner", "code_set"), text).annotate(
         link_count=Count("links")
     )
@@ -91,14 +90,15 @@ def element_list(request):
 
 
 def _element(request, pk) -> DataElement:
-    return get_object_or_404(visible_elements(request.user).select_related("owner", "code_set"), pk=pk)
+    elements = DataElement.objects.select_related("owner", "code_set")
+    return get_object_or_404(restrict(request.user, "view", elements), pk=pk)
 
 
 @login_required
 def element_detail(request, pk):
     element = _element(request, pk)
     links = (
-        visible_links(request.user, element.links.all())
+        restrict(request.user, "view", element.links.all())
         .select_related("item__resource__unit", "linked_by")
         .order_by("item__resource__code", "item__position")
     )
@@ -129,7 +129,7 @@ def _form_arguments(request, standard) -> dict:
 
 
 def _element_form(request, element):
-    code_sets = visible_code_sets(request.user).order_by("identifier")
+    code_sets = restrict(request.user, "view", CodeSet.objects.all()).order_by("identifier")
     return ElementForm(**_form_arguments(request, element), code_sets=code_sets)
 
 
@@ -156,7 +156,7 @@ def element_publish(request, pk):
 def codeset_list(request):
     text = request.GET.get("q", "").strip()
     code_sets = (
-        visible_code_sets(request.user)
+        restrict(request.user, "view", CodeSet.objects.all())
         .select_related("owner")
         .annotate(value_count=Count("values", distinct=True), element_count=Count("elements", distinct=True))
     )
@@ -172,7 +172,7 @@ def codeset_list(request):
 
 
 def _code_set(request, pk) -> CodeSet:
-    return get_object_or_404(visible_code_sets(request.user).select_related("owner"), pk=pk)
+    return get_object_or_404(restrict(request.user, "view", CodeSet.objects.select_related("owner")), pk=pk)
 
 
 @login_required
@@ -182,7 +182,7 @@ def codeset_detail(request, pk):
     context = {
         "code_set": code_set,
         "values": code_set.values.select_related("parent").order_by("position"),
-        "elements": visible_elements(request.user, code_set.elements.all()),
+        "elements": restrict(request.user, "view", code_set.elements.all()),
         "may_change": may_change,
         "may_publish": may_change and not code_set.is_published,
         "may_maintain": steward_units(request.user).exists(),
@@ -305,7 +305,7 @@ def standards_import(request):
 
 
 def _item(request, item_id) -> InformationItem:
-    resources = visible_resources(request.user, Resource.objects.all()).values("pk")
+    resources = restrict(request.user, "view", Resource.objects.all()).values("pk")
     items = InformationItem.objects.select_related("resource__unit").filter(resource_id__in=resources)
     return get_object_or_404(items, pk=item_id)
 
@@ -315,8 +315,8 @@ def item_link(request, item_id):
     """Choose a data element for an information item (searchable), see the rules it implies, link."""
     item = _item(request, item_id)
     resource = item.resource
-    allowed = may_link(request.user, resource)
-    published = visible_elements(request.user).filter(status=StandardStatus.PUBLISHED)
+    allowed = can(request.user, "change", resource)
+    published = restrict(request.user, "view", DataElement.objects.filter(status=StandardStatus.PUBLISHED))
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
@@ -377,7 +377,7 @@ def _preview(item, element, allowed) -> dict:
 @require_POST
 def item_unlink(request, item_id):
     item = _item(request, item_id)
-    if not may_link(request.user, item.resource):
+    if not can(request.user, "change", item.resource):
         raise PermissionDenied
     flash_outcome(request, partial(services.unlink_item, request.user, item), _("Link removed."))
     return redirect("standards:item_link", item_id=item.pk)

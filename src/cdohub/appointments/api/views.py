@@ -20,7 +20,7 @@ from .. import rules, services
 from .. import status as filing_status
 from ..choices import FilingStatus
 from ..models import Appointment, ImplementationPlan
-from ..policies import visible_members
+from ..policies import members_in_scope
 from ..views import pdf_response
 from .serializers import (
     AppointmentCreateSerializer,
@@ -236,7 +236,7 @@ class ProgramScopedListViewSet(viewsets.GenericViewSet):
         query = ProgramQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
         program = query.validated_data["program"]
-        rows = self.rows(program, visible_members(request.user, program))
+        rows = self.rows(program, members_in_scope(request.user, program))
         page = self.paginate_queryset(rows)
         if page is not None:
             return self.get_paginated_response(self.get_serializer(page, many=True).data)

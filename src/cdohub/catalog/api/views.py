@@ -13,11 +13,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
+from cdohub.core.permissions import restrict
 
 from .. import census, search, services
 from ..choices import ResourceStatus
 from ..models import CensusCampaign, Classification, Participation, Resource
-from ..policies import campaigns_visible_to, open_campaigns, visible_participations, visible_resources
+from ..policies import open_campaigns
 from .serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
@@ -63,7 +64,7 @@ class ResourceViewSet(
 
     def get_queryset(self):
         return (
-            visible_resources(self.request.user, Resource.objects.all())
+            restrict(self.request.user, "view", Resource.objects.all())
             .select_related("unit", "classification")
             .prefetch_related("items", "decisions__actor")
         )
@@ -121,7 +122,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return campaigns_visible_to(self.request.user, super().get_queryset())
+        return restrict(self.request.user, "view", super().get_queryset())
 
     @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
     def create(self, request, *args, **kwargs):
@@ -138,7 +139,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def figures(self, request, pk=None):
         """Per unit: resources registered, metadata completeness, reviewed share, working days late."""
         campaign = self.get_object()
-        rows = census.unit_rows(campaign, visible_participations(request.user, campaign))
+        rows = census.unit_rows(campaign, restrict(request.user, "view", campaign.participations.all()))
         return Response(FiguresSerializer(rows, many=True).data)
 
 

@@ -133,11 +133,11 @@ def test_facet_limit_keeps_the_most_frequent_values(catalog, users):
 
 def test_browse_counts_what_the_permission_gate_lets_each_user_see(catalog, users):
     from cdohub.catalog.models import Resource
-    from cdohub.catalog.policies import visible_resources
+    from cdohub.core.permissions import restrict
 
     for name in ("maonan_bureau", "maoming_specialist", "admin"):
         user = users[name]
-        expected = set(visible_resources(user, Resource.objects.all()).values_list("pk", flat=True))
+        expected = set(restrict(user, "view", Resource.objects.all()).values_list("pk", flat=True))
         results = search.search(user, "", limit=1000)
         assert set(results.ids) == expected and results.total == len(expected)
 

@@ -18,6 +18,7 @@ from cdohub.catalog.models import Resource
 from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
 from cdohub.core.permissions import restrict
 from cdohub.org.models import Unit
+from cdohub.sources.models import DataSource
 
 from .. import scoring, services
 from ..models import Binding, Issue, Rule, Run
@@ -75,7 +76,7 @@ def _body(request, serializer_class, partial=False) -> dict:
 
 def _resource(user, code) -> Resource:
     """A resource in the caller's scope by its code; otherwise a 404."""
-    found = restrict(user, "view", Resource.objects.filter(code=code)).first()
+    found = restrict(user, "inspect", Resource.objects.filter(code=code)).first()
     if found is None:
         raise NotFound
     return found
@@ -93,9 +94,7 @@ class BindingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = _body(request, BindingWriteSerializer)
         resource = _resource(request.user, data.pop("resource"))
-        from cdohub.sources import services as sources
-
-        source = sources.visible_sources(request.user).filter(pk=data.pop("source")).first()
+        source = restrict(request.user, "view", DataSource.objects.filter(pk=data.pop("source"))).first()
         if source is None:
             raise NotFound
         binding = services.bind_resource(request.user, resource, source=source, **data)

@@ -17,13 +17,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from cdohub.catalog.models import InformationItem, Resource
-from cdohub.catalog.policies import visible_resources
 from cdohub.core.api import CONFLICT
+from cdohub.core.permissions import restrict
 
 from .. import services
 from ..choices import StandardStatus
 from ..models import CodeSet, DataElement, ElementLink
-from ..policies import visible_code_sets, visible_elements, visible_links
 from .serializers import (
     CodeSetCreateSerializer,
     CodeSetSerializer,
@@ -78,7 +77,7 @@ class DataElementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 
     def get_queryset(self):
         return (
-            visible_elements(self.request.user)
+            restrict(self.request.user, "view", DataElement.objects.all())
             .select_related("owner", "code_set")
             .prefetch_related("code_set__values")
         )
@@ -117,7 +116,9 @@ class CodeSetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return visible_code_sets(self.request.user).select_related("owner").prefetch_related("values")
+        return restrict(
+            self.request.user, "view", CodeSet.objects.select_related("owner").prefetch_related("values")
+        )
 
     def respond(self, code_set, status=http.HTTP_200_OK):
         code_set = self.get_queryset().get(pk=code_set.pk)
@@ -153,18 +154,18 @@ class ElementLinkViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, view
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
-        return visible_links(self.request.user).select_related(
+        return restrict(self.request.user, "view", ElementLink.objects.all()).select_related(
             "item__resource", "element__code_set", "linked_by"
         )
 
     @extend_schema(request=ElementLinkCreateSerializer, responses={201: ElementLinkSerializer})
     def create(self, request, *args, **kwargs):
         data = _body(request, ElementLinkCreateSerializer)
-        resources = visible_resources(request.user, Resource.objects.all()).values("pk")
+        resources = restrict(request.user, "view", Resource.objects.all()).values("pk")
         item = InformationItem.objects.filter(pk=data["item"], resource_id__in=resources).first()
         if item is None:
             raise NotFound
-        if not visible_elements(request.user).filter(pk=data["element"].pk).exists():
+        if not restrict(request.user, "view", DataElement.objects.filter(pk=data["element"].pk)).exists():
             raise ValidationError({"element": [_("No data element you can see has this identifier.")]})
         link = services.link_item(request.user, item, data["element"])
         link = self.get_queryset().get(pk=link.pk)
