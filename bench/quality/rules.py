@@ -171,7 +171,9 @@ def hand_sql(table: str, allowed_regions: list[str], keys: list[str] | None = No
     for k in keys:
         if k in VALUE_RULES:
             c = VALUE_RULES[k][0]
-            select.append(f"(SELECT coalesce(sum(n) FILTER (WHERE {conditions[k]}), 0) FROM {c}_values) AS {k}")
+            select.append(
+                f"(SELECT coalesce(sum(n) FILTER (WHERE {conditions[k]}), 0) FROM {c}_values) AS {k}"
+            )
         else:
             select.append(f"{ROW_RULES[k]} AS {k}")
     return "WITH " + ",\n".join(ctes) + "\nSELECT\n  " + ",\n  ".join(select) + "\nFROM ids\n"
