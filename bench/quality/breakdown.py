@@ -36,7 +36,7 @@ def main():
     assert engine is not None, why
     rule_list = R.rules(meta["allowed_regions"])
     con = run.duck(meta)
-    types = run.column_types(con)
+    types = data.COLUMN_TYPES
     pg = None
     if not args.no_pg:
         import psycopg
@@ -44,7 +44,6 @@ def main():
         pmeta = data.ensure(args.rows)
         url = run.ensure_pg(pmeta)
         pg = psycopg.connect(url, autocommit=True)
-        pg_types = run.column_types(pg, dialect="postgres")
     print(f"\nper-rule seconds, {args.rows:,} rows, median of {args.repeat} (load {run.load()})")
     print(f"  {'rule':26} {'hand DuckDB':>12} {'engine DuckDB':>14} {'engine PG':>10}")
     base_d = best(lambda: con.execute("SELECT count(*) FROM population").fetchall(), args.repeat)
@@ -53,7 +52,7 @@ def main():
         t_h = best(lambda hand=hand: con.execute(hand).fetchall(), args.repeat)
         t_e = best(lambda r=r: run.engine_scan(engine, con, [r], types), args.repeat)
         t_p = (
-            best(lambda r=r: run.engine_scan(engine, pg, [r], pg_types, dialect="postgres"), args.repeat)
+            best(lambda r=r: run.engine_scan(engine, pg, [r], types, dialect="postgres"), args.repeat)
             if pg
             else None
         )

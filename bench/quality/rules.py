@@ -111,8 +111,8 @@ def _uscc_ok(v: str) -> str:
 
 
 # Rules judged once per distinct value (column, failing condition on `v`): these columns repeat
-# (names, phones, employers, postal and region codes come from pools), so a GROUP BY and the test on
-# each distinct value beat testing every row; NULL is a group of its own and passes, as everywhere.
+# (names, phones, e-mail addresses, employers, postal and region codes come from pools), so a GROUP
+# BY and the test on each distinct value beat testing every row; NULL is a group of its own.
 VALUE_RULES = {
     "name_not_blank": ("name", "v IS NULL OR v = '' OR (v[1] = ' ' AND trim(v) = '')"),
     "name_length": ("name", f"length(v) > {NAME_MAX}"),
