@@ -66,10 +66,10 @@ The yardstick, `bench/quality/rules.py` `hand_sql()`: the fastest correct DuckDB
 to write by hand for these 14 rules, and faster than the engine's SQL at every size we measured, so \
 that "× hand query" says how far the engine is from what a skilled engineer writes for this one \
 table. It follows the engine's definitions (the resident ID's check character, real birth date from \
-1800-01-01, province prefix; the credit code's mod-31 check) and differs only in technique, which \
-a general compiler cannot assume: each repeating text column (names, phones, e-mail addresses, \
-postal and region codes, employers' credit codes) is grouped once and its rules are judged per \
-distinct value; the resident ID is read as an integer once (one cast of the whole text, the 17 \
+1800-01-01, province prefix; the credit code's mod-31 check) and differs only in technique, partly \
+knowledge of this table that a general compiler does not have (which text columns repeat): each \
+repeating text column (names, phones, e-mail addresses, postal and region codes, employers' credit \
+codes) is grouped once and its rules are judged per distinct value; the resident ID is read as an integer once (one cast of the whole text, the 17 \
 digits again only for IDs ending in X), split by division into area, birth date and sequence, and \
 its weighted digit sum is taken by division (one per digit, no string cut per digit); the province \
 and the month's length are looked up in constant lists by index instead of IN lists; birth date \
