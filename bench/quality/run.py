@@ -616,6 +616,8 @@ def main() -> None:
 
 
 def postgres_figures(args, tools, engine, rule_list, ge_rules, versions) -> list[Figure]:
+    """The PostgreSQL table: the engine's push-down ("pg"), Great Expectations on PostgreSQL beside
+    the push-down of its rules ("ge-pg"), and the rows read into Python ("pg")."""
     import psycopg
 
     pmeta = data.ensure(args.pg_rows)
