@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 """Per-rule cost of the engine's compiled SQL: each rule compiled and run alone, on DuckDB and on
-PostgreSQL, beside the hand-written plain expression of the same rule (DuckDB). Shows where an
+PostgreSQL, beside the hand-written limit's query for that rule alone (DuckDB). Shows where an
 engine scan spends its time, for tuning the compiler.
 
     .venv/bin/python bench/quality/breakdown.py [--rows 1000000] [--repeat 3] [--no-pg]
@@ -8,7 +8,6 @@ engine scan spends its time, for tuning the compiler.
 
 import argparse
 import os
-import re
 import statistics
 import time
 
@@ -37,13 +36,7 @@ def main():
     assert engine is not None, why
     rule_list = R.rules(meta["allowed_regions"])
     con = run.duck(meta)
-    types = run.column_types(con)
-    hand = R.hand_sql("population", meta["allowed_regions"], tuned=False)
-    body = hand.split("SELECT", 1)[1].split("\nFROM ")[0]
-    items = {
-        m.group(2): m.group(1)
-        for m in re.finditer(r"\n  (.+?) AS (\w+)(?=,|\n|$)", body.replace("\n    AS", " AS"))
-    }
+    types = data.COLUMN_TYPES
     pg = None
     if not args.no_pg:
         import psycopg
@@ -51,17 +44,15 @@ def main():
         pmeta = data.ensure(args.rows)
         url = run.ensure_pg(pmeta)
         pg = psycopg.connect(url, autocommit=True)
-        pg_types = run.column_types(pg, dialect="postgres")
     print(f"\nper-rule seconds, {args.rows:,} rows, median of {args.repeat} (load {run.load()})")
     print(f"  {'rule':26} {'hand DuckDB':>12} {'engine DuckDB':>14} {'engine PG':>10}")
-    src = "(SELECT *, TRY_CAST(resident_id[1:17] AS BIGINT) AS n17 FROM population) t"
     base_d = best(lambda: con.execute("SELECT count(*) FROM population").fetchall(), args.repeat)
     for r in rule_list:
-        h = items.get(r["key"])
-        t_h = best(lambda h=h: con.execute(f"SELECT {h} FROM {src}").fetchall(), args.repeat) if h else None
+        hand = R.hand_sql("population", meta["allowed_regions"], [r["key"]])
+        t_h = best(lambda hand=hand: con.execute(hand).fetchall(), args.repeat)
         t_e = best(lambda r=r: run.engine_scan(engine, con, [r], types), args.repeat)
         t_p = (
-            best(lambda r=r: run.engine_scan(engine, pg, [r], pg_types, dialect="postgres"), args.repeat)
+            best(lambda r=r: run.engine_scan(engine, pg, [r], types, dialect="postgres"), args.repeat)
             if pg
             else None
         )

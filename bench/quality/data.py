@@ -289,6 +289,17 @@ COLUMNS = (
     "id, name, gender, resident_id, birth_date, phone, email, postal_code, region_code, "
     "employer_uscc, registration_date"
 )
+# The columns' portable types (as source discovery reports them to the engine), the same in the
+# DuckDB file and the PostgreSQL table.
+COLUMN_TYPES = {
+    "id": "integer",
+    **dict.fromkeys(
+        ("name", "gender", "resident_id", "phone", "email", "postal_code", "region_code", "employer_uscc"),
+        "string",
+    ),
+    "birth_date": "date",
+    "registration_date": "date",
+}
 
 
 def truth(bands: dict) -> dict:

@@ -8,7 +8,7 @@ rules (see run.py); these functions are the fallback and agree with the hand-wri
 import datetime as dt
 import re
 
-from rules import EMAIL_RE, NAME_MAX, PHONE_RE, POSTAL_RE, PROVINCES, REG_MAX, REG_MIN
+from rules import EARLIEST_BIRTH, EMAIL_RE, NAME_MAX, PHONE_RE, POSTAL_RE, PROVINCES, REG_MAX, REG_MIN
 
 ID_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -24,7 +24,7 @@ def is_resident_id(v: str) -> bool:
         born = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         return False
-    if not dt.date(1880, 1, 1) <= born <= dt.date.today():
+    if int(v[6:14]) < EARLIEST_BIRTH or born > dt.date.today():
         return False
     return "10X98765432"[sum(int(c) * w for c, w in zip(v, ID_W, strict=False)) % 11] == v[17].upper()
 
