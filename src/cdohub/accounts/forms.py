@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
+from cdohub.org.choices import Role
+
 from .models import User
 
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import TrackedModel
-
-from .choices import Role
+from cdohub.org.choices import Role
 
 
 class User(AbstractUser, TrackedModel):

@@ -1,6 +1,6 @@
 from cdohub.core.permissions import register
+from cdohub.org.choices import ADMIN_ROLES, ALL_ROLES
 
-from .choices import ADMIN_ROLES, ALL_ROLES
 from .models import ApiToken, RoleAssignment, User
 
 # Users and role assignments are seen only within scope; administrators change them.

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from cdohub.core import audit
 from cdohub.core.permissions import Scope, require
 from cdohub.core.services import service
+from cdohub.org.choices import Role
 
-from .choices import Role
 from .models import ApiToken, RoleAssignment, User
 
 

@@ -13,12 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from faker import Faker
 from pypdf import PdfWriter
 
-from cdohub.accounts.choices import Role
+from cdohub.accounts.demo import DemoAccounts
 from cdohub.accounts.models import User
 from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
-from cdohub.org.choices import RegionLevel, UnitKind
-from cdohub.org.demo import DemoAccounts
+from cdohub.org.choices import RegionLevel, Role, UnitKind
 from cdohub.org.models import PilotProgram, ScopeMember, Unit
 
 from . import rules, services

@@ -7,9 +7,8 @@ through their government's office and administrators, so for them a grant on tha
 counts too (the house rule: bureau roles are granted on the government the bureau serves).
 """
 
-from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.core.permissions import Scope, register, units_where
-from cdohub.org.choices import UnitKind
+from cdohub.org.choices import ALL_ROLES, Role, UnitKind
 from cdohub.org.models import ScopeMember
 
 from .models import Appointment, ImplementationPlan

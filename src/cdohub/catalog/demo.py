@@ -8,10 +8,10 @@ had a resource returned, and market regulation has not started.
 
 import datetime
 
+from cdohub.accounts.demo import DemoAccounts
 from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.identifiers import make_uscc
-from cdohub.org.demo import DemoAccounts
 from cdohub.org.models import Unit
 
 from . import services, taxonomy

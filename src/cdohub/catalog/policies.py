@@ -12,9 +12,8 @@ resource.
 
 from django.db.models import Q
 
-from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.core.permissions import Scope, register, restrict, units_where
-from cdohub.org.choices import UnitKind
+from cdohub.org.choices import ALL_ROLES, Role, UnitKind
 from cdohub.org.models import Unit
 
 from .choices import CampaignStatus, ResourceStatus

@@ -39,3 +39,20 @@ DIMENSIONS = [
     ("steps", _("Implementation steps")),
     ("safeguards", _("Safeguards")),
 ]
+
+
+# The roles a person holds in a unit; a role held on a unit covers everything below it.
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", _("System administrator")
+    BUREAU_ADMIN = "bureau_admin", _("Data bureau administrator")
+    LEADING_GROUP_OFFICE = "leading_group_office", _("Leading group office")
+    CDO = "cdo", _("Chief data officer")
+    CDEO = "cdeo", _("Chief data executive officer")
+    DATA_SPECIALIST = "data_specialist", _("Data specialist")
+    STAFF = "staff", _("Staff")
+    AUDITOR = "auditor", _("Auditor")
+
+
+ALL_ROLES = frozenset(Role.values)
+# Roles that administer the units and people of their scope.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.BUREAU_ADMIN})

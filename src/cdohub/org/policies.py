@@ -1,6 +1,6 @@
-from cdohub.accounts.choices import ADMIN_ROLES
 from cdohub.core.permissions import SIGNED_IN, register
 
+from .choices import ADMIN_ROLES
 from .models import Milestone, PilotProgram, Region, ScopeMember, Unit
 
 # The directory is readable by every signed-in user: departments must find each other to share

@@ -11,7 +11,7 @@ left alone for the browser test.
 import datetime
 from decimal import Decimal
 
-from cdohub.accounts.choices import Role
+from cdohub.accounts.demo import DemoAccounts
 from cdohub.accounts.models import RoleAssignment
 from cdohub.appointments.demo import at, letter
 from cdohub.catalog import services as catalog_services
@@ -19,7 +19,7 @@ from cdohub.catalog.demo import metadata
 from cdohub.catalog.models import Resource
 from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
-from cdohub.org.demo import DemoAccounts
+from cdohub.org.choices import Role
 from cdohub.org.models import Unit
 
 from . import services

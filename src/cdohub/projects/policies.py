@@ -17,13 +17,12 @@ Seeing follows the unit tree like everything else. Acting:
   (or the bureau it was escalated to) verifies and closes it.
 """
 
-from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.accounts.models import User
 from cdohub.appointments import rules as appointment_rules
 from cdohub.appointments.models import Appointment
 from cdohub.core import clock
 from cdohub.core.permissions import Scope, can, register
-from cdohub.org.choices import UnitKind
+from cdohub.org.choices import ALL_ROLES, Role, UnitKind
 from cdohub.org.models import PilotProgram, Unit
 
 from .choices import FindingStatus, ReviewStatus

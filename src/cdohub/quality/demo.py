@@ -18,9 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from openpyxl import load_workbook
 
+from cdohub.accounts.demo import DemoAccounts
 from cdohub.catalog.models import Resource
 from cdohub.core import clock
-from cdohub.org.demo import DemoAccounts
 from cdohub.org.models import Unit
 from cdohub.sources import services as sources
 from cdohub.sources.models import DataSource

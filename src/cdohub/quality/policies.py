@@ -6,9 +6,9 @@ catalog) and the data bureau administrators over it bind resources to tables, wr
 start or cancel runs. The unit's registrars answer its issues.
 """
 
-from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.accounts.models import User
 from cdohub.core.permissions import register, units_where
+from cdohub.org.choices import ALL_ROLES, Role
 from cdohub.org.models import Unit
 
 from .models import Binding, Issue, Rule, RuleResult, Run

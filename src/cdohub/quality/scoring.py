@@ -17,10 +17,10 @@ from collections import defaultdict
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
-from cdohub.accounts.choices import ALL_ROLES
 from cdohub.core import clock
 from cdohub.core.jobs import RunStatus
 from cdohub.core.permissions import Scope, restrict
+from cdohub.org.choices import ALL_ROLES
 from cdohub.org.models import Unit
 
 from .choices import OPEN_ISSUE

@@ -11,8 +11,8 @@ from django.conf import settings
 from faker import Faker
 from openpyxl import Workbook
 
+from cdohub.accounts.demo import DemoAccounts
 from cdohub.core.identifiers import make_uscc
-from cdohub.org.demo import DemoAccounts
 from cdohub.org.models import Unit
 
 from . import services

@@ -5,8 +5,8 @@ and CDEO, and the data bureau administrators above it, register sources, change 
 and run discovery (a role granted on a unit covers the units below it).
 """
 
-from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.core.permissions import register, units_where
+from cdohub.org.choices import ALL_ROLES, Role
 from cdohub.org.models import Unit
 
 from .models import DataSource, DiscoveredTable, DiscoveryRun

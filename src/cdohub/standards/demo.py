@@ -4,8 +4,8 @@ and the province's population and enterprise resources linked to them. 茂名's 
 local element of its own.
 """
 
+from cdohub.accounts.demo import DemoAccounts
 from cdohub.catalog.models import InformationItem
-from cdohub.org.demo import DemoAccounts
 from cdohub.org.models import Unit
 
 from . import services

@@ -10,10 +10,9 @@ published (or submitted) resource's items may be linked and unlinked too.
 
 from django.db.models import Q
 
-from cdohub.accounts.choices import ALL_ROLES, Role
 from cdohub.catalog.policies import REGISTRARS
 from cdohub.core.permissions import register, units_where
-from cdohub.org.choices import UnitKind
+from cdohub.org.choices import ALL_ROLES, Role, UnitKind
 from cdohub.org.models import Unit
 
 from .choices import StandardStatus

@@ -1,9 +1,9 @@
 import django_filters
 
 from cdohub.core.api import ScopedReadOnlyViewSet, ScopedViewSet
+from cdohub.org.choices import Role
 
 from .. import services
-from ..choices import Role
 from ..models import RoleAssignment, User
 from .serializers import RoleAssignmentSerializer, UserSerializer
 

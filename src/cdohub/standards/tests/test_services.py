@@ -181,7 +181,7 @@ def test_a_published_resource_s_items_may_be_linked(users):
     """Linking is quality metadata, not a change of the registered resource (see policies)."""
     item = population_item("440000-GA", name="出生日期", status="published")
     assert item.resource.status == "published"
-    from cdohub.org.demo import DemoAccounts
+    from cdohub.accounts.demo import DemoAccounts
 
     specialist = DemoAccounts(users["admin"]).specialist(item.resource.unit)
     link = services.link_item(specialist, item, DataElement.objects.get(identifier="DE00017"))
