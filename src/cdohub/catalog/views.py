@@ -28,7 +28,6 @@ from .forms import CampaignForm, DecisionForm, ItemFormSet, NewResourceForm, Res
 from .models import CensusCampaign, Classification, InformationItem, Participation, Resource
 from .policies import (
     campaigns_visible_to,
-    may_review,
     open_campaigns,
     organisers,
     registrar_units,
@@ -216,7 +215,7 @@ def resource_detail(request, pk):
         "may_submit": resource.is_editable
         and not resource.campaign_id
         and can(request.user, "submit", resource),
-        "may_review": resource.status == "submitted" and may_review(request.user, resource),
+        "may_review": services.REVIEW.allows(resource, "publish", request.user),
     }
     return render(request, "catalog/resource_detail.html", context)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,6 +90,19 @@ class Workflow:
 
     def available(self, status: str) -> list[Step]:
         return [step for step in self.steps.values() if status in step.sources]
+
+    def allows(self, obj, name: str, actor) -> bool:
+        """Whether `actor` may take step `name` on `obj` as it stands: what a page asks before it
+        offers the step, by the same rules `take` enforces."""
+        step = self[name]
+        if obj.status not in step.sources:
+            return False
+        try:
+            self._check_guard(step, actor, obj)
+            self._check_duties(step, actor, obj)
+        except (PermissionDenied, Http404):
+            return False
+        return True
 
     def lock(self, obj, seen_version: int | None):
         """`lock`, telling a late actor what happened instead."""

@@ -796,7 +796,7 @@ def may_manage(user, resource) -> bool:
 
 
 def may_answer(user, issue: Issue) -> bool:
-    return issue.is_open and can(user, "answer", issue)
+    return ISSUE.allows(issue, "answer", user)
 
 
 __all__ = [
