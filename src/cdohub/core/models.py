@@ -108,7 +108,7 @@ class DecisionRecord(models.Model):
         abstract = True
 
     @classmethod
-    def subject_of(cls, obj) -> dict:
+    def subject_of(cls, obj: models.Model) -> dict[str, models.Model]:
         return {cls.subject_field: obj}
 
 

@@ -3,8 +3,9 @@ with its notifications sent only once the transaction has committed."""
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -13,13 +14,14 @@ from . import audit
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-def service(func):
+def service(func: Callable[..., T]) -> Callable[..., T]:
     """Decorate a service `func(actor, ...)`: atomic, and every audit entry it writes names the actor."""
 
     @functools.wraps(func)
-    def wrapper(actor, *args, **kwargs):
+    def wrapper(actor: Any, *args: Any, **kwargs: Any) -> T:
         source = audit.current_actor().source
         with transaction.atomic(), audit.acting_as(actor, source):
             return func(actor, *args, **kwargs)
@@ -31,7 +33,7 @@ def service(func):
 class Notice:
     """A notification to queue: who hears of it, what it says, where it links; by email too if asked."""
 
-    recipients: Iterable
+    recipients: Iterable[Any]
     title: str
     body: str = ""
     url: str = ""
@@ -41,12 +43,14 @@ class Notice:
         notify_on_commit(self.recipients, self.title, self.body, self.url, email=self.email)
 
 
-def notify_on_commit(recipients, title: str, body: str = "", url: str = "", *, email: bool = False) -> None:
+def notify_on_commit(
+    recipients: Iterable[Any], title: str, body: str = "", url: str = "", *, email: bool = False
+) -> None:
     """Queue in-app notifications, and with `email` a mail to each recipient that has an address;
     they go out only if the surrounding transaction commits."""
     recipients = list(recipients)
 
-    def send():
+    def send() -> None:
         Notification.objects.bulk_create(
             Notification(recipient=user, title=title, body=body, url=url) for user in recipients
         )
@@ -56,7 +60,7 @@ def notify_on_commit(recipients, title: str, body: str = "", url: str = "", *, e
     transaction.on_commit(send)
 
 
-def _mail(mails) -> None:
+def _mail(mails: list[tuple[str, str, None, list[str]]]) -> None:
     """Email is a second channel: a mail server failure is logged and never stops the work."""
     if not mails:
         return

@@ -9,6 +9,7 @@ its audit event and whom it tells; `Workflow.take` does all of it and writes one
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit, clock
+from .models import DecisionRecord
 from .permissions import require
 from .services import Notice
 
-Guard = Callable[[Any, Any], None]  # (actor, obj): raises PermissionDenied (or Http404) to refuse
+Row = Any  # a model instance with `status` and `version` fields
+User = Any  # who acts
+Text = str | Promise  # a message, translated now or lazily
+Guard = Callable[[User, Row], None]  # raises PermissionDenied (or Http404) to refuse
+Changes = dict[str, Any] | Callable[[Row, datetime], dict[str, Any]] | None
 GIVE_A_REASON = gettext_lazy("Give a reason.")
 WRONG_STATE = gettext_lazy("This cannot be done while the status is %(status)s.")
 SOMEONE_ELSE = gettext_lazy("Someone else must take this step.")
@@ -31,7 +37,7 @@ class Conflict(ValidationError):
     """The object moved on since the actor looked at it."""
 
 
-def lock(obj, seen_version: int | None, message: str | Promise | Callable[[Any], str] | None = None):
+def lock(obj: Row, seen_version: int | None, message: Text | Callable[[Row], str] | None = None) -> Row:
     """Lock `obj`'s row and re-read it; refuse with a `Conflict` if it moved on from `seen_version`.
 
     For edits outside a workflow step that still need the optimistic check; None skips the check.
@@ -42,7 +48,7 @@ def lock(obj, seen_version: int | None, message: str | Promise | Callable[[Any],
         if callable(message):
             message = message(fresh)
         raise Conflict(
-            message or _("Someone else changed this meanwhile. Reload and try again."), code="conflict"
+            str(message or _("Someone else changed this meanwhile. Reload and try again.")), code="conflict"
         )
     return fresh
 
@@ -55,9 +61,9 @@ class Step:
     event: str  # the audit event recorded when the step is taken
     guard: str | Guard | None = None  # an action of the object's Policy, or a check of its own
     not_by: tuple[str, ...] = ()  # user fields of the object ("submitted_by", "project__created_by")
-    not_by_reason: str | Promise = SOMEONE_ELSE
+    not_by_reason: Text = SOMEONE_ELSE
     needs_comment: bool = False
-    notify: Callable[[Any, Any, str], Iterable[Notice]] | None = None  # (obj, actor, comment): whom to tell
+    notify: Callable[[Row, User, str], Iterable[Notice]] | None = None  # (obj, actor, comment): whom to tell
 
 
 class Workflow:
@@ -72,12 +78,12 @@ class Workflow:
     def __init__(
         self,
         *steps: Step,
-        record=None,
-        describe: Callable[[Any], str] = str,
+        record: type[DecisionRecord] | None = None,
+        describe: Callable[[Row], str] = str,
         comment_field: str = "comment",
-        comment_required: str | Promise = GIVE_A_REASON,
-        wrong_state: str | Promise = WRONG_STATE,
-    ):
+        comment_required: Text = GIVE_A_REASON,
+        wrong_state: Text = WRONG_STATE,
+    ) -> None:
         self.steps = {step.name: step for step in steps}
         self.record = record
         self.describe = describe
@@ -88,10 +94,7 @@ class Workflow:
     def __getitem__(self, name: str) -> Step:
         return self.steps[name]
 
-    def available(self, status: str) -> list[Step]:
-        return [step for step in self.steps.values() if status in step.sources]
-
-    def allows(self, obj, name: str, actor) -> bool:
+    def allows(self, obj: Row, name: str, actor: User) -> bool:
         """Whether `actor` may take step `name` on `obj` as it stands: what a page asks before it
         offers the step, by the same rules `take` enforces."""
         step = self[name]
@@ -104,18 +107,26 @@ class Workflow:
             return False
         return True
 
-    def lock(self, obj, seen_version: int | None):
+    def lock(self, obj: Row, seen_version: int | None) -> Row:
         """`lock`, telling a late actor what happened instead."""
         message = _("Someone else acted first: %(what)s. Reload to see the current state.")
         return lock(obj, seen_version, lambda fresh: message % {"what": self.describe(fresh)})
 
-    def refuse_state(self, fresh) -> ValidationError:
+    def refuse_state(self, fresh: Row) -> ValidationError:
         what = {"status": fresh.get_status_display(), "what": self.describe(fresh)}
         return ValidationError(str(self.wrong_state) % what, code="wrong_state")
 
     def take(
-        self, obj, name: str, actor, seen_version: int | None, comment: str = "", *, changes=None, **facts
-    ):
+        self,
+        obj: Row,
+        name: str,
+        actor: User,
+        seen_version: int | None,
+        comment: str = "",
+        *,
+        changes: Changes = None,
+        **facts: Any,
+    ) -> Row:
         """Take step `name` on `obj` for `actor`, on the version they saw; returns the saved row.
 
         `changes` (a dict, or `changes(fresh, now)` returning one, which sees the locked row as it
@@ -130,7 +141,7 @@ class Workflow:
         self._check_duties(step, actor, fresh)
         comment = (comment or "").strip()
         if step.needs_comment and not comment:
-            raise ValidationError(self.comment_required, code="comment_required")
+            raise ValidationError(str(self.comment_required), code="comment_required")
         now, seen, previous = clock.now(), fresh.version, fresh.status
         updates = changes(fresh, now) if callable(changes) else changes or {}
         fresh.status, fresh.version = step.target, seen + 1
@@ -138,7 +149,7 @@ class Workflow:
             setattr(fresh, field, value)
         fresh.save()
         if self.record is not None:
-            self.record.objects.create(
+            self.record._default_manager.create(
                 **self.record.subject_of(fresh),
                 action=step.name,
                 from_status=previous,
@@ -155,14 +166,14 @@ class Workflow:
         return fresh
 
     @staticmethod
-    def _check_guard(step: Step, actor, obj) -> None:
+    def _check_guard(step: Step, actor: User, obj: Row) -> None:
         if isinstance(step.guard, str):
             require(actor, step.guard, obj)
         elif step.guard is not None:
             step.guard(actor, obj)
 
     @staticmethod
-    def _check_duties(step: Step, actor, fresh) -> None:
+    def _check_duties(step: Step, actor: User, fresh: Row) -> None:
         """Separation of duties: whoever a `not_by` field names may not take the step."""
         for path in step.not_by:
             *hops, field = path.split("__")
