@@ -30,7 +30,6 @@ Guard = Callable[[User, Row], None]  # raises PermissionDenied (or Http404) to r
 Changes = dict[str, Any] | Callable[[Row, datetime], dict[str, Any]] | None
 GIVE_A_REASON = gettext_lazy("Give a reason.")
 WRONG_STATE = gettext_lazy("This cannot be done while the status is %(status)s.")
-SOMEONE_ELSE = gettext_lazy("Someone else must take this step.")
 
 
 class Conflict(ValidationError):
@@ -61,9 +60,13 @@ class Step:
     event: str  # the audit event recorded when the step is taken
     guard: str | Guard | None = None  # an action of the object's Policy, or a check of its own
     not_by: tuple[str, ...] = ()  # user fields of the object ("submitted_by", "project__created_by")
-    not_by_reason: Text = SOMEONE_ELSE
+    not_by_reason: Text = ""  # what whoever `not_by` names is told; required with `not_by`
     needs_comment: bool = False
     notify: Callable[[Row, User, str], Iterable[Notice]] | None = None  # (obj, actor, comment): whom to tell
+
+    def __post_init__(self) -> None:
+        if self.not_by and not self.not_by_reason:
+            raise ValueError(f"Step {self.name!r} names who may not take it but not why.")
 
 
 class Workflow:

@@ -153,3 +153,8 @@ def test_lock_checks_the_version_seen_outside_a_step(filing, english):
     with pytest.raises(Conflict, match="stale"):
         lock(filing, filing.version + 1, "stale")
     assert lock(filing, None).pk == lock(filing, filing.version).pk == filing.pk
+
+
+def test_a_step_that_names_who_may_not_take_it_says_why():
+    with pytest.raises(ValueError, match="but not why"):
+        Step("file", ("submitted",), "filed", "appointment.filed", not_by=("submitted_by",))
