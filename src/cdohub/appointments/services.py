@@ -5,6 +5,8 @@ filed, or → returned (with a reason) → submitted again; filing an appointmen
 holder's term on the new one's effective date.
 """
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -314,11 +316,16 @@ def _tell_returned(filing, actor, reason: str) -> list[Notice]:
 
 def _filing_workflow(submitted: str, filed: str, returned: str) -> Workflow:
     """The filing workflow of appointments or of plans, which differ only in their event names."""
-    decided = {
-        "guard": _decider,
-        "not_by": ("created_by", "submitted_by"),
-        "not_by_reason": gettext_lazy("You prepared this filing; someone else must decide on it."),
-    }
+    accept = Step(
+        "file",
+        (FilingStatus.SUBMITTED,),
+        FilingStatus.FILED,
+        filed,
+        guard=_decider,
+        not_by=("created_by", "submitted_by"),
+        not_by_reason=gettext_lazy("You prepared this filing; someone else must decide on it."),
+        notify=_tell_filed,
+    )
     return Workflow(
         Step(
             "submit",
@@ -328,15 +335,14 @@ def _filing_workflow(submitted: str, filed: str, returned: str) -> Workflow:
             guard=_preparer,
             notify=_tell_deciders,
         ),
-        Step("file", (FilingStatus.SUBMITTED,), FilingStatus.FILED, filed, notify=_tell_filed, **decided),
-        Step(
-            "return",
-            (FilingStatus.SUBMITTED,),
-            FilingStatus.RETURNED,
-            returned,
+        accept,
+        replace(
+            accept,
+            name="return",
+            target=FilingStatus.RETURNED,
+            event=returned,
             needs_comment=True,
             notify=_tell_returned,
-            **decided,
         ),
         record=FilingDecision,
         describe=last_decision_text,

@@ -5,6 +5,8 @@ initiation may be revised and submitted as a new round; after an approved initia
 for acceptance. A decided round never changes again: a veto is final for that round, whoever asks.
 """
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -427,33 +429,23 @@ def _announce_decision(review: Review, actor, reasons: str) -> list[Notice]:
     return [Notice(recipients, title, reasons, review.get_absolute_url())]
 
 
-_DECIDED = {
-    "guard": _decider,
-    "not_by": ("submitted_by", "project__created_by"),
-    "not_by_reason": gettext_lazy(
-        "You prepared or submitted this project; its chief data officer must decide."
-    ),
-    "notify": _announce_decision,
-}
+APPROVE = Step(
+    "approve",
+    (ReviewStatus.SUBMITTED,),
+    ReviewStatus.APPROVED,
+    "project.approved",
+    guard=_decider,
+    not_by=("submitted_by", "project__created_by"),
+    not_by_reason=gettext_lazy("You prepared or submitted this project; its chief data officer must decide."),
+    notify=_announce_decision,
+)
 # A round records its decision itself (decided_by, decided_at, decided_version), final once taken.
 REVIEW = Workflow(
-    Step("approve", (ReviewStatus.SUBMITTED,), ReviewStatus.APPROVED, "project.approved", **_DECIDED),
-    Step(
-        "return",
-        (ReviewStatus.SUBMITTED,),
-        ReviewStatus.RETURNED,
-        "project.returned",
-        needs_comment=True,
-        **_DECIDED,
+    APPROVE,
+    replace(
+        APPROVE, name="return", target=ReviewStatus.RETURNED, event="project.returned", needs_comment=True
     ),
-    Step(
-        "veto",
-        (ReviewStatus.SUBMITTED,),
-        ReviewStatus.VETOED,
-        "project.vetoed",
-        needs_comment=True,
-        **_DECIDED,
-    ),
+    replace(APPROVE, name="veto", target=ReviewStatus.VETOED, event="project.vetoed", needs_comment=True),
     describe=last_decision_text,
     comment_field="reasons",
     comment_required=gettext_lazy("Give the reasons for this decision."),
@@ -687,11 +679,16 @@ def _tell_rejected(finding: Finding, actor, reason: str) -> list[Notice]:
     return [Notice(registrars(finding.unit), title, reason, finding.get_absolute_url())]
 
 
-_VERIFIED = {
-    "guard": _verifier,
-    "not_by": ("answered_by",),
-    "not_by_reason": gettext_lazy("You reported this rectification; the issuer verifies it."),
-}
+CLOSE = Step(
+    "close",
+    (FindingStatus.ANSWERED,),
+    FindingStatus.CLOSED,
+    "finding.closed",
+    guard=_verifier,
+    not_by=("answered_by",),
+    not_by_reason=gettext_lazy("You reported this rectification; the issuer verifies it."),
+    notify=_tell_closed,
+)
 FINDING = Workflow(
     Step(
         "answer",
@@ -704,22 +701,14 @@ FINDING = Workflow(
         needs_comment=True,
         notify=_tell_issuer,
     ),
-    Step(
-        "reject",
-        (FindingStatus.ANSWERED,),
-        FindingStatus.OPEN,
-        "finding.answer_rejected",
+    CLOSE,
+    replace(
+        CLOSE,
+        name="reject",
+        target=FindingStatus.OPEN,
+        event="finding.answer_rejected",
         needs_comment=True,
         notify=_tell_rejected,
-        **_VERIFIED,
-    ),
-    Step(
-        "close",
-        (FindingStatus.ANSWERED,),
-        FindingStatus.CLOSED,
-        "finding.closed",
-        notify=_tell_closed,
-        **_VERIFIED,
     ),
     record=FindingStep,
     describe=lambda finding: finding.get_status_display(),
