@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.models import TrackedModel
+from cdohub.core.models import DecisionRecord, TrackedModel
 
 from .choices import EndReason, FilingAction, FilingStatus, Rank
 
@@ -157,7 +157,7 @@ class ImplementationPlan(Filing):
         return reverse("appointments:plan_detail", args=[self.pk])
 
 
-class FilingDecision(models.Model):
+class FilingDecision(DecisionRecord):
     """Append-only record of each step of a filing: who, when, on which version, with what comment."""
 
     appointment = models.ForeignKey(
@@ -169,12 +169,6 @@ class FilingDecision(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=FilingAction.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=FilingStatus.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=FilingStatus.choices)
-    version = models.PositiveIntegerField(_("version decided on"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -190,6 +184,10 @@ class FilingDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def subject_of(cls, filing) -> dict:
+        return {"appointment" if isinstance(filing, Appointment) else "plan": filing}
 
 
 class Reminder(models.Model):

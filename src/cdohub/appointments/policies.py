@@ -47,12 +47,6 @@ def may_prepare(user, body) -> bool:
     return acts_for(user, body, preparer_roles(body))
 
 
-def may_decide(user, filing) -> bool:
-    """The filing body's administrators, except whoever drafted or submitted the filing."""
-    own = user.pk in (filing.created_by_id, filing.submitted_by_id)
-    return not own and acts_for(user, filing.filing_body, DECIDERS)
-
-
 def members_in_scope(user, program):
     """The program's pilot scope members within the user's own scope (all of them for a superuser)."""
     return ScopeMember.objects.filter(units_where(user, unit_path="unit__path"), program=program)

@@ -6,18 +6,16 @@ the pilot and its filing body are told it is overdue. Each reminder is sent once
 so the job can run as often as you like.
 """
 
-import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cdohub.core import clock
 from cdohub.core.calendar import is_working_day, working_days_between
-from cdohub.core.models import Notification
+from cdohub.core.services import notify_on_commit
 from cdohub.org.models import Milestone, PilotProgram
 
 from . import rules, status
@@ -26,7 +24,6 @@ from .models import Reminder
 from .policies import DECIDERS, preparer_roles
 from .services import body_users
 
-logger = logging.getLogger(__name__)
 OVERDUE = -1  # the offset of the one overdue notice, on the first working day after the deadline
 DUE_STATES = (UnitFilingState.MISSING, UnitFilingState.RETURNED)
 
@@ -87,19 +84,5 @@ def _remind(milestone, unit, kind: str, bodies, what: str, today: date) -> int:
             }
         reminder.recipients = len(recipients)
         reminder.save(update_fields=["recipients"])
-        _deliver(recipients, title, milestone.title)
+        notify_on_commit(recipients, title, milestone.title, email=True)
     return 1
-
-
-def _deliver(recipients, title: str, body: str) -> None:
-    Notification.objects.bulk_create(Notification(recipient=u, title=title, body=body) for u in recipients)
-    mails = [(title, body, None, [u.email]) for u in recipients if u.email]
-    transaction.on_commit(lambda: _send(mails))
-
-
-def _send(mails) -> None:
-    """Email is a second channel: a mail server failure is logged and never stops the reminders."""
-    try:
-        send_mass_mail(mails, fail_silently=False)
-    except Exception:  # noqa: BLE001  (SMTP, DNS, TLS: whatever the server does, the run goes on)
-        logger.exception("Reminder email to %d recipients failed", len(mails))

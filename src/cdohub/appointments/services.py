@@ -5,32 +5,29 @@ filed, or → returned (with a reason) → submitted again; filing an appointmen
 holder's term on the new one's effective date.
 """
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdohub.accounts.models import User
 from cdohub.core import audit, clock
 from cdohub.core.files import validate_pdf
 from cdohub.core.permissions import require
-from cdohub.core.services import notify_on_commit, service
-from cdohub.core.workflow import Transition, Workflow
+from cdohub.core.services import Notice, notify_on_commit, service
+from cdohub.core.workflow import Step, Workflow
 from cdohub.org.choices import ScopeCategory
 from cdohub.org.models import PilotProgram, ScopeMember, Unit
 
 from . import rules
 from .choices import EndReason, FilingStatus
 from .models import OPEN, Appointment, FilingDecision, ImplementationPlan
-from .policies import DECIDERS, body_paths, may_decide, may_prepare, preparer_roles
+from .policies import DECIDERS, acts_for, body_paths, may_prepare, preparer_roles
 
-FILING = Workflow(
-    Transition("submit", (FilingStatus.DRAFT, FilingStatus.RETURNED), FilingStatus.SUBMITTED),
-    Transition("file", (FilingStatus.SUBMITTED,), FilingStatus.FILED),
-    Transition("return", (FilingStatus.SUBMITTED,), FilingStatus.RETURNED, needs_comment=True),
-)
-EVENT_PREFIX = {Appointment: "appointment", ImplementationPlan: "plan"}
 # What a preparer may set, in the order forms and API bodies present it.
 APPOINTMENT_FIELDS = (
     "person_name",
@@ -291,98 +288,125 @@ def last_decision_text(filing) -> str:
     }
 
 
-def _step(actor, filing, action: str, version, comment: str = "", **extra):
-    """Lock, check and take one transition; records the decision and the domain event."""
-    transition = FILING[action]
-    fresh = FILING.claim(filing, action, version, comment, describe=last_decision_text)
-    seen = fresh.version
-    previous = FILING.advance(fresh, transition)
-    now = clock.now()
-    if action == "submit":
-        fresh.submitted_at, fresh.submitted_by = now, actor
-        fresh.first_submitted_at = fresh.first_submitted_at or now
-        fresh.return_reason = ""
-    else:
-        fresh.decided_at, fresh.decided_by = now, actor
-        fresh.return_reason = comment if action == "return" else ""
-    for name, value in extra.items():
-        setattr(fresh, name, value)
-    fresh.save()
-    kind = EVENT_PREFIX[type(fresh)]
-    FilingDecision.objects.create(
-        **{"appointment" if kind == "appointment" else "plan": fresh},
-        action=action,
-        from_status=previous,
-        to_status=fresh.status,
-        version=seen,
-        actor=actor,
-        at=now,
-        comment=comment,
+def _preparer(actor, filing) -> None:
+    require(actor, "view", filing)
+    if not may_prepare(actor, preparing_body(filing)):
+        raise PermissionDenied(_("Only %(body)s submits this filing.") % {"body": preparing_body(filing)})
+
+
+def _decider(actor, filing) -> None:
+    require(actor, "view", filing)
+    if not acts_for(actor, filing.filing_body, DECIDERS):
+        raise PermissionDenied(_("Only %(body)s decides on this filing.") % {"body": filing.filing_body.name})
+
+
+def _tell_deciders(filing, actor, comment: str) -> list[Notice]:
+    title = _("Filing to review: %(what)s") % {"what": filing}
+    return [Notice(body_users(filing.filing_body, DECIDERS), title, url=filing.get_absolute_url())]
+
+
+def _tell_filed(filing, actor, comment: str) -> list[Notice]:
+    return [_preparers_notice(filing, _("Filed: %(what)s") % {"what": filing})]
+
+
+def _tell_returned(filing, actor, reason: str) -> list[Notice]:
+    title = _("Returned: %(what)s. Reason: %(reason)s") % {"what": filing, "reason": reason}
+    return [_preparers_notice(filing, title)]
+
+
+def _filing_workflow(submitted: str, filed: str, returned: str) -> Workflow:
+    """The filing workflow of appointments or of plans, which differ only in their event names."""
+    accept = Step(
+        "file",
+        (FilingStatus.SUBMITTED,),
+        FilingStatus.FILED,
+        filed,
+        guard=_decider,
+        not_by=("created_by", "submitted_by"),
+        not_by_reason=gettext_lazy("You prepared this filing; someone else must decide on it."),
+        notify=_tell_filed,
     )
-    event = {"submit": "submitted", "file": "filed", "return": "returned"}[action]
-    audit.record_event(
-        f"{kind}.{event}", fresh, version=seen, comment=comment, filed_with=fresh.filing_body_id
+    return Workflow(
+        Step(
+            "submit",
+            (FilingStatus.DRAFT, FilingStatus.RETURNED),
+            FilingStatus.SUBMITTED,
+            submitted,
+            guard=_preparer,
+            notify=_tell_deciders,
+        ),
+        accept,
+        replace(
+            accept,
+            name="return",
+            target=FilingStatus.RETURNED,
+            event=returned,
+            needs_comment=True,
+            notify=_tell_returned,
+        ),
+        record=FilingDecision,
+        describe=last_decision_text,
     )
-    return fresh
+
+
+FILING = {
+    Appointment: _filing_workflow("appointment.submitted", "appointment.filed", "appointment.returned"),
+    ImplementationPlan: _filing_workflow("plan.submitted", "plan.filed", "plan.returned"),
+}
+
+
+def _take(filing, action: str, actor, version, comment: str = "", changes=None):
+    return FILING[type(filing)].take(
+        filing, action, actor, version, comment, changes=changes, filed_with=filing.filing_body_id
+    )
 
 
 @service
 def submit(actor, filing, version: int | None = None):
-    require(actor, "view", filing)
-    if not may_prepare(actor, preparing_body(filing)):
-        raise PermissionDenied(_("Only %(body)s submits this filing.") % {"body": preparing_body(filing)})
-    missing = [
-        str(type(filing)._meta.get_field(name).verbose_name)
-        for name in ("document_number", "document_date", "document")
-        if not getattr(filing, name)
-    ]
-    if missing:
-        raise ValidationError(_("Before submitting, add: %(fields)s.") % {"fields": _(", ").join(missing)})
-    if isinstance(filing, Appointment):
-        _check_succession(filing)
-    fresh = _step(actor, filing, "submit", version)
-    notify_on_commit(
-        body_users(fresh.filing_body, DECIDERS),
-        _("Filing to review: %(what)s") % {"what": fresh},
-        url=fresh.get_absolute_url(),
-    )
-    return fresh
+    def complete_then_stamp(fresh, now) -> dict:
+        missing = [
+            str(type(fresh)._meta.get_field(name).verbose_name)
+            for name in ("document_number", "document_date", "document")
+            if not getattr(fresh, name)
+        ]
+        if missing:
+            raise ValidationError(
+                _("Before submitting, add: %(fields)s.") % {"fields": _(", ").join(missing)}
+            )
+        if isinstance(fresh, Appointment):
+            _check_succession(fresh)
+        first = fresh.first_submitted_at or now
+        return {"submitted_at": now, "submitted_by": actor, "first_submitted_at": first, "return_reason": ""}
 
-
-def _require_decider(actor, filing) -> None:
-    require(actor, "view", filing)
-    if actor.pk in (filing.created_by_id, filing.submitted_by_id):
-        raise PermissionDenied(_("You prepared this filing; someone else must decide on it."))
-    if not may_decide(actor, filing):
-        raise PermissionDenied(_("Only %(body)s decides on this filing.") % {"body": filing.filing_body.name})
+    return _take(filing, "submit", actor, version, changes=complete_then_stamp)
 
 
 @service
 def file(actor, filing, version: int | None = None):
     """Accept the filing (备案). An appointment then succeeds the post's previous holder."""
-    _require_decider(actor, filing)
-    extra = {}
-    if isinstance(filing, Appointment):
-        holder = _check_succession(filing)
+
+    def succeed_then_stamp(fresh, now) -> dict:
+        changes = {"decided_at": now, "decided_by": actor, "return_reason": ""}
+        holder = _check_succession(fresh) if isinstance(fresh, Appointment) else None
         if holder is not None:
-            _end_term(holder, filing.effective_on, EndReason.SUCCEEDED)
-            extra["predecessor"] = holder
-    fresh = _step(actor, filing, "file", version, **extra)
-    _notify_preparers(fresh, _("Filed: %(what)s") % {"what": fresh})
-    return fresh
+            _end_term(holder, fresh.effective_on, EndReason.SUCCEEDED)
+            changes["predecessor"] = holder
+        return changes
+
+    return _take(filing, "file", actor, version, changes=succeed_then_stamp)
 
 
 @service
 def return_filing(actor, filing, reason: str, version: int | None = None):
-    _require_decider(actor, filing)
-    fresh = _step(actor, filing, "return", version, comment=reason)
-    _notify_preparers(fresh, _("Returned: %(what)s. Reason: %(reason)s") % {"what": fresh, "reason": reason})
-    return fresh
+    def stamp(fresh, now) -> dict:
+        return {"decided_at": now, "decided_by": actor, "return_reason": (reason or "").strip()}
+
+    return _take(filing, "return", actor, version, reason, changes=stamp)
 
 
-def _notify_preparers(filing, title: str) -> None:
+def _preparers_notice(filing, title: str) -> Notice:
     body = preparing_body(filing)
     recipients = list(body_users(body, preparer_roles(body)))
     if filing.submitted_by and filing.submitted_by not in recipients:
         recipients.append(filing.submitted_by)
-    notify_on_commit(recipients, title, url=filing.get_absolute_url())
+    return Notice(recipients, title, url=filing.get_absolute_url())

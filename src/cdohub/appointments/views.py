@@ -23,7 +23,7 @@ from .choices import UnitFilingState
 from .filtersets import AppointmentFilter, PlanFilter
 from .forms import AppointmentForm, DecisionForm, EndForm, NewAppointmentForm, NewPlanForm, PlanForm
 from .models import Appointment, ImplementationPlan
-from .policies import may_decide, may_prepare, members_in_scope
+from .policies import may_prepare, members_in_scope
 from .tables import AppointmentTable, PlanTable
 
 
@@ -85,11 +85,10 @@ class AppointmentDetailView(ScopedDetailView):
 
 
 def _workflow_context(user, filing, preparer: bool) -> dict:
-    decider = may_decide(user, filing)
     return {
         "can_edit": preparer and filing.is_editable,
         "can_submit": preparer and filing.is_editable,
-        "can_decide": decider and filing.status == "submitted",
+        "can_decide": services.FILING[type(filing)].allows(filing, "file", user),
         "decision_form": DecisionForm(initial={"version": filing.version}),
     }
 

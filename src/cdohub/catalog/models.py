@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.models import TrackedModel
+from cdohub.core.models import DecisionRecord, TrackedModel
 from cdohub.org.models import PilotProgram, Unit
 
 from .choices import (
@@ -215,19 +215,14 @@ class InformationItem(models.Model):
         return self.name
 
 
-class ResourceDecision(models.Model):
+class ResourceDecision(DecisionRecord):
     """Append-only: each submission, publication and return of a resource."""
 
+    subject_field = "resource"
+
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="decisions")
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=ResourceStatus.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=ResourceStatus.choices)
-    version = models.PositiveIntegerField(_("version decided on"))
-    comment = models.TextField(_("comment"), blank=True)
-    actor = models.ForeignKey(
-        USER, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
 
     class Meta:
         ordering = ["resource", "at", "pk"]

@@ -12,7 +12,7 @@ resource.
 
 from django.db.models import Q
 
-from cdohub.core.permissions import Scope, register, restrict, units_where
+from cdohub.core.permissions import register, restrict, units_where
 from cdohub.org.choices import ALL_ROLES, Role, UnitKind
 from cdohub.org.models import Unit
 
@@ -47,13 +47,6 @@ def reviewing_unit(resource: Resource):
     if resource.campaign_id:
         return resource.campaign.organiser
     return resource.unit.government()
-
-
-def may_review(user, resource: Resource) -> bool:
-    if user.pk in (resource.created_by_id, resource.submitted_by_id):
-        return False
-    scope = Scope.of(user)
-    return scope.superuser or scope.covers(reviewing_unit(resource).path, REVIEWERS)
 
 
 def registrar_units(user):

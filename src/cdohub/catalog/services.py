@@ -7,12 +7,13 @@ version the actor saw, recorded as a decision, written to the audit chain and re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdohub.accounts.models import User
 from cdohub.core import audit, clock
-from cdohub.core.permissions import require
-from cdohub.core.services import notify_on_commit, service
-from cdohub.core.workflow import Transition, Workflow
+from cdohub.core.permissions import Scope, require
+from cdohub.core.services import Notice, notify_on_commit, service
+from cdohub.core.workflow import Step, Workflow, lock
 from cdohub.org.models import Unit
 
 from . import columns, rules, search
@@ -26,14 +27,7 @@ from .models import (
     Resource,
     ResourceDecision,
 )
-from .policies import REGISTRARS, REVIEWERS, may_review
-
-REVIEW = Workflow(
-    Transition("submit", (ResourceStatus.DRAFT, ResourceStatus.RETURNED), ResourceStatus.SUBMITTED),
-    Transition("publish", (ResourceStatus.SUBMITTED,), ResourceStatus.PUBLISHED),
-    Transition("return", (ResourceStatus.SUBMITTED,), ResourceStatus.RETURNED, needs_comment=True),
-)
-
+from .policies import REGISTRARS, REVIEWERS, reviewing_unit
 
 # --- codes ------------------------------------------------------------------------------------
 
@@ -159,9 +153,9 @@ def update_resource(actor, resource: Resource, *, seen_version=None, items=None,
     unknown = set(fields) - set(rules.RESOURCE_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    if seen_version is not None and resource.version != seen_version:
-        raise ValidationError(_("Someone else changed this resource meanwhile. Reload and try again."))
+    resource = lock(
+        resource, seen_version, _("Someone else changed this resource meanwhile. Reload and try again.")
+    )
     if not resource.is_editable:
         raise ValidationError(
             _("A %(status)s resource cannot be changed.") % {"status": resource.get_status_display()}
@@ -253,32 +247,6 @@ def guess_classification(unit: Unit) -> Classification:
 # --- submitting and reviewing -----------------------------------------------------------------
 
 
-def _decide(actor, resource: Resource, name: str, seen_version, comment: str = "") -> Resource:
-    fresh = REVIEW.claim(resource, name, seen_version, comment, describe=_last_decision)
-    previous = REVIEW.advance(fresh, REVIEW[name])
-    now = clock.now()
-    if name == "submit":
-        fresh.submitted_at, fresh.submitted_by, fresh.return_reason = now, actor, ""
-    elif name == "publish":
-        fresh.published_at = now
-    else:
-        fresh.return_reason = comment
-    fresh.save()
-    ResourceDecision.objects.create(
-        resource=fresh,
-        action=name,
-        from_status=previous,
-        to_status=fresh.status,
-        version=fresh.version - 1,
-        comment=comment,
-        actor=actor,
-        at=now,
-    )
-    audit.record_event(f"resource.{REVIEW[name].target}", fresh, version=fresh.version - 1, comment=comment)
-    _reindex(fresh)
-    return fresh
-
-
 def _last_decision(resource: Resource) -> str:
     last = resource.decisions.select_related("actor").last()
     if last is None:
@@ -290,11 +258,67 @@ def _last_decision(resource: Resource) -> str:
     }
 
 
-def _submit(actor, resource: Resource, seen_version) -> Resource:
+def _may_submit(actor, resource: Resource) -> None:
     require(actor, "submit", resource)
-    items = list(resource.items.values(*rules.ITEM_FIELDS))
-    _validate(resource, items, submitting=True)
-    return _decide(actor, resource, "submit", seen_version)
+
+
+def _reviewer(actor, resource: Resource) -> None:
+    require(actor, "view", resource)
+    scope = Scope.of(actor)
+    if not (scope.superuser or scope.covers(reviewing_unit(resource).path, REVIEWERS)):
+        raise PermissionDenied(NOT_THE_REVIEWER)
+
+
+def _tell_registrars(resource: Resource, actor, reason: str) -> list[Notice]:
+    registrars = User.objects.filter(
+        is_active=True, role_assignments__role__in=REGISTRARS, role_assignments__unit=resource.unit
+    ).distinct()
+    title = _("Data resource returned: %(name)s") % {"name": resource.name}
+    return [Notice(registrars, title, reason, resource.get_absolute_url())]
+
+
+NOT_THE_REVIEWER = gettext_lazy("Only the reviewing data bureau may decide, and never whoever submitted.")
+REVIEW = Workflow(
+    Step(
+        "submit",
+        (ResourceStatus.DRAFT, ResourceStatus.RETURNED),
+        ResourceStatus.SUBMITTED,
+        "resource.submitted",
+        guard=_may_submit,
+    ),
+    Step(
+        "publish",
+        (ResourceStatus.SUBMITTED,),
+        ResourceStatus.PUBLISHED,
+        "resource.published",
+        guard=_reviewer,
+        not_by=("created_by", "submitted_by"),
+        not_by_reason=NOT_THE_REVIEWER,
+    ),
+    Step(
+        "return",
+        (ResourceStatus.SUBMITTED,),
+        ResourceStatus.RETURNED,
+        "resource.returned",
+        guard=_reviewer,
+        not_by=("created_by", "submitted_by"),
+        not_by_reason=NOT_THE_REVIEWER,
+        needs_comment=True,
+        notify=_tell_registrars,
+    ),
+    record=ResourceDecision,
+    describe=_last_decision,
+)
+
+
+def _submit(actor, resource: Resource, seen_version) -> Resource:
+    def complete_then_stamp(fresh: Resource, now) -> dict:
+        _validate(fresh, list(fresh.items.values(*rules.ITEM_FIELDS)), submitting=True)
+        return {"submitted_at": now, "submitted_by": actor, "return_reason": ""}
+
+    fresh = REVIEW.take(resource, "submit", actor, seen_version, changes=complete_then_stamp)
+    _reindex(fresh)
+    return fresh
 
 
 @service
@@ -311,9 +335,11 @@ def submit_resource(actor, resource: Resource, seen_version=None) -> Resource:
 def submit_participation(actor, participation: Participation, seen_version=None) -> Participation:
     """Submit every draft and returned resource of the unit in the campaign, all or none."""
     require(actor, "submit", participation)
-    fresh = Participation.objects.select_for_update().get(pk=participation.pk)
-    if seen_version is not None and fresh.version != seen_version:
-        raise ValidationError(_("Someone else submitted this meanwhile. Reload to see the current state."))
+    fresh = lock(
+        participation,
+        seen_version,
+        _("Someone else submitted this meanwhile. Reload to see the current state."),
+    )
     if fresh.campaign.status != CampaignStatus.OPEN:
         raise ValidationError(_("The census campaign is not under way."))
     pending = list(
@@ -358,34 +384,28 @@ def _notify_reviewers(unit: Unit, resources) -> None:
     )
 
 
-def _check_reviewer(actor, resource: Resource) -> None:
-    require(actor, "view", resource)
-    if not may_review(actor, resource):
-        raise PermissionDenied(_("Only the reviewing data bureau may decide, and never whoever submitted."))
-
-
 @service
 def publish_resource(actor, resource: Resource, seen_version=None, comment: str = "") -> Resource:
-    _check_reviewer(actor, resource)
-    fresh = _decide(actor, resource, "publish", seen_version, comment)
+    fresh = REVIEW.take(
+        resource, "publish", actor, seen_version, comment, changes=lambda fresh, now: {"published_at": now}
+    )
+    _reindex(fresh)
     _settle(fresh)
     return fresh
 
 
 @service
 def return_resource(actor, resource: Resource, seen_version=None, reason: str = "") -> Resource:
-    _check_reviewer(actor, resource)
-    fresh = _decide(actor, resource, "return", seen_version, reason)
-    _settle(fresh)
-    registrars = User.objects.filter(
-        is_active=True, role_assignments__role__in=REGISTRARS, role_assignments__unit=fresh.unit
-    ).distinct()
-    notify_on_commit(
-        registrars,
-        _("Data resource returned: %(name)s") % {"name": fresh.name},
+    fresh = REVIEW.take(
+        resource,
+        "return",
+        actor,
+        seen_version,
         reason,
-        fresh.get_absolute_url(),
+        changes=lambda fresh, now: {"return_reason": reason.strip()},
     )
+    _reindex(fresh)
+    _settle(fresh)
     return fresh
 
 

@@ -24,7 +24,7 @@ from .choices import CampaignStatus, ResourceFormat, ShareType, UpdateCycle
 from .filtersets import ResourceFilter
 from .forms import CampaignForm, DecisionForm, ItemFormSet, NewResourceForm, ResourceForm, items_from
 from .models import CensusCampaign, Classification, InformationItem, Participation, Resource
-from .policies import may_review, open_campaigns, organisers, registrar_units
+from .policies import open_campaigns, organisers, registrar_units
 from .tables import ResourceTable
 
 PAGE = 20
@@ -209,7 +209,7 @@ def resource_detail(request, pk):
         "may_submit": resource.is_editable
         and not resource.campaign_id
         and can(request.user, "submit", resource),
-        "may_review": resource.status == "submitted" and may_review(request.user, resource),
+        "may_review": services.REVIEW.allows(resource, "publish", request.user),
     }
     return render(request, "catalog/resource_detail.html", context)
 

@@ -6,6 +6,7 @@ from datetime import UTC, timedelta
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,38 @@ class JobRun(TrackedModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_RUN
+
+
+class DecisionRecord(models.Model):
+    """Append-only: one step of a workflow (see core.workflow), who took it, when, on which version,
+    from which status to which, with what comment and facts.
+
+    An abstract base rather than one shared table: each app's record keeps a real foreign key to
+    its subject (so the database guards the link and a subject's history is one indexed lookup),
+    and each table can carry its own append-only trigger and retention. A concrete record adds its
+    subject's foreign key and, where its subject has choices, re-declares `action`, `from_status`
+    and `to_status` with them; `subject_of` says how a step's object fills its foreign key.
+    """
+
+    subject_field: ClassVar[str]
+
+    action = models.CharField(_("action"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    version = models.PositiveIntegerField(_("version decided on"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    comment = models.TextField(_("comment"), blank=True)
+    facts = models.JSONField(_("facts"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def subject_of(cls, obj: models.Model) -> dict[str, models.Model]:
+        return {cls.subject_field: obj}
 
 
 class AuditEntry(models.Model):

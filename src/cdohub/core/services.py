@@ -2,18 +2,26 @@
 with its notifications sent only once the transaction has committed."""
 
 import functools
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from . import audit
 from .models import Notification
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-def service(func):
+
+def service(func: Callable[..., T]) -> Callable[..., T]:
     """Decorate a service `func(actor, ...)`: atomic, and every audit entry it writes names the actor."""
 
     @functools.wraps(func)
-    def wrapper(actor, *args, **kwargs):
+    def wrapper(actor: Any, *args: Any, **kwargs: Any) -> T:
         source = audit.current_actor().source
         with transaction.atomic(), audit.acting_as(actor, source):
             return func(actor, *args, **kwargs)
@@ -21,13 +29,42 @@ def service(func):
     return wrapper
 
 
-def notify_on_commit(recipients, title: str, body: str = "", url: str = "") -> None:
-    """Queue in-app notifications; they appear only if the surrounding transaction commits."""
+@dataclass(frozen=True)
+class Notice:
+    """A notification to queue: who hears of it, what it says, where it links; by email too if asked."""
+
+    recipients: Iterable[Any]
+    title: str
+    body: str = ""
+    url: str = ""
+    email: bool = False
+
+    def queue(self) -> None:
+        notify_on_commit(self.recipients, self.title, self.body, self.url, email=self.email)
+
+
+def notify_on_commit(
+    recipients: Iterable[Any], title: str, body: str = "", url: str = "", *, email: bool = False
+) -> None:
+    """Queue in-app notifications, and with `email` a mail to each recipient that has an address;
+    they go out only if the surrounding transaction commits."""
     recipients = list(recipients)
 
-    def send():
+    def send() -> None:
         Notification.objects.bulk_create(
             Notification(recipient=user, title=title, body=body, url=url) for user in recipients
         )
+        if email:
+            _mail([(title, body, None, [user.email]) for user in recipients if user.email])
 
     transaction.on_commit(send)
+
+
+def _mail(mails: list[tuple[str, str, None, list[str]]]) -> None:
+    """Email is a second channel: a mail server failure is logged and never stops the work."""
+    if not mails:
+        return
+    try:
+        send_mass_mail(mails, fail_silently=False)
+    except Exception:  # noqa: BLE001  (SMTP, DNS, TLS: whatever the server does, the work goes on)
+        logger.exception("Email to %d recipients failed", len(mails))

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.models import TrackedModel
+from cdohub.core.models import DecisionRecord, TrackedModel
 
 from .choices import (
     CheckResult,
@@ -361,19 +361,15 @@ class Finding(TrackedModel):
         return self.status == FindingStatus.OPEN and self.due_on < clock.today()
 
 
-class FindingStep(models.Model):
+class FindingStep(DecisionRecord):
     """Append-only history of a finding: each order, answer, rejection, closure and escalation."""
+
+    subject_field = "finding"
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="steps")
     action = models.CharField(_("action"), max_length=16, choices=FindingAction.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=FindingStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=FindingStatus.choices)
-    version = models.PositiveIntegerField(_("version acted on"))
-    actor = models.ForeignKey(
-        USER, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["finding", "at", "pk"]

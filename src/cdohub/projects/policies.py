@@ -25,7 +25,7 @@ from cdohub.core.permissions import Scope, can, register
 from cdohub.org.choices import ALL_ROLES, Role, UnitKind
 from cdohub.org.models import PilotProgram, Unit
 
-from .choices import FindingStatus, ReviewStatus
+from .choices import ReviewStatus
 from .models import Finding, Project, Review
 
 REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
@@ -149,24 +149,6 @@ def may_rerun_checks(user, review: Review) -> bool:
 def may_supervise(user, unit: Unit) -> bool:
     """Whether `user` may record a finding on `unit` (a CDO or bureau grant covering it)."""
     return can(user, "open", Finding(unit=unit)) and supervising_grant(user, unit) is not None
-
-
-def may_answer(user, finding: Finding) -> bool:
-    """The unit answers an open order; never the one who recorded it."""
-    return (
-        finding.status == FindingStatus.OPEN
-        and can(user, "answer", finding)
-        and user.pk != finding.opened_by_id
-    )
-
-
-def may_close(user, finding: Finding) -> bool:
-    """The issuer verifies (closes or rejects) an answered order; never the one who answered it."""
-    return (
-        finding.status == FindingStatus.ANSWERED
-        and user.pk != finding.answered_by_id
-        and may_verify(user, finding)
-    )
 
 
 def awaiting_decision(user):

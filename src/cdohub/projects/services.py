@@ -5,16 +5,15 @@ initiation may be revised and submitted as a new round; after an approved initia
 for acceptance. A decided round never changes again: a veto is final for that round, whoever asks.
 """
 
-import logging
-from functools import partial
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdohub.accounts.models import User
 from cdohub.catalog.choices import ShareType
@@ -23,8 +22,8 @@ from cdohub.core import audit, clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.files import validate_pdf
 from cdohub.core.permissions import require, restrict
-from cdohub.core.services import notify_on_commit, service
-from cdohub.core.workflow import Conflict, Transition, Workflow
+from cdohub.core.services import Notice, notify_on_commit, service
+from cdohub.core.workflow import Conflict, Step, Workflow, lock
 from cdohub.org.models import Unit
 
 from . import checks
@@ -44,7 +43,7 @@ from .policies import (
     body_cdos,
     bureau_above,
     bureau_admins,
-    may_decide,
+    is_cdo_of,
     may_give_opinion,
     may_rerun_checks,
     may_verify,
@@ -69,17 +68,6 @@ from .rules import (
     clean_lines,
 )
 
-logger = logging.getLogger(__name__)
-REVIEW = Workflow(
-    Transition("approve", (ReviewStatus.SUBMITTED,), ReviewStatus.APPROVED),
-    Transition("return", (ReviewStatus.SUBMITTED,), ReviewStatus.RETURNED, needs_comment=True),
-    Transition("veto", (ReviewStatus.SUBMITTED,), ReviewStatus.VETOED, needs_comment=True),
-)
-FINDING = Workflow(
-    Transition("answer", (FindingStatus.OPEN,), FindingStatus.ANSWERED, needs_comment=True),
-    Transition("reject", (FindingStatus.ANSWERED,), FindingStatus.OPEN, needs_comment=True),
-    Transition("close", (FindingStatus.ANSWERED,), FindingStatus.CLOSED),
-)
 UNDER_REVIEW = {
     Stage.INITIATION: ProjectStatus.INITIATION_REVIEW,
     Stage.ACCEPTANCE: ProjectStatus.ACCEPTANCE_REVIEW,
@@ -92,7 +80,6 @@ OUTCOME = {
     (Stage.ACCEPTANCE, ReviewStatus.RETURNED): ProjectStatus.ACCEPTANCE_RETURNED,
     (Stage.ACCEPTANCE, ReviewStatus.VETOED): ProjectStatus.ACCEPTANCE_VETOED,
 }
-EVENTS = {"approve": "project.approved", "return": "project.returned", "veto": "project.vetoed"}
 
 
 def registrars(unit: Unit):
@@ -147,13 +134,9 @@ def _check_pdf(field: str, upload) -> None:
 
 
 def _lock_project(project: Project, seen_version) -> Project:
-    """Lock the project's row; refuse a stale version (409)."""
-    fresh = Project.objects.select_for_update().get(pk=project.pk)
-    if seen_version is not None and fresh.version != seen_version:
-        raise Conflict(
-            _("Someone else changed this project meanwhile. Reload and try again."), code="conflict"
-        )
-    return fresh
+    return lock(
+        project, seen_version, _("Someone else changed this project meanwhile. Reload and try again.")
+    )
 
 
 def _apply(project: Project, fields: dict) -> None:
@@ -423,22 +406,60 @@ def last_decision_text(review: Review) -> str:
     }
 
 
+def _decider(actor, review: Review) -> None:
+    require(actor, "view", review)
+    if not is_cdo_of(actor, review.reviewing_body):
+        raise PermissionDenied(
+            _("Only the chief data officer of %(body)s decides this review.")
+            % {"body": review.reviewing_body}
+        )
+
+
+def _announce_decision(review: Review, actor, reasons: str) -> list[Notice]:
+    """The unit's registrars and the submitter hear the outcome (not the one who decided)."""
+    project = review.project
+    recipients = set(registrars(project.unit)) | {review.submitted_by}
+    recipients.discard(actor)
+    title = _("%(stage)s of %(what)s: %(decision)s") % {
+        "stage": review.get_stage_display(),
+        "what": project,
+        "decision": review.get_status_display(),
+    }
+    return [Notice(recipients, title, reasons, review.get_absolute_url())]
+
+
+APPROVE = Step(
+    "approve",
+    (ReviewStatus.SUBMITTED,),
+    ReviewStatus.APPROVED,
+    "project.approved",
+    guard=_decider,
+    not_by=("submitted_by", "project__created_by"),
+    not_by_reason=gettext_lazy("You prepared or submitted this project; its chief data officer must decide."),
+    notify=_announce_decision,
+)
+# A round records its decision itself (decided_by, decided_at, decided_version), final once taken.
+REVIEW = Workflow(
+    APPROVE,
+    replace(
+        APPROVE, name="return", target=ReviewStatus.RETURNED, event="project.returned", needs_comment=True
+    ),
+    replace(APPROVE, name="veto", target=ReviewStatus.VETOED, event="project.vetoed", needs_comment=True),
+    describe=last_decision_text,
+    comment_field="reasons",
+    comment_required=gettext_lazy("Give the reasons for this decision."),
+    wrong_state=gettext_lazy(
+        "This review round was decided (%(what)s) and is final; a new round must be submitted."
+    ),
+)
+
+
 def _open_review(actor, review: Review, seen_version) -> Review:
     """Lock the round; refuse a stale version (409) and a decided round."""
     require(actor, "view", review)
-    fresh = Review.objects.select_for_update().get(pk=review.pk)
-    if seen_version is not None and fresh.version != seen_version:
-        raise Conflict(
-            _("Someone else acted first: %(what)s. Reload to see the current state.")
-            % {"what": last_decision_text(fresh)},
-            code="conflict",
-        )
+    fresh = REVIEW.lock(review, seen_version)
     if fresh.status != ReviewStatus.SUBMITTED:
-        raise ValidationError(
-            _("This review round was decided (%(what)s) and is final; a new round must be submitted.")
-            % {"what": last_decision_text(fresh)},
-            code="final",
-        )
+        raise REVIEW.refuse_state(fresh)
     return fresh
 
 
@@ -490,18 +511,6 @@ def add_opinion(actor, review: Review, text: str, recommendation: str = "", seen
     return opinion
 
 
-def _require_decider(actor, review: Review) -> None:
-    if actor.pk in (review.submitted_by_id, review.project.created_by_id):
-        raise PermissionDenied(
-            _("You prepared or submitted this project; its chief data officer must decide.")
-        )
-    if not may_decide(actor, review):
-        raise PermissionDenied(
-            _("Only the chief data officer of %(body)s decides this review.")
-            % {"body": review.reviewing_body}
-        )
-
-
 def _citable(review: Review, decision: str, cited) -> list[str]:
     """The checks a decision cites, each once: only failed checks of the round, only to return or veto."""
     cited = list(dict.fromkeys(cited or []))
@@ -525,52 +534,39 @@ def _citable(review: Review, decision: str, cited) -> list[str]:
 def decide(actor, review: Review, decision: str, seen_version=None, reasons: str = "", cited=()) -> Review:
     """The CDO's decision: approve, return for revision (reasons) or veto (reasons, may cite failed
     pre-checks). Final for the round."""
-    require(actor, "view", review)
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Unknown decision.")})
-    _require_decider(actor, review)
-    transition = REVIEW[decision]
-    if transition.needs_comment and not (reasons or "").strip():
-        raise ValidationError({"reasons": _("Give the reasons for this decision.")}, code="comment_required")
-    fresh = _open_review(actor, review, seen_version)
-    cited = _citable(fresh, decision, cited)
-    seen = fresh.version
-    REVIEW.advance(fresh, transition)
-    fresh.decision = decision
-    fresh.decided_by, fresh.decided_at, fresh.decided_version = actor, clock.now(), seen
-    fresh.reasons = (reasons or "").strip()
-    fresh.cited_checks = cited
-    fresh.save()
+    cited = _citable(review, decision, cited)
+    reasons = (reasons or "").strip()
+
+    def stamp(fresh: Review, now) -> dict:
+        return {
+            "decision": decision,
+            "decided_by": actor,
+            "decided_at": now,
+            "decided_version": fresh.version,
+            "reasons": reasons,
+            "cited_checks": cited,
+        }
+
+    fresh = REVIEW.take(
+        review,
+        decision,
+        actor,
+        seen_version,
+        reasons,
+        changes=stamp,
+        project=review.project_id,
+        stage=review.stage,
+        round=review.round,
+        cited_checks=cited,
+        reviewing_body=review.reviewing_body_id,
+    )
     project = Project.objects.select_for_update().get(pk=fresh.project_id)
     project.status = OUTCOME[(fresh.stage, fresh.status)]
     project.version += 1
     project.save()
-    audit.record_event(
-        EVENTS[decision],
-        fresh,
-        project=project.pk,
-        stage=fresh.stage,
-        round=fresh.round,
-        version=seen,
-        reasons=fresh.reasons,
-        cited_checks=cited,
-        reviewing_body=fresh.reviewing_body_id,
-    )
-    _announce_decision(actor, fresh, project)
     return fresh
-
-
-def _announce_decision(actor, review: Review, project: Project) -> None:
-    """The unit's registrars and the submitter hear the outcome (not the one who decided)."""
-    recipients = set(registrars(project.unit)) | {review.submitted_by}
-    recipients.discard(actor)
-    notify_on_commit(
-        recipients,
-        _("%(stage)s of %(what)s: %(decision)s")
-        % {"stage": review.get_stage_display(), "what": project, "decision": review.get_status_display()},
-        body=review.reasons,
-        url=review.get_absolute_url(),
-    )
 
 
 # --- supervision findings ---------------------------------------------------------------------
@@ -659,89 +655,93 @@ def open_finding(actor, *, unit: Unit, **fields) -> Finding:
     return finding
 
 
-def _claim_finding(finding, name, seen_version, comment):
-    return FINDING.claim(finding, name, seen_version, comment, describe=lambda f: f.get_status_display())
-
-
-@service
-def answer_finding(actor, finding: Finding, answer: str, answer_file=None, seen_version=None) -> Finding:
-    """The unit reports its rectification, with evidence."""
-    require(actor, "answer", finding)
-    if actor.pk == finding.opened_by_id:
-        raise PermissionDenied(_("You recorded this finding; the unit concerned answers it."))
-    _check_pdf("answer_file", answer_file)
-    if not (answer or "").strip():
-        raise ValidationError({"answer": _("Describe the rectification.")})
-    fresh = _claim_finding(finding, "answer", seen_version, answer)
-    before = FINDING.advance(fresh, FINDING["answer"])
-    fresh.answer, fresh.answered_by, fresh.answered_at = answer.strip(), actor, clock.now()
-    if answer_file:
-        fresh.answer_file = answer_file
-    fresh.save()
-    _finding_step(fresh, FindingAction.ANSWER, before, actor, fresh.answer)
-    audit.record_event("finding.answered", fresh, version=fresh.version - 1)
-    notify_on_commit(
-        [fresh.opened_by],
-        _("Rectification reported: %(title)s") % {"title": fresh.title},
-        url=fresh.get_absolute_url(),
-    )
-    return fresh
-
-
-def _require_verifier(actor, finding: Finding) -> None:
+def _verifier(actor, finding: Finding) -> None:
     require(actor, "view", finding)
-    if actor.pk == finding.answered_by_id:
-        raise PermissionDenied(_("You reported this rectification; the issuer verifies it."))
     if not may_verify(actor, finding):
         raise PermissionDenied(
             _("Only %(body)s, which issued the order, verifies it.") % {"body": finding.issuer}
         )
 
 
+def _tell_issuer(finding: Finding, actor, answer: str) -> list[Notice]:
+    title = _("Rectification reported: %(title)s") % {"title": finding.title}
+    return [Notice([finding.opened_by], title, url=finding.get_absolute_url())]
+
+
+def _tell_closed(finding: Finding, actor, comment: str) -> list[Notice]:
+    title = _("Finding closed: %(title)s") % {"title": finding.title}
+    return [Notice(registrars(finding.unit), title, url=finding.get_absolute_url())]
+
+
+def _tell_rejected(finding: Finding, actor, reason: str) -> list[Notice]:
+    title = _("Rectification not accepted: %(title)s") % {"title": finding.title}
+    return [Notice(registrars(finding.unit), title, reason, finding.get_absolute_url())]
+
+
+CLOSE = Step(
+    "close",
+    (FindingStatus.ANSWERED,),
+    FindingStatus.CLOSED,
+    "finding.closed",
+    guard=_verifier,
+    not_by=("answered_by",),
+    not_by_reason=gettext_lazy("You reported this rectification; the issuer verifies it."),
+    notify=_tell_closed,
+)
+FINDING = Workflow(
+    Step(
+        "answer",
+        (FindingStatus.OPEN,),
+        FindingStatus.ANSWERED,
+        "finding.answered",
+        guard="answer",
+        not_by=("opened_by",),
+        not_by_reason=gettext_lazy("You recorded this finding; the unit concerned answers it."),
+        needs_comment=True,
+        notify=_tell_issuer,
+    ),
+    CLOSE,
+    replace(
+        CLOSE,
+        name="reject",
+        target=FindingStatus.OPEN,
+        event="finding.answer_rejected",
+        needs_comment=True,
+        notify=_tell_rejected,
+    ),
+    record=FindingStep,
+    describe=lambda finding: finding.get_status_display(),
+)
+
+
+@service
+def answer_finding(actor, finding: Finding, answer: str, answer_file=None, seen_version=None) -> Finding:
+    """The unit reports its rectification, with evidence."""
+    _check_pdf("answer_file", answer_file)
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Describe the rectification.")})
+
+    def stamp(fresh: Finding, now) -> dict:
+        changes = {"answer": answer.strip(), "answered_by": actor, "answered_at": now}
+        return {**changes, "answer_file": answer_file} if answer_file else changes
+
+    return FINDING.take(finding, "answer", actor, seen_version, answer, changes=stamp)
+
+
 @service
 def close_finding(actor, finding: Finding, comment: str = "", seen_version=None) -> Finding:
     """The issuer verifies the rectification and closes the finding."""
-    _require_verifier(actor, finding)
-    fresh = _claim_finding(finding, "close", seen_version, comment)
-    before = FINDING.advance(fresh, FINDING["close"])
-    fresh.closed_by, fresh.closed_at = actor, clock.now()
-    fresh.save()
-    _finding_step(fresh, FindingAction.CLOSE, before, actor, comment)
-    audit.record_event("finding.closed", fresh, version=fresh.version - 1, comment=comment)
-    notify_on_commit(
-        registrars(fresh.unit),
-        _("Finding closed: %(title)s") % {"title": fresh.title},
-        url=fresh.get_absolute_url(),
-    )
-    return fresh
+
+    def stamp(fresh: Finding, now) -> dict:
+        return {"closed_by": actor, "closed_at": now}
+
+    return FINDING.take(finding, "close", actor, seen_version, comment, changes=stamp)
 
 
 @service
 def reject_answer(actor, finding: Finding, reason: str, seen_version=None) -> Finding:
     """The rectification is not enough: the order stands, with the same deadline."""
-    _require_verifier(actor, finding)
-    fresh = _claim_finding(finding, "reject", seen_version, reason)
-    before = FINDING.advance(fresh, FINDING["reject"])
-    fresh.save()
-    _finding_step(fresh, FindingAction.REJECT, before, actor, reason)
-    audit.record_event("finding.answer_rejected", fresh, version=fresh.version - 1, reason=reason)
-    notify_on_commit(
-        registrars(fresh.unit),
-        _("Rectification not accepted: %(title)s") % {"title": fresh.title},
-        body=reason,
-        url=fresh.get_absolute_url(),
-    )
-    return fresh
-
-
-def _send_mail(mails) -> None:
-    """Email is a second channel: a mail server failure is logged and never stops the escalation."""
-    if not mails:
-        return
-    try:
-        send_mass_mail(mails, fail_silently=False)
-    except Exception:  # noqa: BLE001  (SMTP, DNS, TLS: whatever the server does, the run goes on)
-        logger.exception("Escalation email to %d recipients failed", len(mails))
+    return FINDING.take(finding, "reject", actor, seen_version, reason)
 
 
 def escalate_overdue(today=None) -> int:
@@ -781,7 +781,5 @@ def _escalate_one(pk) -> bool:
             "unit": finding.unit,
             "due": date_format(finding.due_on),
         }
-        notify_on_commit(recipients, title, body=finding.order_text, url=finding.get_absolute_url())
-        mails = [(title, finding.order_text, None, [u.email]) for u in recipients if u.email]
-        transaction.on_commit(partial(_send_mail, mails))
+        notify_on_commit(recipients, title, finding.order_text, finding.get_absolute_url(), email=True)
         return True

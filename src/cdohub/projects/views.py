@@ -36,9 +36,6 @@ from .policies import (
     REGISTRARS,
     SUPERVISORS,
     awaiting_decision,
-    may_answer,
-    may_close,
-    may_decide,
     may_give_opinion,
     may_rerun_checks,
     may_supervise,
@@ -226,7 +223,6 @@ def review_detail(request, pk):
     checks = list(review.checks.all())
     failed = [c for c in checks if c.result == CheckResult.FAILED]
     open_round = review.status == ReviewStatus.SUBMITTED
-    decider = open_round and may_decide(user, review)
     return render(
         request,
         "projects/review_detail.html",
@@ -238,7 +234,7 @@ def review_detail(request, pk):
             "cited": [c for c in checks if c.code in review.cited_checks],
             "opinions": review.opinions.all(),
             "rounds": review.project.reviews.order_by("stage", "round").select_related("decided_by"),
-            "can_decide": decider,
+            "can_decide": services.REVIEW.allows(review, "approve", user),
             "can_rerun": open_round and may_rerun_checks(user, review),
             "can_opine": open_round and may_give_opinion(user, review),
             "decision_form": DecisionForm(initial={"version": review.version}, failed=failed),
@@ -362,8 +358,8 @@ def finding_detail(request, pk):
         {
             "finding": finding,
             "steps": finding.steps.select_related("actor"),
-            "can_answer": may_answer(user, finding),
-            "can_verify": may_close(user, finding),
+            "can_answer": services.FINDING.allows(finding, "answer", user),
+            "can_verify": services.FINDING.allows(finding, "close", user),
             "answer_form": AnswerForm(initial={"version": finding.version}),
             "verify_form": VerifyForm(initial={"version": finding.version}),
         },

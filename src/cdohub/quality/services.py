@@ -24,13 +24,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdohub.core import audit, clock, jobs
 from cdohub.core.calendar import add_working_days
 from cdohub.core.jobs import ACTIVE_RUN, Cancelled, RunStatus
 from cdohub.core.permissions import can, require, restrict
-from cdohub.core.services import notify_on_commit, service
-from cdohub.core.workflow import Conflict
+from cdohub.core.services import Notice, notify_on_commit, service
+from cdohub.core.workflow import Step, Workflow
 from cdohub.sources.connectors import SourceError
 from cdohub.sources.models import DataSource
 
@@ -695,32 +696,42 @@ def _sync_issues(run: Run, results: list[RuleResult]) -> None:
             )
 
 
+def _tell_escalated_to(issue: Issue, actor, answer: str) -> list[Notice]:
+    """The CDO an overdue issue was escalated to hears of its answer."""
+    if not issue.escalated_to_id:
+        return []
+    title = _("Quality issue answered: %(title)s") % {"title": issue.title}
+    return [Notice(policies.body_cdos(issue.escalated_to), title, answer, issue.get_absolute_url())]
+
+
+ISSUE = Workflow(
+    Step(
+        "answer",
+        (IssueStatus.OPEN, IssueStatus.ANSWERED),
+        IssueStatus.ANSWERED,
+        "quality.issue_answered",
+        guard="answer",
+        needs_comment=True,
+        notify=_tell_escalated_to,
+    ),
+    describe=lambda issue: issue.get_status_display(),
+    comment_field="answer",
+    wrong_state=gettext_lazy("The issue is closed: a later run passed the rule."),
+)
+
+
 @service
 def answer_issue(actor, issue: Issue, answer: str, seen_version=None) -> Issue:
     """The unit says what it did (or will do) about the failing rows. The issue closes itself
     when a later run passes the rule."""
-    require(actor, "answer", issue)
     text = (answer or "").strip()
     if not text:
         raise ValidationError({"answer": _("Say what was done about the failing rows.")})
-    fresh = Issue.objects.select_for_update().get(pk=issue.pk)
-    if seen_version is not None and fresh.version != int(seen_version):
-        raise Conflict(_("Someone else answered first. Reload to see the current state."), code="conflict")
-    if fresh.status == IssueStatus.CLOSED:
-        raise ValidationError(_("The issue is closed: a later run passed the rule."), code="wrong_state")
-    fresh.answer, fresh.answered_by, fresh.answered_at = text, actor, clock.now()
-    fresh.status = IssueStatus.ANSWERED
-    fresh.version += 1
-    fresh.save()
-    audit.record_event("quality.issue_answered", fresh, version=fresh.version - 1)
-    if fresh.escalated_to_id:
-        notify_on_commit(
-            policies.body_cdos(fresh.escalated_to),
-            _("Quality issue answered: %(title)s") % {"title": fresh.title},
-            body=text,
-            url=fresh.get_absolute_url(),
-        )
-    return fresh
+
+    def stamp(fresh: Issue, now) -> dict:
+        return {"answer": text, "answered_by": actor, "answered_at": now}
+
+    return ISSUE.take(issue, "answer", actor, seen_version, text, changes=stamp)
 
 
 def escalate_overdue(today=None) -> int:
@@ -784,7 +795,7 @@ def may_manage(user, resource) -> bool:
 
 
 def may_answer(user, issue: Issue) -> bool:
-    return issue.is_open and can(user, "answer", issue)
+    return ISSUE.allows(issue, "answer", user)
 
 
 __all__ = [

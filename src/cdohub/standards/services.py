@@ -19,7 +19,7 @@ from cdohub.catalog.models import InformationItem
 from cdohub.core import audit, clock
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
-from cdohub.core.workflow import Conflict, Transition, Workflow
+from cdohub.core.workflow import Step, Workflow, lock
 from cdohub.org.models import Unit
 
 from . import rules
@@ -28,7 +28,6 @@ from .models import CodeSet, CodeValue, DataElement, ElementLink
 from .policies import steward_units
 from .rules import implied_rules  # noqa: F401  (part of this module's interface)
 
-PUBLISHING = Workflow(Transition("publish", (StandardStatus.DRAFT,), StandardStatus.PUBLISHED))
 VALUE_FIELDS = ("code", "name", "parent")
 
 
@@ -47,11 +46,6 @@ def _unknown(fields: dict, allowed) -> None:
 
 def _clean(values: dict) -> dict:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-
-
-def _stale(obj, seen_version) -> None:
-    if seen_version is not None and obj.version != seen_version:
-        raise Conflict(_("Someone else changed this meanwhile. Reload and try again."), code="conflict")
 
 
 def _taken(model, identifier: str, pk=None) -> None:
@@ -80,16 +74,27 @@ def _move_to(actor, standard, owner: Unit | None) -> None:
         standard.owner = owner
 
 
-def _publish(actor, standard, seen_version, check):
+def _steward(actor, standard) -> None:
+    require(actor, "change", standard)
+
+
+def _publishing(event: str) -> Workflow:
+    return Workflow(Step("publish", (StandardStatus.DRAFT,), StandardStatus.PUBLISHED, event, guard=_steward))
+
+
+CODE_SET_PUBLISHING = _publishing("standards.code_set_published")
+ELEMENT_PUBLISHING = _publishing("standards.element_published")
+
+
+def _publish(workflow: Workflow, actor, standard, seen_version, check, **facts):
     """Publish the draft `standard` once `check(fresh)` (which raises what stands in the way) passes;
     returns the row as published."""
-    require(actor, "change", standard)
-    fresh = PUBLISHING.claim(standard, "publish", seen_version)
-    check(fresh)
-    PUBLISHING.advance(fresh, PUBLISHING["publish"])
-    fresh.published_at = clock.now()
-    fresh.save()
-    return fresh
+
+    def checked(fresh, now) -> dict:
+        check(fresh)
+        return {"published_at": now}
+
+    return workflow.take(standard, "publish", actor, seen_version, changes=checked, **facts)
 
 
 # Code sets -----------------------------------------------------------------------------------
@@ -168,8 +173,7 @@ def update_code_set(
     description may still change)."""
     require(actor, "change", code_set)
     _unknown(fields, rules.CODE_SET_FIELDS)
-    fresh = CodeSet.objects.select_for_update().get(pk=code_set.pk)
-    _stale(fresh, seen_version)
+    fresh = lock(code_set, seen_version)
     fields = _clean(fields)
     before = code_values(fresh)
     rows = before if values is None else _value_rows(values)
@@ -204,11 +208,14 @@ def _publishable_code_set(code_set: CodeSet) -> None:
 
 @service
 def publish_code_set(actor, code_set: CodeSet, seen_version=None) -> CodeSet:
-    fresh = _publish(actor, code_set, seen_version, _publishable_code_set)
-    audit.record_event(
-        "standards.code_set_published", fresh, identifier=fresh.identifier, version=fresh.version
+    return _publish(
+        CODE_SET_PUBLISHING,
+        actor,
+        code_set,
+        seen_version,
+        _publishable_code_set,
+        identifier=code_set.identifier,
     )
-    return fresh
 
 
 # Data elements -------------------------------------------------------------------------------
@@ -260,8 +267,7 @@ def update_element(actor, element: DataElement, *, seen_version=None, owner=None
     """Mend a data element; a published one keeps what its rules follow from (rules.RULE_FIELDS)."""
     require(actor, "change", element)
     _unknown(fields, rules.ELEMENT_FIELDS)
-    fresh = DataElement.objects.select_for_update().get(pk=element.pk)
-    _stale(fresh, seen_version)
+    fresh = lock(element, seen_version)
     fields = _element_values(fields)
     if fresh.is_published:
         _keeps_its_rules(fresh, fields, owner)
@@ -313,15 +319,15 @@ def _publishable_element(element: DataElement) -> None:
 @service
 def publish_element(actor, element: DataElement, seen_version=None) -> DataElement:
     """Publish a draft element; its code set must be published first."""
-    fresh = _publish(actor, element, seen_version, _publishable_element)
-    audit.record_event(
-        "standards.element_published",
-        fresh,
-        identifier=fresh.identifier,
-        version=fresh.version,
-        rules=rules.implied_rules(fresh),
+    return _publish(
+        ELEMENT_PUBLISHING,
+        actor,
+        element,
+        seen_version,
+        _publishable_element,
+        identifier=element.identifier,
+        rules=rules.implied_rules(element),
     )
-    return fresh
 
 
 # Linking items -------------------------------------------------------------------------------
