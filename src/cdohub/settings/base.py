@@ -182,7 +182,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "cdohub.sources.choices.SourceKind",
         "SourceHealthEnum": "cdohub.sources.choices.Health",
-        "RunStatusEnum": "cdohub.sources.choices.RunStatus",  # discovery and quality runs alike
+        "RunStatusEnum": "cdohub.core.jobs.RunStatus",  # every tracked run alike
         "DiscoveredTableKindEnum": "cdohub.sources.choices.TableKind",
         "UnitKindEnum": "cdohub.org.choices.UnitKind",
         "FilingStatusEnum": "cdohub.appointments.choices.FilingStatus",
