@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdohub.accounts import events
 from cdohub.core import audit
 from cdohub.core.permissions import Scope, require
 from cdohub.core.services import service
@@ -23,7 +24,7 @@ def grant_role(actor, user: User, role: str, unit) -> RoleAssignment:
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError(_("The user already holds this role on this unit."))
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, granted_by=actor)
-    audit.record_event("role.granted", assignment, user=user.username, role=role, unit=unit.pk)
+    audit.record_event(events.ROLE_GRANTED, assignment, user=user.username, role=role, unit=unit.pk)
     return assignment
 
 
@@ -31,7 +32,7 @@ def grant_role(actor, user: User, role: str, unit) -> RoleAssignment:
 def revoke_role(actor, assignment: RoleAssignment) -> None:
     require(actor, "change", assignment)
     audit.record_event(
-        "role.revoked",
+        events.ROLE_REVOKED,
         assignment,
         user=assignment.user.username,
         role=assignment.role,
@@ -48,7 +49,7 @@ def create_user(actor, *, username, password, home_unit, display_name="", email=
     user = User(username=username, home_unit=home_unit, display_name=display_name, email=email)
     user.set_password(password)
     user.save()
-    audit.record_event("user.created", user, unit_id=home_unit.pk if home_unit else None)
+    audit.record_event(events.USER_CREATED, user, unit_id=home_unit.pk if home_unit else None)
     return user
 
 
@@ -62,7 +63,7 @@ def create_token(actor, user: User, name: str, days: int | None = 90) -> tuple[A
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), expires_at=expires
     )
-    audit.record_event("token.created", token, user=user.username)
+    audit.record_event(events.TOKEN_CREATED, token, user=user.username)
     return token, key
 
 
@@ -72,4 +73,4 @@ def revoke_token(actor, token: ApiToken) -> None:
         require(actor, "change", token)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at", "updated_at"])
-    audit.record_event("token.revoked", token, user=token.user.username)
+    audit.record_event(events.TOKEN_REVOKED, token, user=token.user.username)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cdohub.accounts.models import User
+from cdohub.appointments import events
 from cdohub.core import audit, clock
 from cdohub.core.files import validate_pdf
 from cdohub.core.permissions import require
@@ -164,7 +165,7 @@ def create_appointment(actor, program: PilotProgram, unit: Unit, post_key: str, 
             appointment.save()
     except IntegrityError:
         raise ValidationError(in_progress) from None
-    audit.record_event("appointment.drafted", appointment, post=post.key, person=appointment.person_name)
+    audit.record_event(events.APPOINTMENT_DRAFTED, appointment, post=post.key, person=appointment.person_name)
     return appointment
 
 
@@ -227,7 +228,7 @@ def _end_term(appointment: Appointment, ends_on, reason: str, document_number: s
     appointment.end_document_number = document_number
     appointment.save()
     audit.record_event(
-        "appointment.ended",
+        events.APPOINTMENT_ENDED,
         appointment,
         post=appointment.post,
         person=appointment.person_name,
@@ -262,7 +263,7 @@ def create_plan(actor, program: PilotProgram, unit: Unit, **fields) -> Implement
         raise ValidationError(_("%(unit)s already has an implementation plan; edit it.") % {"unit": unit})
     _apply(plan, fields, PLAN_FIELDS)
     plan.save()
-    audit.record_event("plan.drafted", plan)
+    audit.record_event(events.PLAN_DRAFTED, plan)
     return plan
 
 
@@ -314,7 +315,7 @@ def _tell_returned(filing, actor, reason: str) -> list[Notice]:
     return [_preparers_notice(filing, title)]
 
 
-def _filing_workflow(submitted: str, filed: str, returned: str) -> Workflow:
+def _filing_workflow(submitted: audit.Event, filed: audit.Event, returned: audit.Event) -> Workflow:
     """The filing workflow of appointments or of plans, which differ only in their event names."""
     accept = Step(
         "file",
@@ -350,8 +351,10 @@ def _filing_workflow(submitted: str, filed: str, returned: str) -> Workflow:
 
 
 FILING = {
-    Appointment: _filing_workflow("appointment.submitted", "appointment.filed", "appointment.returned"),
-    ImplementationPlan: _filing_workflow("plan.submitted", "plan.filed", "plan.returned"),
+    Appointment: _filing_workflow(
+        events.APPOINTMENT_SUBMITTED, events.APPOINTMENT_FILED, events.APPOINTMENT_RETURNED
+    ),
+    ImplementationPlan: _filing_workflow(events.PLAN_SUBMITTED, events.PLAN_FILED, events.PLAN_RETURNED),
 }
 
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cdohub.catalog import events
 from cdohub.core import audit, clock
 from cdohub.core.excel import (
     HEADER_FILL,
@@ -382,7 +383,7 @@ def _apply(actor, importer: CatalogImport, parsed: list[Parsed], data: bytes, re
         f"catalog/imports/{clock.today():%Y%m%d}-{digest[:12]}.xlsx", ContentFile(data)
     )
     audit.record_event(
-        "catalog.imported",
+        events.CATALOG_IMPORTED,
         None,
         unit_id=getattr(importer.campaign, "organiser_id", None),
         file=stored,

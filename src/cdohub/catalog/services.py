@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cdohub.accounts.models import User
+from cdohub.catalog import events
 from cdohub.core import audit, clock
 from cdohub.core.permissions import Scope, require
 from cdohub.core.services import Notice, notify_on_commit, service
@@ -142,7 +143,7 @@ def create_resource(actor, *, unit: Unit, campaign=None, items=(), origin: str =
     resource.completeness = rules.completeness(_values(resource), items)
     resource.save()
     _store_items(resource, items)
-    audit.record_event("resource.registered", resource, code=resource.code, items=items)
+    audit.record_event(events.RESOURCE_REGISTERED, resource, code=resource.code, items=items)
     _reindex(resource)
     return resource
 
@@ -173,7 +174,7 @@ def update_resource(actor, resource: Resource, *, seen_version=None, items=None,
     resource.save()
     if items is not None and new_items != before:
         _store_items(resource, new_items)
-        audit.record_event("resource.items_changed", resource, before=before, after=new_items)
+        audit.record_event(events.RESOURCE_ITEMS_CHANGED, resource, before=before, after=new_items)
     _reindex(resource)
     return resource
 
@@ -189,7 +190,7 @@ def delete_resource(actor, resource: Resource) -> None:
         "title": resource.name,
         "items": list(resource.items.values(*rules.ITEM_FIELDS)),
     }
-    audit.record_event("resource.deleted", resource, **snapshot)
+    audit.record_event(events.RESOURCE_DELETED, resource, **snapshot)
     pk = resource.pk
     resource.delete()
     columns.touched([pk])
@@ -283,14 +284,14 @@ REVIEW = Workflow(
         "submit",
         (ResourceStatus.DRAFT, ResourceStatus.RETURNED),
         ResourceStatus.SUBMITTED,
-        "resource.submitted",
+        events.RESOURCE_SUBMITTED,
         guard=_may_submit,
     ),
     Step(
         "publish",
         (ResourceStatus.SUBMITTED,),
         ResourceStatus.PUBLISHED,
-        "resource.published",
+        events.RESOURCE_PUBLISHED,
         guard=_reviewer,
         not_by=("created_by", "submitted_by"),
         not_by_reason=NOT_THE_REVIEWER,
@@ -299,7 +300,7 @@ REVIEW = Workflow(
         "return",
         (ResourceStatus.SUBMITTED,),
         ResourceStatus.RETURNED,
-        "resource.returned",
+        events.RESOURCE_RETURNED,
         guard=_reviewer,
         not_by=("created_by", "submitted_by"),
         not_by_reason=NOT_THE_REVIEWER,
@@ -360,7 +361,7 @@ def submit_participation(actor, participation: Participation, seen_version=None)
     fresh.status, fresh.submitted_at = ParticipationStatus.SUBMITTED, fresh.submitted_at or clock.now()
     fresh.version += 1
     fresh.save()
-    audit.record_event("census.submitted", fresh, resources=[r.code for r in pending])
+    audit.record_event(events.CENSUS_SUBMITTED, fresh, resources=[r.code for r in pending])
     _notify_reviewers(fresh.campaign.organiser, pending)
     return fresh
 
@@ -479,7 +480,7 @@ def launch_campaign(
     campaign.save()
     Participation.objects.bulk_create(Participation(campaign=campaign, unit=u) for u in units)
     audit.record_event(
-        "census.launched",
+        events.CENSUS_LAUNCHED,
         campaign,
         deadline=deadline,
         units=[u.code for u in units],
@@ -504,7 +505,7 @@ def close_campaign(actor, campaign: CensusCampaign) -> CensusCampaign:
         raise ValidationError(_("Only a campaign under way can be closed."))
     campaign.status = CampaignStatus.CLOSED
     campaign.save()
-    audit.record_event("census.closed", campaign)
+    audit.record_event(events.CENSUS_CLOSED, campaign)
     return campaign
 
 

@@ -6,15 +6,19 @@ management commands set it with `acting_as`, and every change recorded meanwhile
 
 import contextvars
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .models import GENESIS_HASH, AuditChainHead, AuditEntry, TrackedModel
 
@@ -30,7 +34,7 @@ _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("cdohub_ac
 
 
 @contextmanager
-def acting_as(user=None, source: str | None = None):
+def acting_as(user: Any = None, source: str | None = None) -> Iterator[None]:
     """Attribute every audit entry written inside the block to `user`, coming from `source`."""
     current = current_actor()
     token = _actor.set(Actor(user=user, source=source or current.source))
@@ -44,30 +48,31 @@ def current_actor() -> Actor:
     return _actor.get() or _SYSTEM
 
 
-def _jsonable(value):
+def jsonable(value: Any) -> Any:
+    """`value` as plain JSON types, the way the audit log stores it."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def _actor_fields() -> dict:
+def _actor_fields() -> dict[str, Any]:
     actor = current_actor()
-    user = actor.user
+    user: Any = actor.user
     if user is not None and getattr(user, "is_authenticated", False):
         return {"actor_id": user.pk, "actor_name": user.get_username(), "source": actor.source}
     return {"actor_id": None, "actor_name": "", "source": actor.source}
 
 
-def _append(**fields) -> AuditEntry:
+def _append(**fields: Any) -> AuditEntry:
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(at=timezone.now(), prev_hash=head.last_hash, **_actor_fields(), **fields)
-        entry.data = _jsonable(entry.data)
+        entry.data = jsonable(entry.data)
         entry.hash = entry.compute_hash()
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_hash=entry.hash, last_entry_id=entry.pk)
     return entry
 
 
-def _object_fields(obj) -> dict:
+def _object_fields(obj: models.Model | None) -> dict[str, Any]:
     if obj is None:
         return {}
     return {
@@ -78,18 +83,63 @@ def _object_fields(obj) -> dict:
     }
 
 
-def record_event(name: str, obj=None, unit_id=None, **data) -> AuditEntry:
-    """A named domain event (e.g. "scope.nominated"), with the facts that make it meaningful."""
+# Named domain events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """A legally significant act, declared once in its app's `events.py` with the facts it records.
+
+    Declaring events as objects, not free strings, gives one registry to list (the audit log's
+    filter, the user guide) and lets a typo fail at import, not in a bureau's audit trail.
+    """
+
+    name: str
+    label: str | Promise  # what a reader of the audit log sees, translated
+    records: frozenset[str]  # the keys its data may hold
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_events: dict[str, Event] = {}
+
+
+def event(name: str, label: str | Promise, *records: str) -> Event:
+    """Declare the event `name` ("app.act"), recording `records` in its data."""
+    if name in _events:
+        raise ImproperlyConfigured(f"Audit event {name!r} is declared twice")
+    declared = Event(name, label, frozenset(records))
+    _events[name] = declared
+    return declared
+
+
+def events() -> list[Event]:
+    """Every declared event, by name."""
+    return sorted(_events.values(), key=lambda e: e.name)
+
+
+def event_named(name: str) -> Event:
+    return _events[name]
+
+
+def record_event(
+    event: Event, obj: models.Model | None = None, unit_id: int | None = None, **data: Any
+) -> AuditEntry:
+    """Record `event` about `obj`, with the facts that make it meaningful."""
+    undeclared = set(data) - event.records
+    if undeclared:
+        raise ImproperlyConfigured(f"Audit event {event.name!r} does not record {sorted(undeclared)}")
     fields = _object_fields(obj)
     if unit_id is not None:
         fields["unit_id"] = unit_id
-    return _append(kind=AuditEntry.Kind.EVENT, action=name, data=data, **fields)
+    return _append(kind=AuditEntry.Kind.EVENT, action=event.name, data=data, **fields)
 
 
 # Field-level changes of every TrackedModel --------------------------------------------------
 
 
-def _field_values(instance) -> dict:
+def _field_values(instance: TrackedModel) -> dict[str, Any]:
     exclude = set(instance.audit_exclude)
     return {
         f.attname: _stored(getattr(instance, f.attname))
@@ -98,13 +148,15 @@ def _field_values(instance) -> dict:
     }
 
 
-def _stored(value):
+def _stored(value: Any) -> Any:
     """What the database holds: a file field holds the file's name."""
     return value.name if isinstance(value, FieldFile) else value
 
 
 @receiver(post_save)
-def _record_save(sender, instance, created, raw=False, **kwargs):
+def _record_save(
+    sender: type, instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or not isinstance(instance, TrackedModel):
         return
     values = _field_values(instance)
@@ -125,7 +177,7 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(post_delete)
-def _record_delete(sender, instance, **kwargs):
+def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
     if isinstance(instance, TrackedModel):
         _append(
             kind=AuditEntry.Kind.CHANGE,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -57,7 +57,7 @@ class Step:
     name: str  # also the decision record's action
     sources: tuple[str, ...]
     target: str
-    event: str  # the audit event recorded when the step is taken
+    event: audit.Event  # recorded when the step is taken
     guard: str | Guard | None = None  # an action of the object's Policy, or a check of its own
     not_by: tuple[str, ...] = ()  # user fields of the object ("submitted_by", "project__created_by")
     not_by_reason: Text = ""  # what whoever `not_by` names is told; required with `not_by`
@@ -88,6 +88,12 @@ class Workflow:
         wrong_state: Text = WRONG_STATE,
     ) -> None:
         self.steps = {step.name: step for step in steps}
+        for step in steps:  # each step's event records the version decided on and the comment
+            missing = {"version", comment_field} - step.event.records
+            if missing:
+                raise ImproperlyConfigured(
+                    f"Event {step.event.name!r} of step {step.name!r} lacks {sorted(missing)}"
+                )
         self.record = record
         self.describe = describe
         self.comment_field = comment_field

@@ -18,6 +18,7 @@ from cdohub.core import audit
 from cdohub.core.calendar import working_days_between
 from cdohub.core.permissions import can, require
 from cdohub.core.services import service
+from cdohub.org import events
 
 from .choices import GOVERNMENT_BODIES, RegionLevel, ScopeCategory, UnitKind
 from .models import Milestone, PilotProgram, Region, ScopeMember, Unit
@@ -39,7 +40,7 @@ def load_regions(records: list[dict]) -> int:
         region.save()
         existing[region.code] = region
         count += 1
-    audit.record_event("org.regions_loaded", count=count)
+    audit.record_event(events.REGIONS_LOADED, count=count)
     return count
 
 
@@ -98,7 +99,7 @@ def create_unit(actor, *, parent: Unit | None, code, name, kind, region, short_n
         "level": region.level,
     }
     unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
-    audit.record_event("unit.created", unit, parent=parent.pk if parent else None)
+    audit.record_event(events.UNIT_CREATED, unit, parent=parent.pk if parent else None)
     return unit
 
 
@@ -179,7 +180,7 @@ def load_program(actor, path: Path) -> PilotProgram:
         ScopeMember.objects.get_or_create(
             program=program, unit=city, defaults={"category": ScopeCategory.PILOT_CITY}
         )
-    audit.record_event("program.loaded", program, sha256=digest, file=Path(path).name)
+    audit.record_event(events.PROGRAM_LOADED, program, sha256=digest, file=Path(path).name)
     return program
 
 
@@ -222,7 +223,7 @@ def nominate(actor, city_member: ScopeMember, unit: Unit, note: str = "") -> Sco
         raise ValidationError(_("%(unit)s is already in the pilot scope.") % {"unit": unit})
     member.save()
     audit.record_event(
-        "scope.nominated",
+        events.SCOPE_NOMINATED,
         member,
         unit_id=city_member.unit_id,
         program=city_member.program.code,
@@ -238,7 +239,7 @@ def withdraw(actor, member: ScopeMember) -> None:
     if member.parent_id is None:
         raise ValidationError(_("Units named by the program file cannot be withdrawn here."))
     audit.record_event(
-        "scope.withdrawn",
+        events.SCOPE_WITHDRAWN,
         member,
         unit_id=member.parent.unit_id,
         program=member.program.code,

@@ -25,6 +25,7 @@ from cdohub.core.permissions import require, restrict
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.workflow import Conflict, Step, Workflow, lock
 from cdohub.org.models import Unit
+from cdohub.projects import events
 
 from . import checks
 from .choices import (
@@ -193,7 +194,7 @@ def create_project(actor, *, unit: Unit, outputs=(), uses=(), **fields) -> Proje
     _store_outputs(project, outputs)
     project.uses.set(uses or [])
     audit.record_event(
-        "project.created", project, outputs=outputs_of(project), uses=[r.pk for r in uses or []]
+        events.PROJECT_CREATED, project, outputs=outputs_of(project), uses=[r.pk for r in uses or []]
     )
     return project
 
@@ -229,7 +230,7 @@ def _replace_outputs(project: Project, outputs: list[dict]) -> None:
     before = outputs_of(project)
     _store_outputs(project, outputs)
     if before != outputs_of(project):
-        audit.record_event("project.outputs_changed", project, before=before, after=outputs_of(project))
+        audit.record_event(events.PROJECT_OUTPUTS_CHANGED, project, before=before, after=outputs_of(project))
 
 
 def _replace_uses(project: Project, uses) -> None:
@@ -237,7 +238,7 @@ def _replace_uses(project: Project, uses) -> None:
     project.uses.set(uses)
     after = sorted(r.pk for r in uses)
     if before != after:
-        audit.record_event("project.uses_changed", project, before=before, after=after)
+        audit.record_event(events.PROJECT_USES_CHANGED, project, before=before, after=after)
 
 
 @service
@@ -283,7 +284,7 @@ def _store_checks(review: Review, actor) -> list[Check]:
             title=str(definition.title)[:200],
             result=outcome.result,
             summary=outcome.summary,
-            evidence=audit._jsonable(outcome.evidence),
+            evidence=audit.jsonable(outcome.evidence),
             computed_at=now,
         )
         for i, (definition, outcome) in enumerate(checks.run(review.project, review.stage, actor))
@@ -334,7 +335,7 @@ def _new_round(actor, project: Project, stage: str, body: Unit) -> Review:
                 stage=stage,
                 round=project.reviews.filter(stage=stage).count() + 1,
                 reviewing_body=body,
-                snapshot=audit._jsonable(snapshot(project)),
+                snapshot=audit.jsonable(snapshot(project)),
                 submitted_by=actor,
                 submitted_at=clock.now(),
             )
@@ -365,7 +366,7 @@ def submit(actor, project: Project, stage: str, seen_version=None) -> Review:
     project.version += 1
     project.save()
     audit.record_event(
-        "project.submitted",
+        events.PROJECT_SUBMITTED,
         review,
         project=project.pk,
         stage=stage,
@@ -432,7 +433,7 @@ APPROVE = Step(
     "approve",
     (ReviewStatus.SUBMITTED,),
     ReviewStatus.APPROVED,
-    "project.approved",
+    events.PROJECT_APPROVED,
     guard=_decider,
     not_by=("submitted_by", "project__created_by"),
     not_by_reason=gettext_lazy("You prepared or submitted this project; its chief data officer must decide."),
@@ -442,9 +443,15 @@ APPROVE = Step(
 REVIEW = Workflow(
     APPROVE,
     replace(
-        APPROVE, name="return", target=ReviewStatus.RETURNED, event="project.returned", needs_comment=True
+        APPROVE,
+        name="return",
+        target=ReviewStatus.RETURNED,
+        event=events.PROJECT_RETURNED,
+        needs_comment=True,
     ),
-    replace(APPROVE, name="veto", target=ReviewStatus.VETOED, event="project.vetoed", needs_comment=True),
+    replace(
+        APPROVE, name="veto", target=ReviewStatus.VETOED, event=events.PROJECT_VETOED, needs_comment=True
+    ),
     describe=last_decision_text,
     comment_field="reasons",
     comment_required=gettext_lazy("Give the reasons for this decision."),
@@ -474,7 +481,7 @@ def rerun_checks(actor, review: Review, seen_version=None) -> Review:
     fresh.version += 1
     fresh.save()
     audit.record_event(
-        "project.checks_rerun",
+        events.PROJECT_CHECKS_RERUN,
         fresh,
         failed_checks=_failed(results),
     )
@@ -502,7 +509,7 @@ def add_opinion(actor, review: Review, text: str, recommendation: str = "", seen
     )
     fresh.version += 1  # the CDO decides on what they saw, opinions included
     fresh.save()
-    audit.record_event("project.opinion_added", fresh, opinion=opinion.pk, recommendation=recommendation)
+    audit.record_event(events.PROJECT_OPINION_ADDED, fresh, opinion=opinion.pk, recommendation=recommendation)
     notify_on_commit(
         body_cdos(fresh.reviewing_body),
         _("Joint-review opinion on %(what)s") % {"what": fresh.project},
@@ -619,7 +626,7 @@ def _validate_order(finding: Finding) -> None:
 
 def _announce_order(finding: Finding) -> None:
     audit.record_event(
-        "finding.opened",
+        events.FINDING_OPENED,
         finding,
         category=finding.category,
         severity=finding.severity,
@@ -682,7 +689,7 @@ CLOSE = Step(
     "close",
     (FindingStatus.ANSWERED,),
     FindingStatus.CLOSED,
-    "finding.closed",
+    events.FINDING_CLOSED,
     guard=_verifier,
     not_by=("answered_by",),
     not_by_reason=gettext_lazy("You reported this rectification; the issuer verifies it."),
@@ -693,7 +700,7 @@ FINDING = Workflow(
         "answer",
         (FindingStatus.OPEN,),
         FindingStatus.ANSWERED,
-        "finding.answered",
+        events.FINDING_ANSWERED,
         guard="answer",
         not_by=("opened_by",),
         not_by_reason=gettext_lazy("You recorded this finding; the unit concerned answers it."),
@@ -705,7 +712,7 @@ FINDING = Workflow(
         CLOSE,
         name="reject",
         target=FindingStatus.OPEN,
-        event="finding.answer_rejected",
+        event=events.FINDING_ANSWER_REJECTED,
         needs_comment=True,
         notify=_tell_rejected,
     ),
@@ -774,7 +781,7 @@ def _escalate_one(pk) -> bool:
         finding.version += 1
         finding.save()
         _finding_step(finding, FindingAction.ESCALATE, finding.status, None, str(target))
-        audit.record_event("finding.escalated", finding, to=target.pk, due_on=finding.due_on)
+        audit.record_event(events.FINDING_ESCALATED, finding, to=target.pk, due_on=finding.due_on)
         recipients = list(bureau_admins(target))
         title = _("Overdue order escalated: %(title)s (%(unit)s, due %(due)s)") % {
             "title": finding.title,

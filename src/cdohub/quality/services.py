@@ -32,6 +32,7 @@ from cdohub.core.jobs import ACTIVE_RUN, Cancelled, RunStatus
 from cdohub.core.permissions import can, require, restrict
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.workflow import Step, Workflow
+from cdohub.quality import events
 from cdohub.sources.connectors import SourceError
 from cdohub.sources.models import DataSource
 
@@ -162,7 +163,7 @@ def bind_resource(
         binding.next_run_at = _next_run(schedule, clock.now())
     binding.save()
     audit.record_event(
-        "quality.bound",
+        events.BOUND,
         binding,
         resource=resource.pk,
         source=source.pk,
@@ -206,7 +207,7 @@ def unbind(actor, binding: Binding) -> None:
     _require(actor, "change", binding)
     if binding.runs.filter(status__in=ACTIVE_RUN).exists():
         raise ValidationError(_("A run of this resource is queued or running; cancel it first."))
-    audit.record_event("quality.unbound", binding, resource=binding.resource_id)
+    audit.record_event(events.UNBOUND, binding, resource=binding.resource_id)
     binding.delete()
 
 
@@ -271,7 +272,7 @@ def save_rule(actor, resource, rule: Rule | None = None, **fields) -> Rule:
 
 def _record_saved(rule: Rule, **more) -> None:
     audit.record_event(
-        "quality.rule_saved",
+        events.RULE_SAVED,
         rule,
         resource=rule.resource_id,
         kind=rule.kind,
@@ -293,7 +294,7 @@ def delete_rule(actor, rule: Rule) -> None:
 
 def _drop(rule: Rule) -> None:
     _close_issues_of(rule, "rule_deleted")
-    audit.record_event("quality.rule_deleted", rule, resource=rule.resource_id, kind=rule.kind)
+    audit.record_event(events.RULE_DELETED, rule, resource=rule.resource_id, kind=rule.kind)
     rule.delete()
 
 
@@ -302,7 +303,7 @@ def _close_issues_of(rule: Rule, reason: str) -> None:
     for issue in Issue.objects.select_for_update().still_open().filter(rule=rule):
         issue.status, issue.closed_at, issue.version = IssueStatus.CLOSED, clock.now(), issue.version + 1
         issue.save()
-        audit.record_event("quality.issue_closed", issue, rule=rule.pk, reason=reason)
+        audit.record_event(events.ISSUE_CLOSED, issue, rule=rule.pk, reason=reason)
 
 
 def _column_of(item) -> str:
@@ -396,7 +397,7 @@ def start_run(actor, resource, trigger: str = Trigger.MANUAL, enqueue_job: bool 
         dialect=DIALECTS[binding.source.kind],
         queued_at=clock.now(),
     )
-    audit.record_event("quality.run_requested", run, resource=resource.pk, trigger=trigger)
+    audit.record_event(events.RUN_REQUESTED, run, resource=resource.pk, trigger=trigger)
     if enqueue_job:
         jobs.enqueue_on_commit(run)
     return run
@@ -406,7 +407,7 @@ def start_run(actor, resource, trigger: str = Trigger.MANUAL, enqueue_job: bool 
 def cancel_run(actor, run: Run) -> Run:
     _require(actor, "run", run)
     run = jobs.cancel(run, _("Only a queued or running check can be cancelled; this one is %(status)s."))
-    audit.record_event("quality.run_cancelled", run, resource=run.resource_id)
+    audit.record_event(events.RUN_CANCELLED, run, resource=run.resource_id)
     return run
 
 
@@ -514,7 +515,7 @@ def execute_run(run_id: int) -> str:
 def _retry(actor, run: Run, message: str) -> str:
     run = jobs.retry(run, message, retry_seconds())
     if run.status == RunStatus.QUEUED:
-        audit.record_event("quality.run_retried", run, attempt=run.attempt, error=message)
+        audit.record_event(events.RUN_RETRIED, run, attempt=run.attempt, error=message)
     return run.status
 
 
@@ -527,7 +528,7 @@ def _finish_failed(actor, run: Run, message: str) -> str:
     run.save()
     _advance_schedule(run)
     audit.record_event(
-        "quality.run_finished",
+        events.RUN_FINISHED,
         run,
         resource=run.resource_id,
         status=run.status,
@@ -596,7 +597,7 @@ def _finish_succeeded(actor, run: Run, found: _Found) -> str:
     run.save()
     _advance_schedule(run)
     audit.record_event(
-        "quality.run_finished",
+        events.RUN_FINISHED,
         run,
         resource=run.resource_id,
         status=run.status,
@@ -667,7 +668,7 @@ def _sync_issues(run: Run, results: list[RuleResult]) -> None:
                 due_on=add_working_days(today, issue_days()),
             )
             audit.record_event(
-                "quality.issue_opened",
+                events.ISSUE_OPENED,
                 issue,
                 resource=resource.pk,
                 rule=result.rule_id,
@@ -688,7 +689,7 @@ def _sync_issues(run: Run, results: list[RuleResult]) -> None:
             current.last_run, current.failed = run, 0
             current.version += 1
             current.save()
-            audit.record_event("quality.issue_closed", current, run=run.pk, rule=result.rule_id)
+            audit.record_event(events.ISSUE_CLOSED, current, run=run.pk, rule=result.rule_id)
             notify_on_commit(
                 policies.specialists(current.unit),
                 _("Quality issue closed: %(title)s") % {"title": current.title},
@@ -709,7 +710,7 @@ ISSUE = Workflow(
         "answer",
         (IssueStatus.OPEN, IssueStatus.ANSWERED),
         IssueStatus.ANSWERED,
-        "quality.issue_answered",
+        events.ISSUE_ANSWERED,
         guard="answer",
         needs_comment=True,
         notify=_tell_escalated_to,
@@ -749,7 +750,7 @@ def escalate_overdue(today=None) -> int:
             issue.escalated_to, issue.escalated_at = body, clock.now()
             issue.version += 1
             issue.save()
-            audit.record_event("quality.issue_escalated", issue, to=body.pk, due_on=issue.due_on)
+            audit.record_event(events.ISSUE_ESCALATED, issue, to=body.pk, due_on=issue.due_on)
             notify_on_commit(
                 [*policies.body_cdos(body), *policies.bureau_admins_over(issue.unit)],
                 _("Overdue quality issue: %(title)s (%(unit)s, due %(due)s)")

@@ -20,6 +20,7 @@ from cdohub.core import audit, jobs
 from cdohub.core.jobs import Cancelled, RunStatus
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
+from cdohub.sources import events
 
 from . import crypto
 from .choices import SERVER_KINDS, Health, SourceKind
@@ -126,7 +127,7 @@ def _save_registered(actor, source: DataSource) -> DataSource:
             source.save()
     except IntegrityError:
         raise ValidationError({"name": _("This unit already has a source of that name.")}) from None
-    audit.record_event("source.registered", source, kind=source.kind, location=source.location)
+    audit.record_event(events.SOURCE_REGISTERED, source, kind=source.kind, location=source.location)
     return source
 
 
@@ -157,7 +158,7 @@ def _save_changes(actor, source: DataSource, changed: list[str], new_password: b
     except IntegrityError:
         raise ValidationError({"name": _("This unit already has a source of that name.")}) from None
     if changed or new_password:
-        audit.record_event("source.changed", source, fields=changed, password_changed=new_password)
+        audit.record_event(events.SOURCE_CHANGED, source, fields=changed, password_changed=new_password)
     return source
 
 
@@ -178,7 +179,7 @@ def _record_health(actor, source: DataSource, error: str) -> DataSource:
     source.health = Health.UNHEALTHY if error else Health.HEALTHY
     source.last_error, source.last_checked_at = error, timezone.now()
     source.save()
-    audit.record_event("source.checked", source, health=source.health, error=error)
+    audit.record_event(events.SOURCE_CHECKED, source, health=source.health, error=error)
     return source
 
 
@@ -203,7 +204,7 @@ def start_discovery(actor, source: DataSource) -> DiscoveryRun:
     run = jobs.start(
         source.runs, _("A discovery of this source is already queued or running."), requested_by=actor
     )
-    audit.record_event("source.discovery_requested", run, source_id=source.pk)
+    audit.record_event(events.DISCOVERY_REQUESTED, run, source_id=source.pk)
     jobs.enqueue_on_commit(run)
     return run
 
@@ -212,7 +213,7 @@ def start_discovery(actor, source: DataSource) -> DiscoveryRun:
 def cancel_run(actor, run: DiscoveryRun) -> DiscoveryRun:
     require(actor, "discover", run)
     run = jobs.cancel(run, _("Only a queued or running discovery can be cancelled; this one is %(status)s."))
-    audit.record_event("source.discovery_cancelled", run, source_id=run.source_id)
+    audit.record_event(events.DISCOVERY_CANCELLED, run, source_id=run.source_id)
     return run
 
 
@@ -267,7 +268,7 @@ def _finish_failed(actor, run: DiscoveryRun, message: str) -> str:
     source = run.source
     source.health, source.last_error, source.last_checked_at = Health.UNHEALTHY, message, timezone.now()
     source.save()
-    audit.record_event("source.discovery_failed", run, source_id=source.pk, error=message)
+    audit.record_event(events.DISCOVERY_FAILED, run, source_id=source.pk, error=message)
     return run.status
 
 
@@ -301,7 +302,7 @@ def _finish_succeeded(actor, run: DiscoveryRun, tables: list[TableInfo]) -> str:
     source.save()
     changes = diff(run)
     summary = changes.summary() if changes else {}
-    audit.record_event("source.discovered", run, source_id=source.pk, tables=count, **summary)
+    audit.record_event(events.DISCOVERED, run, source_id=source.pk, tables=count, **summary)
     return run.status
 
 

@@ -35,6 +35,7 @@ from cdohub.core.excel import (
 from cdohub.core.permissions import restrict
 from cdohub.org.models import Unit
 from cdohub.quality.validators import VALIDATORS
+from cdohub.standards import events
 
 from . import rules, services
 from .models import CodeSet, DataElement
@@ -213,7 +214,7 @@ class StandardsImport:
                 if not result.ok:
                     raise _RolledBack
                 audit.record_event(
-                    "standards.imported",
+                    events.IMPORTED,
                     None,
                     elements=[p["identifier"] for _row, p in elements],
                     code_sets=list(sets),

@@ -21,6 +21,7 @@ from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
 from cdohub.core.workflow import Step, Workflow, lock
 from cdohub.org.models import Unit
+from cdohub.standards import events
 
 from . import rules
 from .choices import StandardStatus
@@ -78,12 +79,12 @@ def _steward(actor, standard) -> None:
     require(actor, "change", standard)
 
 
-def _publishing(event: str) -> Workflow:
+def _publishing(event: audit.Event) -> Workflow:
     return Workflow(Step("publish", (StandardStatus.DRAFT,), StandardStatus.PUBLISHED, event, guard=_steward))
 
 
-CODE_SET_PUBLISHING = _publishing("standards.code_set_published")
-ELEMENT_PUBLISHING = _publishing("standards.element_published")
+CODE_SET_PUBLISHING = _publishing(events.CODE_SET_PUBLISHED)
+ELEMENT_PUBLISHING = _publishing(events.ELEMENT_PUBLISHED)
 
 
 def _publish(workflow: Workflow, actor, standard, seen_version, check, **facts):
@@ -161,7 +162,7 @@ def create_code_set(actor, *, owner: Unit, values=(), **fields) -> CodeSet:
     _check_values(rows)
     code_set.save()
     _store_values(code_set, rows)
-    audit.record_event("standards.code_set_created", code_set, identifier=code_set.identifier, values=rows)
+    audit.record_event(events.CODE_SET_CREATED, code_set, identifier=code_set.identifier, values=rows)
     return code_set
 
 
@@ -197,7 +198,7 @@ def update_code_set(
     fresh.save()
     if rows != before:
         _store_values(fresh, rows)
-        audit.record_event("standards.code_values_changed", fresh, before=before, after=rows)
+        audit.record_event(events.CODE_VALUES_CHANGED, fresh, before=before, after=rows)
     return fresh
 
 
@@ -254,7 +255,7 @@ def create_element(actor, *, owner: Unit, **fields) -> DataElement:
     _validate_element(actor, element)
     element.save()
     audit.record_event(
-        "standards.element_created",
+        events.ELEMENT_CREATED,
         element,
         identifier=element.identifier,
         rules=rules.implied_rules(element),
@@ -280,7 +281,7 @@ def update_element(actor, element: DataElement, *, seen_version=None, owner=None
     fresh.save()
     after = rules.implied_rules(fresh)
     if after != before:
-        audit.record_event("standards.element_rules_changed", fresh, before=before, after=after)
+        audit.record_event(events.ELEMENT_RULES_CHANGED, fresh, before=before, after=after)
     return fresh
 
 
@@ -371,7 +372,7 @@ def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink
     link.save()
     implied = rules.implied_rules(element, data_type=item.data_type)
     audit.record_event(
-        "standards.item_linked",
+        events.ITEM_LINKED,
         link,
         resource=resource.code,
         item=item.pk,
@@ -396,7 +397,7 @@ def unlink_item(actor, item: InformationItem) -> None:
     if link is None:
         raise ValidationError(_("This information item is not linked to a data element."), code="not_linked")
     audit.record_event(
-        "standards.item_unlinked",
+        events.ITEM_UNLINKED,
         link,
         resource=resource.code,
         item=item.pk,

@@ -1,10 +1,16 @@
+import re
+
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from cdohub.core import audit
 from cdohub.core.models import AuditEntry
 from cdohub.org.models import Unit
+
+NOTED = audit.event("test.noted", "Noted", "note")
 
 
 def _raw_update(sql, params):
@@ -45,9 +51,9 @@ def test_field_changes_are_logged_with_actor(users, units):
 
 @pytest.mark.django_db
 def test_edited_row_is_detected_and_named(users):
-    first = audit.record_event("test.first", users["gd_bureau"], note="a")
-    target = audit.record_event("test.target", users["gd_bureau"], note="b")
-    audit.record_event("test.after", users["gd_bureau"], note="c")
+    first = audit.record_event(NOTED, users["gd_bureau"], note="a")
+    target = audit.record_event(NOTED, users["gd_bureau"], note="b")
+    audit.record_event(NOTED, users["gd_bureau"], note="c")
     assert audit.verify_chain().ok
 
     _raw_update("UPDATE core_auditentry SET data = %s WHERE id = %s", ['{"note": "forged"}', target.pk])
@@ -63,9 +69,9 @@ def test_edited_row_is_detected_and_named(users):
 
 @pytest.mark.django_db
 def test_deleted_row_breaks_the_next_link(users):
-    audit.record_event("test.one", users["gd_bureau"])
-    victim = audit.record_event("test.two", users["gd_bureau"])
-    after = audit.record_event("test.three", users["gd_bureau"])
+    audit.record_event(NOTED, users["gd_bureau"])
+    victim = audit.record_event(NOTED, users["gd_bureau"])
+    after = audit.record_event(NOTED, users["gd_bureau"])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
@@ -79,7 +85,7 @@ def test_deleted_row_breaks_the_next_link(users):
 
 @pytest.mark.django_db
 def test_database_refuses_updates(users):
-    entry = audit.record_event("test.locked", users["gd_bureau"])
+    entry = audit.record_event(NOTED, users["gd_bureau"])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET action = 'x' WHERE id = %s", [entry.pk])
     with pytest.raises(ValueError):
@@ -104,3 +110,22 @@ def test_a_failed_service_leaves_no_audit_trace(users, units):
         )
     assert AuditEntry.objects.count() == before
     assert Unit.objects.filter(name="重复").count() == 0
+
+
+def test_an_event_records_only_what_it_declares(users):
+    with pytest.raises(ImproperlyConfigured, match="does not record"):
+        audit.record_event(NOTED, users["gd_bureau"], note="a", secret="b")
+
+
+def test_an_event_name_is_declared_once():
+    with pytest.raises(ImproperlyConfigured, match="declared twice"):
+        audit.event("test.noted", "Noted again")
+
+
+def test_every_app_event_is_declared_with_a_chinese_label():
+    declared = [e for e in audit.events() if not e.name.startswith("test.")]
+    assert len(declared) > 60  # every app's events.py is discovered at start-up
+    assert audit.event_named("resource.published").records == {"version", "comment"}
+    with translation.override("zh-hans"):
+        untranslated = [e.name for e in declared if not re.search("[\u4e00-\u9fff]", str(e.label))]
+    assert not untranslated

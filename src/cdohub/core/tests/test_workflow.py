@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.exceptions import APIException
 
 from cdohub.appointments.models import Appointment, FilingDecision
+from cdohub.core import audit
 from cdohub.core.api import exception_handler
 from cdohub.core.models import AuditEntry, Notification
 from cdohub.core.services import Notice
@@ -24,18 +25,20 @@ def tell_submitter(filing, actor, comment) -> list[Notice]:
     return [Notice([filing.submitted_by], f"filed: {comment}", email=True)]
 
 
+FILED = audit.event("test.filed", "Filed", "version", "comment", "due_on")
+RETURNED = audit.event("test.returned", "Returned", "version", "comment")
 FILING = Workflow(
     Step(
         "file",
         ("submitted",),
         "filed",
-        "appointment.filed",
+        FILED,
         guard=staff_only,
         not_by=("created_by", "submitted_by"),
         not_by_reason="never whoever prepared it",
         notify=tell_submitter,
     ),
-    Step("return", ("submitted",), "returned", "appointment.returned", guard=staff_only, needs_comment=True),
+    Step("return", ("submitted",), "returned", RETURNED, guard=staff_only, needs_comment=True),
     record=FilingDecision,
     describe=lambda filing: f"it is {filing.status} now",
 )
@@ -128,7 +131,7 @@ def test_taking_a_step_writes_one_record_one_event_and_notifies_on_commit(
     )
 
     [event] = AuditEntry.objects.filter(kind="event", pk__gt=last_entry)
-    assert (event.action, event.object_id) == ("appointment.filed", str(filing.pk))
+    assert (event.action, event.object_id) == ("test.filed", str(filing.pk))
     assert event.data == {"version": seen, "comment": "ok", "due_on": "2026-03-01"}
 
     assert len(queued) == 1
@@ -157,4 +160,4 @@ def test_lock_checks_the_version_seen_outside_a_step(filing, english):
 
 def test_a_step_that_names_who_may_not_take_it_says_why():
     with pytest.raises(ValueError, match="but not why"):
-        Step("file", ("submitted",), "filed", "appointment.filed", not_by=("submitted_by",))
+        Step("file", ("submitted",), "filed", FILED, not_by=("submitted_by",))

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from cdohub.core import audit
-from cdohub.sources import services
+from cdohub.sources import events, services
 
 
 class Command(BaseCommand):
@@ -12,6 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with audit.acting_as(None, "command"):
             count = services.rotate_credentials()
-            audit.record_event("source.credentials_rotated", sources=count)
+            audit.record_event(events.CREDENTIALS_ROTATED, sources=count)
         if options["verbosity"]:
             self.stdout.write(f"Re-encrypted the passwords of {count} data sources.")
