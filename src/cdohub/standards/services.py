@@ -10,8 +10,6 @@ about the item, not a change of the registered resource (policies.py). Each link
 the quality app, which keeps the rules it generates (``implied_rules``).
 """
 
-import inspect
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -21,6 +19,7 @@ from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
 from cdohub.core.workflow import Step, Workflow, lock
 from cdohub.org.models import Unit
+from cdohub.quality import services as quality_services
 from cdohub.standards import events
 
 from . import rules
@@ -334,19 +333,6 @@ def publish_element(actor, element: DataElement, seen_version=None) -> DataEleme
 # Linking items -------------------------------------------------------------------------------
 
 
-def _quality_hook(name: str):
-    try:
-        from cdohub.quality import services as quality_services  # the quality app provides the hooks
-    except ImportError:
-        return None
-    return getattr(quality_services, name, None)
-
-
-def _element_argument(hook, identifier: str) -> dict:
-    """The element's identifier, for a hook that takes it."""
-    return {"element": identifier} if "element" in inspect.signature(hook).parameters else {}
-
-
 @service
 def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink:
     """Declare that `item` holds `element` (replacing an earlier link); the quality app is given the
@@ -382,9 +368,7 @@ def link_item(actor, item: InformationItem, element: DataElement) -> ElementLink
         previous=previous,
         rules=implied,
     )
-    hook = _quality_hook("element_linked")
-    if hook is not None:
-        hook(actor, item, implied, **_element_argument(hook, element.identifier))
+    quality_services.element_linked(actor, item, implied, element=element.identifier)
     return link
 
 
@@ -406,9 +390,7 @@ def unlink_item(actor, item: InformationItem) -> None:
     )
     identifier = link.element.identifier
     link.delete()
-    hook = _quality_hook("element_unlinked")
-    if hook is not None:
-        hook(actor, item, **_element_argument(hook, identifier))
+    quality_services.element_unlinked(actor, item, element=identifier)
 
 
 def rules_for_item(item: InformationItem) -> list[dict]:
