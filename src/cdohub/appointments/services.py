@@ -413,3 +413,25 @@ def _preparers_notice(filing, title: str) -> Notice:
     if filing.submitted_by and filing.submitted_by not in recipients:
         recipients.append(filing.submitted_by)
     return Notice(recipients, title, url=filing.get_absolute_url())
+
+
+# Questions other apps ask ------------------------------------------------------------------
+
+
+def required_posts(unit: Unit) -> set[str]:
+    """The posts a unit of this kind must fill under the active programs (政府首席数据官 and
+    部门首席数据官 in the Guangdong plan)."""
+    keys = set()
+    for program in PilotProgram.objects.filter(is_active=True):
+        for post in rules.posts(program).values():
+            if post.required and unit.kind in post.unit_kinds:
+                keys.add(post.key)
+    return keys
+
+
+def holds_required_post(unit: Unit) -> bool:
+    """Whether a filed appointment holds one of the unit's required posts today (the unit has a CDO
+    of its own)."""
+    return (
+        Appointment.objects.holding(clock.today()).filter(unit=unit, post__in=required_posts(unit)).exists()
+    )

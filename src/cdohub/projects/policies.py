@@ -18,12 +18,10 @@ Seeing follows the unit tree like everything else. Acting:
 """
 
 from cdohub.accounts.models import User
-from cdohub.appointments import rules as appointment_rules
-from cdohub.appointments.models import Appointment
-from cdohub.core import clock
+from cdohub.appointments import services as appointments
 from cdohub.core.permissions import Scope, can, register
 from cdohub.org.choices import ALL_ROLES, Role, UnitKind
-from cdohub.org.models import PilotProgram, Unit
+from cdohub.org.models import Unit
 
 from .choices import ReviewStatus
 from .models import Finding, Project, Review
@@ -38,20 +36,8 @@ register(Review, "project__unit__path", view=ALL_ROLES)
 register(Finding, "unit__path", view=ALL_ROLES, open=SUPERVISORS, answer=REGISTRARS)
 
 
-def cdo_post_keys(unit: Unit) -> set[str]:
-    """The CDO posts a unit of this kind holds under the active programs: the posts the programs
-    require pilots to fill (政府首席数据官, 部门首席数据官 in the Guangdong plan)."""
-    keys = set()
-    for program in PilotProgram.objects.filter(is_active=True):
-        for post in appointment_rules.posts(program).values():
-            if post.required and unit.kind in post.unit_kinds:
-                keys.add(post.key)
-    return keys
-
-
 def has_own_cdo(unit: Unit) -> bool:
-    filed = Appointment.objects.holding(clock.today()).filter(unit=unit, post__in=cdo_post_keys(unit))
-    return filed.exists() or body_cdos(unit).exists()
+    return appointments.holds_required_post(unit) or body_cdos(unit).exists()
 
 
 def reviewing_body(unit: Unit) -> Unit:
