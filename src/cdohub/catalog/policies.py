@@ -13,13 +13,12 @@ resource.
 from django.db.models import Q
 
 from cdohub.core.permissions import register, restrict, units_where
-from cdohub.org.choices import ALL_ROLES, Role, UnitKind
+from cdohub.org.choices import ALL_ROLES, REGISTRARS, Role, UnitKind
 from cdohub.org.models import Unit
 
 from .choices import CampaignStatus, ResourceStatus
 from .models import CensusCampaign, Participation, Resource
 
-REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
 REVIEWERS = frozenset({Role.BUREAU_ADMIN})
 
 register(

@@ -15,6 +15,7 @@ from cdohub.core import audit, clock
 from cdohub.core.permissions import Scope, require
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.workflow import Step, Workflow, lock
+from cdohub.org.choices import REGISTRARS
 from cdohub.org.models import Unit
 
 from . import columns, rules, search
@@ -28,7 +29,7 @@ from .models import (
     Resource,
     ResourceDecision,
 )
-from .policies import REGISTRARS, REVIEWERS, reviewing_unit
+from .policies import REVIEWERS, reviewing_unit
 
 # --- codes ------------------------------------------------------------------------------------
 

@@ -56,3 +56,6 @@ class Role(models.TextChoices):
 ALL_ROLES = frozenset(Role.values)
 # Roles that administer the units and people of their scope.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.BUREAU_ADMIN})
+# Roles that keep a unit's data: they register its resources, write its quality rules, answer its
+# issues and findings (the catalog, quality and projects apps alike).
+REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})

@@ -20,13 +20,12 @@ Seeing follows the unit tree like everything else. Acting:
 from cdohub.accounts.models import User
 from cdohub.appointments import services as appointments
 from cdohub.core.permissions import Scope, can, register
-from cdohub.org.choices import ALL_ROLES, Role, UnitKind
+from cdohub.org.choices import ALL_ROLES, REGISTRARS, Role, UnitKind
 from cdohub.org.models import Unit
 
 from .choices import ReviewStatus
 from .models import Finding, Project, Review
 
-REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
 DECIDERS = frozenset({Role.CDO})
 BUREAU = frozenset({Role.BUREAU_ADMIN})
 SUPERVISORS = frozenset({Role.CDO, Role.BUREAU_ADMIN})

@@ -8,12 +8,11 @@ start or cancel runs. The unit's registrars answer its issues.
 
 from cdohub.accounts.models import User
 from cdohub.core.permissions import register, units_where
-from cdohub.org.choices import ALL_ROLES, Role
+from cdohub.org.choices import ALL_ROLES, REGISTRARS, Role
 from cdohub.org.models import Unit
 
 from .models import Binding, Issue, Rule, RuleResult, Run
 
-REGISTRARS = frozenset({Role.DATA_SPECIALIST, Role.CDEO, Role.CDO})
 MANAGERS = REGISTRARS | {Role.BUREAU_ADMIN}
 SPECIALISTS = frozenset({Role.DATA_SPECIALIST})
 DECIDERS = frozenset({Role.CDO})

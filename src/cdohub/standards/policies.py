@@ -10,9 +10,8 @@ published (or submitted) resource's items may be linked and unlinked too.
 
 from django.db.models import Q
 
-from cdohub.catalog.policies import REGISTRARS
 from cdohub.core.permissions import register, units_where
-from cdohub.org.choices import ALL_ROLES, Role, UnitKind
+from cdohub.org.choices import ALL_ROLES, REGISTRARS, Role, UnitKind
 from cdohub.org.models import Unit
 
 from .choices import StandardStatus

@@ -130,7 +130,7 @@ def test_require_is_404_out_of_sight_and_403_when_seen(users, rows):
 
 
 def test_units_where_follows_the_grants(users, units, department):
-    from cdohub.catalog.policies import REGISTRARS
+    from cdohub.org.choices import REGISTRARS
     from cdohub.org.models import Unit
 
     reached = Unit.objects.filter(units_where(users[SPECIALIST], REGISTRARS))
