@@ -3,20 +3,12 @@
 import datetime
 from decimal import Decimal
 
-from cdohub.accounts.models import RoleAssignment, User
+from cdohub.accounts.tests.factories import person
 from cdohub.appointments.demo import letter
 from cdohub.catalog import services as catalog_services
 from cdohub.catalog.models import Classification, Resource
 from cdohub.org.models import Unit
 from cdohub.projects import services
-
-
-def person(username, role, unit_code, display="") -> User:
-    """An account with one role on one unit (created once per test database)."""
-    unit = Unit.objects.get(code=unit_code)
-    user, _ = User.objects.get_or_create(username=username, defaults={"display_name": display or username})
-    RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
-    return User.objects.get(pk=user.pk)  # roles are cached per user object
 
 
 def population() -> Resource:

@@ -1,0 +1,31 @@
+"""The framework's own routes for each kind of user: the home page, notifications, the API root and
+its schema, the language switch and the health check."""
+
+from cdohub.accounts.tests.factories import cast
+from cdohub.core.testing import KINDS, SIGNED_IN, Route, RoutePermissions
+
+OPEN = dict.fromkeys(KINDS, 200)
+REDIRECT = dict.fromkeys(KINDS, 302)
+
+
+class TestCoreRoutes(RoutePermissions):
+    outsider = "dianbai_bureau"
+    department = "maonan_wj"
+    reader = "maonan_staff"
+    permitted = "maonan_bureau"
+
+    @classmethod
+    def build_world(cls):
+        cast()
+        return {}
+
+    routes = [
+        Route("home", expect=REDIRECT, note="to the dashboard, which asks for sign-in"),
+        Route("core:home", expect=REDIRECT, note="to the dashboard, which asks for sign-in"),
+        Route("core:notifications", expect=SIGNED_IN),
+        Route("healthz", expect=OPEN, note="for the load balancer"),
+        Route("api-root", expect=SIGNED_IN),
+        Route("schema", expect=OPEN, note="the OpenAPI description is public"),
+        Route("docs", expect=OPEN, note="the OpenAPI description is public"),
+        Route("set_language", method="post", data={"language": "en"}, expect=REDIRECT),
+    ]
