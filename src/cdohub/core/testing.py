@@ -209,6 +209,8 @@ class RoutePermissions:
         expected = expected or default_outcome(kind, route, is_api(path))
         status = response.status_code
         shown = f"{route.method.upper()} {path} as {kind} ({who or 'anonymous'}): {status}"
+        if status == 400:
+            shown += f" {response.content[:300].decode(errors='replace')}"
         if expected == "sign-in":
             sign_in = resolve_url(settings.LOGIN_URL)
             assert status == 302 and response["Location"].startswith(sign_in), f"{shown}, expected sign-in"

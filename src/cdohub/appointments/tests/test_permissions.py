@@ -1,0 +1,270 @@
+"""The appointments routes for each kind of user. 茂南区's CDO (filed) is appointed by 茂名's leading
+group office and seen by 茂南's bureau; 韶关's CDO (returned) and implementation plan (filed) are
+韶关's, out of 茂南's reach."""
+
+from cdohub.accounts.tests.factories import cast, person
+from cdohub.appointments.models import Appointment, ImplementationPlan
+from cdohub.core.testing import IN_SCOPE, KINDS, SIGNED_IN, Absent, Route, RoutePermissions, link, pk
+
+PROGRAM = "guangdong-2021"
+PUBLIC = dict.fromkeys(KINDS, 200)
+# 茂南区's own CDO: 茂南's bureau sees it but does not appoint it.
+MINE = {"kwargs": {"pk": pk("own_appointment")}, "reader": "maonan_bureau"}
+# 韶关's CDO and plan: out of 茂南's reach; the auditor reads them and changes nothing.
+THEIRS = {"kwargs": {"pk": pk("other_appointment")}, "outsider": "maonan_bureau", "reader": "gd_auditor"}
+THEIRS_PLAN = {**THEIRS, "kwargs": {"pk": pk("other_plan")}}
+DRAFT = {
+    "program": PROGRAM,
+    "post": "government_cdo",
+    "person_name": "x",
+    "position": "x",
+    "rank": "deputy",
+    "in_charge_of_digital_government": True,
+    "effective_on": "2021-06-01",
+}
+# The permitted user passes the gate and the current state refuses the act (a filed appointment or
+# plan is not changed, filed or returned again): the workflows' own tests walk the states.
+BY_STATE = {"permitted": 400}
+END = {"ends_on": "2022-01-31", "document_number": "茂数改组〔2022〕1号"}
+
+
+class TestAppointmentsRoutes(RoutePermissions):
+    outsider = "dianbai_bureau"
+    department = "maonan_wj"
+    reader = "maonan_staff"
+    permitted = "maoming_lgo"
+
+    @classmethod
+    def build_world(cls):
+        cast()
+        person("shaoguan_lgo", "leading_group_office", "440200")
+        other = Appointment.objects.get(unit__code="440200", post="government_cdo")
+        return {
+            "own_appointment": Appointment.objects.get(unit__code="440902", post="government_cdo"),
+            "other_appointment": other,
+            "other_plan": ImplementationPlan.objects.get(unit__code="440200"),
+        }
+
+    routes = [
+        Route(
+            "appointments:appointment_list",
+            outsider=Absent("dianbai_bureau", "own_appointment", field="person_name"),
+            department=Absent("maonan_wj", "own_appointment", field="person_name"),
+            permitted="maonan_bureau",
+            expect=IN_SCOPE,
+        ),
+        Route(
+            "appointments:appointment_create",
+            permitted="maonan_bureau",
+            expect={"outsider": 200, "department": 403},
+            note="a county bureau appoints its county's CDEO",
+        ),
+        Route(
+            "appointments:appointment_create",
+            method="post",
+            data={"unit": link("own_appointment", "unit_id"), "post": "government_cdo"},
+            reader="maonan_bureau",
+            expect={"outsider": 200, "department": 403, "reader": 200},
+            note="the form does not offer a post or unit out of the user's hands: nothing is saved",
+        ),
+        Route(
+            "appointments:derived_bodies",
+            data={"unit": link("own_appointment", "unit_id"), "post": "government_cdo"},
+            permitted="maonan_bureau",
+            expect=SIGNED_IN,
+        ),
+        Route("appointments:filing_dashboard", permitted="maonan_bureau", expect=SIGNED_IN),
+        Route("appointments:overdue", permitted="maonan_bureau", expect=SIGNED_IN),
+        Route("appointments:roster", permitted="maonan_bureau", expect=SIGNED_IN),
+        Route("appointments:public_roster", kwargs={"code": PROGRAM}, expect=PUBLIC, note="published"),
+        Route("appointments:appointment_detail", **MINE, expect={"reader": 200}),
+        Route("appointments:appointment_detail", **THEIRS, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route("appointments:appointment_edit", **MINE),
+        Route(
+            "appointments:appointment_edit",
+            **THEIRS,
+            method="post",
+            data={"person_name": "x"},
+            permitted="shaoguan_lgo",
+        ),
+        Route("appointments:appointment_end", **MINE, method="post", data={"ends_on": "2026-01-01"}),
+        Route("appointments:appointment_submit", **THEIRS, method="post", permitted="shaoguan_lgo"),
+        Route(
+            "appointments:appointment_decide",
+            **MINE,
+            method="post",
+            data={"decision": "file", "version": 1},
+            permitted="gd_bureau",
+        ),
+        Route(
+            "appointments:appointment_decide",
+            **THEIRS,
+            method="post",
+            data={"decision": "file", "version": 1},
+            permitted="gd_bureau",
+        ),
+        Route("appointments:appointment_document", **MINE, permitted="maonan_bureau", expect=IN_SCOPE),
+        Route("appointments:appointment_document", **THEIRS, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route("appointments:plan_list", permitted="maonan_bureau", expect=SIGNED_IN),
+        Route(
+            "appointments:plan_create",
+            reader="maonan_bureau",
+            expect={"outsider": 403, "department": 403},
+            note="a plan is the city's or the province's, never a county's or a department's",
+        ),
+        Route("appointments:plan_detail", **THEIRS_PLAN, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route(
+            "appointments:plan_edit",
+            **THEIRS_PLAN,
+            method="post",
+            data={"title": "x"},
+            permitted="shaoguan_lgo",
+        ),
+        Route("appointments:plan_submit", **THEIRS_PLAN, method="post", permitted="shaoguan_lgo"),
+        Route(
+            "appointments:plan_decide",
+            **THEIRS_PLAN,
+            method="post",
+            data={"decision": "return", "version": 1},
+            permitted="gd_bureau",
+        ),
+        Route("appointments:plan_document", **THEIRS_PLAN, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route(
+            "appointment-list",
+            data={"page_size": 500},
+            outsider=Absent("dianbai_bureau", "own_appointment", field="person_name"),
+            department=Absent("maonan_wj", "own_appointment", field="person_name"),
+            permitted="maonan_bureau",
+            expect=IN_SCOPE,
+        ),
+        Route(
+            "appointment-list",
+            method="post",
+            data={**DRAFT, "unit": "440900"},
+            outsider="maonan_bureau",
+            reader="gd_auditor",
+            label="appointment-list-city",
+        ),
+        Route(
+            "appointment-list",
+            method="post",
+            data={**DRAFT, "unit": "440902"},
+            reader="maonan_bureau",
+            label="appointment-list-county",
+        ),
+        Route(
+            "appointment-bodies",
+            data={"program": PROGRAM, "unit": "440900", "post": "government_cdo"},
+            permitted="maonan_bureau",
+            expect=SIGNED_IN,
+        ),
+        Route("appointment-detail", **THEIRS, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route("appointment-detail", **MINE, permitted="maonan_bureau", expect=IN_SCOPE),
+        Route(
+            "appointment-detail",
+            **THEIRS,
+            method="patch",
+            data={"person_name": "改名"},
+            permitted="shaoguan_lgo",
+        ),
+        Route("appointment-detail", **MINE, method="patch", data={"person_name": "改名"}, expect=BY_STATE),
+        Route("appointment-document", **THEIRS, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route("appointment-document", **MINE, permitted="maonan_bureau", expect=IN_SCOPE),
+        Route(
+            "appointment-submit",
+            **THEIRS,
+            method="post",
+            data={"version": link("other_appointment", "version")},
+            permitted="shaoguan_lgo",
+        ),
+        Route(
+            "appointment-submit",
+            **MINE,
+            method="post",
+            data={"version": link("own_appointment", "version")},
+            expect=BY_STATE,
+        ),
+        Route(
+            "appointment-file",
+            **THEIRS,
+            method="post",
+            data={"version": link("other_appointment", "version")},
+            permitted="gd_bureau",
+            expect=BY_STATE,
+        ),
+        Route(
+            "appointment-file",
+            **MINE,
+            method="post",
+            data={"version": link("own_appointment", "version")},
+            permitted="gd_bureau",
+            expect=BY_STATE,
+        ),
+        Route(
+            "appointment-return",
+            **THEIRS,
+            method="post",
+            data={"version": link("other_appointment", "version"), "reason": "x"},
+            permitted="gd_bureau",
+            expect=BY_STATE,
+        ),
+        Route(
+            "appointment-return",
+            **MINE,
+            method="post",
+            data={"version": link("own_appointment", "version"), "reason": "x"},
+            permitted="gd_bureau",
+            expect=BY_STATE,
+        ),
+        Route(
+            "appointment-end", **THEIRS, method="post", data=END, permitted="shaoguan_lgo", expect=BY_STATE
+        ),
+        Route("appointment-end", **MINE, method="post", data=END),
+        Route("implementationplan-list", permitted="maonan_bureau", expect=SIGNED_IN),
+        Route(
+            "implementationplan-list",
+            method="post",
+            data={"program": PROGRAM, "unit": "440200", "title": "x"},
+            outsider="maonan_bureau",
+            reader="gd_auditor",
+            permitted="shaoguan_lgo",
+            expect=BY_STATE,
+            note="韶关 has its plan already",
+        ),
+        Route("implementationplan-detail", **THEIRS_PLAN, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route(
+            "implementationplan-detail",
+            **THEIRS_PLAN,
+            method="patch",
+            data={"title": "改名"},
+            permitted="shaoguan_lgo",
+            expect=BY_STATE,
+        ),
+        Route("implementationplan-document", **THEIRS_PLAN, permitted="shaoguan_lgo", expect=IN_SCOPE),
+        Route(
+            "implementationplan-submit",
+            **THEIRS_PLAN,
+            method="post",
+            data={"version": link("other_plan", "version")},
+            permitted="shaoguan_lgo",
+            expect=BY_STATE,
+        ),
+        Route(
+            "implementationplan-file",
+            **THEIRS_PLAN,
+            method="post",
+            data={"version": link("other_plan", "version")},
+            permitted="gd_bureau",
+            expect=BY_STATE,
+        ),
+        Route(
+            "implementationplan-return",
+            **THEIRS_PLAN,
+            method="post",
+            data={"version": link("other_plan", "version"), "reason": "x"},
+            permitted="gd_bureau",
+            expect=BY_STATE,
+        ),
+        Route("filing-status-list", data={"program": PROGRAM}, permitted="maonan_bureau", expect=SIGNED_IN),
+        Route("roster-list", data={"program": PROGRAM}, permitted="maonan_bureau", expect=SIGNED_IN),
+    ]
