@@ -17,6 +17,7 @@ in a savepoint of it.
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -82,7 +83,7 @@ def pk(key: str) -> Ref:
 
 
 def link(key: str, path: str) -> Ref:
-    """A dotted attribute path on the world object `key` (callables on the way are called),
+    """A dotted attribute path on the world object `key` (methods on the way are called),
     e.g. link("other_source", "runs.get.pk")."""
     return Ref(key, path)
 
@@ -90,7 +91,7 @@ def link(key: str, path: str) -> Ref:
 def _attribute(obj: Any, path: str) -> Any:
     for name in path.split(".") if path else ():
         obj = getattr(obj, name)
-        if callable(obj):
+        if inspect.ismethod(obj):
             obj = obj()
     return obj
 
