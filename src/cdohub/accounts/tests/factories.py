@@ -7,6 +7,7 @@ from cdohub.org.models import Unit
 # demo's own accounts (maonan_bureau, maoming_*, gd_*).
 CAST = {
     "dianbai_bureau": ("bureau_admin", "440904"),  # another county: the outsider
+    "dianbai_staff": ("staff", "440904"),
     "maonan_staff": ("staff", "440902"),  # in scope, without rights
     "maonan_cdo": ("cdo", "440902"),
     "maonan_rs": ("data_specialist", "440902-RS"),  # department-scoped

@@ -12,6 +12,11 @@ from cdohub.org.models import Unit
 EVERYONE = {**SIGNED_IN, "anonymous": 200, "permitted": 200}
 SIGNED_OUT = {kind: 302 for kind in ("anonymous", "outsider", "department", "reader", "permitted")}
 
+# 电白区 (440904): out of 茂南's reach; its staff sees its members and grants nothing.
+DIANBAI = {"outsider": "maonan_bureau", "reader": "dianbai_staff", "permitted": "dianbai_bureau"}
+OTHER_UNIT = {**DIANBAI, "kwargs": {"pk": pk("other_unit")}}
+OTHER_GRANT = {**DIANBAI, "kwargs": {"pk": pk("other_grant")}}
+
 
 class TestAccountsRoutes(RoutePermissions):
     outsider = "dianbai_bureau"
@@ -35,6 +40,7 @@ class TestAccountsRoutes(RoutePermissions):
             "other_token": services.create_token(admin, dianbai, "other")[0],
             "own_token": services.create_token(admin, maonan, "own")[0],
             "grant": other_grant,
+            "other_grant": people["dianbai_staff"].role_assignments.get(),
         }
 
     routes = [
@@ -48,7 +54,25 @@ class TestAccountsRoutes(RoutePermissions):
             expect={"reader": 404},
             note="a token is its owner's alone: to anyone else it is a 404",
         ),
+        Route(
+            "accounts:revoke_token",
+            kwargs={"pk": pk("other_token")},
+            method="post",
+            outsider="maonan_bureau",
+            permitted="dianbai_bureau",
+            expect={"reader": 404},
+            note="a token is its owner's alone: to anyone else it is a 404",
+            label="accounts:revoke_token-other",
+        ),
         Route("accounts:unit_members", kwargs={"pk": pk("own_unit")}, expect=IN_SCOPE),
+        Route("accounts:unit_members", **OTHER_UNIT, expect=IN_SCOPE),
+        Route(
+            "accounts:unit_members",
+            **OTHER_UNIT,
+            method="post",
+            data={"username": "maonan_bureau", "role": "staff"},
+        ),
+        Route("accounts:revoke", **OTHER_GRANT, method="post"),
         Route(
             "accounts:unit_members",
             kwargs={"pk": pk("own_unit")},
@@ -69,7 +93,16 @@ class TestAccountsRoutes(RoutePermissions):
             expect={"department": 403},
             note="the department's own unit is in its sight, but it grants no roles",
         ),
+        Route(
+            "roleassignment-list",
+            method="post",
+            data={"user": "maonan_bureau", "role": "staff", "unit": "440904"},
+            **DIANBAI,
+            label="roleassignment-list-other",
+        ),
         Route("roleassignment-detail", kwargs={"pk": pk("grant")}, reader="maonan_rs", expect=IN_SCOPE),
+        Route("roleassignment-detail", **OTHER_GRANT, expect=IN_SCOPE),
+        Route("roleassignment-detail", **OTHER_GRANT, method="delete"),
         Route("roleassignment-detail", kwargs={"pk": pk("grant")}, method="delete", reader="maonan_rs"),
         Route(
             "user-list",

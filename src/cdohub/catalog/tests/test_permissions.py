@@ -18,7 +18,7 @@ MINE = {"kwargs": {"pk": pk("own_resource")}, "reader": "maonan_bureau"}
 THEIRS = {"kwargs": {"pk": pk("other_resource")}, "outsider": "maonan_bureau", "reader": "maoming_staff"}
 THEIRS_PERMITTED = "maoming_specialist"
 # The province's published resource: everyone reads it; the province's bureau decides on it.
-PUBLIC = {"kwargs": {"pk": pk("published_resource")}}
+PUBLIC = {"kwargs": {"pk": pk("published_resource")}, "reader": "maonan_bureau"}
 SEEN_BY_ALL = {"outsider": 403, "department": 403}
 CENSUS = {"kwargs": {"pk": pk("other_campaign")}, "outsider": "maonan_bureau", "reader": "maoming_cdeo"}
 PART = {"kwargs": {"pk": pk("other_part")}, "outsider": "maonan_bureau", "reader": "maoming_staff"}
@@ -85,6 +85,7 @@ class TestCatalogRoutes(RoutePermissions):
             data={"status": "draft"},
             outsider=Absent("dianbai_bureau", "own_resource"),
             department=Absent("maonan_wj", "own_resource"),
+            reader="maonan_bureau",
             expect=IN_SCOPE,
         ),
         Route(
@@ -112,7 +113,6 @@ class TestCatalogRoutes(RoutePermissions):
             **PUBLIC,
             method="post",
             data={"decision": "return", "version": 1},
-            reader="maonan_bureau",
             permitted="gd_bureau",
             expect=SEEN_BY_ALL,
         ),
@@ -155,6 +155,7 @@ class TestCatalogRoutes(RoutePermissions):
             data={"status": "draft", "page_size": 500},
             outsider=Absent("dianbai_bureau", "own_resource"),
             department=Absent("maonan_wj", "own_resource"),
+            reader="maonan_bureau",
             expect=IN_SCOPE,
         ),
         Route(
@@ -181,7 +182,6 @@ class TestCatalogRoutes(RoutePermissions):
             **PUBLIC,
             method="patch",
             data={"name": "改名"},
-            reader="maonan_bureau",
             permitted="gd_ga_specialist",
             expect=PUBLISHED_STAYS,
         ),
@@ -201,7 +201,6 @@ class TestCatalogRoutes(RoutePermissions):
             **PUBLIC,
             method="post",
             data={"version": link("published_resource", "version"), "reason": "x"},
-            reader="maonan_bureau",
             permitted="gd_bureau",
             expect=PUBLISHED_STAYS,
         ),

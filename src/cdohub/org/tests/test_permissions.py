@@ -39,6 +39,7 @@ class TestOrgRoutes(RoutePermissions):
         Route(
             "org:import_result",
             kwargs={"token": "nope"},
+            reader="maonan_bureau",
             permitted=Skip("a result exists only after an import: org/tests/test_import.py"),
             note="an unknown token is a 404 to everyone",
             expect={"reader": 404},

@@ -4,7 +4,7 @@ catalog is seen by all, one of a 茂名 draft only within 茂名."""
 
 from cdohub.accounts.models import User
 from cdohub.accounts.tests.factories import cast, person
-from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Route, RoutePermissions, link, pk
+from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Absent, Route, RoutePermissions, link, pk
 from cdohub.standards.tests import factories
 
 SEEN_BY_ALL = {"outsider": 403, "department": 403}
@@ -36,6 +36,15 @@ class TestStandardsRoutes(RoutePermissions):
 
     routes = [
         Route("standards:element_list", permitted="maonan_bureau", expect=SIGNED_IN),
+        Route(
+            "standards:element_list",
+            data={"status": "draft"},
+            outsider=Absent("maonan_bureau", "other_element", field="identifier"),
+            department=Absent("maonan_wj", "other_element", field="identifier"),
+            reader="maoming_cdeo",
+            expect=IN_SCOPE,
+            label="standards:element_list-drafts",
+        ),
         Route("standards:element_create", permitted="maonan_bureau", expect=FOR_BUREAUS),
         Route("standards:element_detail", **PUBLIC, expect=SIGNED_IN),
         Route("standards:element_detail", **THEIRS, expect=IN_SCOPE),
