@@ -40,7 +40,9 @@ class TestOrgRoutes(RoutePermissions):
             "org:import_result",
             kwargs={"token": "nope"},
             reader="maonan_bureau",
-            permitted=Skip("a result exists only after an import: org/tests/test_import.py"),
+            permitted=Skip(
+                "a result belongs to the session that imported: org/tests/test_import.py downloads it"
+            ),
             note="an unknown token is a 404 to everyone",
             expect={"reader": 404},
         ),
