@@ -179,9 +179,10 @@ class RoutePermissions:
             metafunc.parametrize("case", cases, ids=[route.id(kind) for route, kind in cases])
 
     @pytest.fixture(scope="class")
-    def world(self, django_db_setup, django_db_blocker):
+    @classmethod
+    def world(cls, django_db_setup, django_db_blocker):
         with django_db_blocker.unblock(), transaction.atomic():
-            built = self.build_world()
+            built = cls.build_world()
             yield built
             transaction.set_rollback(True)
 
