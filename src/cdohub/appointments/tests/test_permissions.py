@@ -2,9 +2,15 @@
 group office and seen by 茂南's bureau; 韶关's CDO (returned) and implementation plan (filed) are
 韶关's, out of 茂南's reach."""
 
+import datetime
+
+from cdohub.accounts.models import User
 from cdohub.accounts.tests.factories import cast, person
+from cdohub.appointments import services
+from cdohub.appointments.demo import letter
 from cdohub.appointments.models import Appointment, ImplementationPlan
 from cdohub.core.testing import IN_SCOPE, KINDS, SIGNED_IN, Absent, Route, RoutePermissions, link, pk
+from cdohub.org.models import PilotProgram, Unit
 
 PROGRAM = "guangdong-2021"
 PUBLIC = dict.fromkeys(KINDS, 200)
@@ -26,6 +32,34 @@ DRAFT = {
 # plan is not changed, filed or returned again): the workflows' own tests walk the states.
 BY_STATE = {"permitted": 400}
 END = {"ends_on": "2022-01-31", "document_number": "茂数改组〔2022〕1号"}
+# 茂名市公安局's CDO, submitted to 茂名's bureau, and a plan submitted to the province: another
+# city's leading group office does not see them; the auditor reads them; the filing body files or
+# returns them.
+SUBMITTED = {
+    "kwargs": {"pk": pk("submitted_appointment")},
+    "outsider": "shaoguan_lgo",
+    "reader": "gd_auditor",
+}
+SUBMITTED_PLAN = {**SUBMITTED, "kwargs": {"pk": pk("submitted_plan")}}
+
+
+def submitted_department_cdo() -> Appointment:
+    specialist = User.objects.get(username="maoming_specialist")
+    draft = services.create_appointment(
+        specialist,
+        PilotProgram.objects.get(code=PROGRAM),
+        Unit.objects.get(code="440900-GA"),
+        "department_cdo",
+        person_name="陈明",
+        position="茂名市公安局副局长",
+        rank="deputy",
+        in_charge_of_digital_government=True,
+        effective_on=datetime.date(2026, 11, 2),
+        document_number="茂公〔2026〕8号",
+        document_date=datetime.date(2026, 10, 30),
+        document=letter("茂公8号"),
+    )
+    return services.submit(specialist, draft)
 
 
 class TestAppointmentsRoutes(RoutePermissions):
@@ -43,6 +77,8 @@ class TestAppointmentsRoutes(RoutePermissions):
             "own_appointment": Appointment.objects.get(unit__code="440902", post="government_cdo"),
             "other_appointment": other,
             "other_plan": ImplementationPlan.objects.get(unit__code="440200"),
+            "submitted_appointment": submitted_department_cdo(),
+            "submitted_plan": ImplementationPlan.objects.filter(status="submitted").first(),
         }
 
     routes = [
@@ -270,6 +306,46 @@ class TestAppointmentsRoutes(RoutePermissions):
             data={"version": link("other_plan", "version"), "reason": "x"},
             permitted="gd_bureau",
             expect=BY_STATE,
+        ),
+        Route(
+            "appointments:appointment_decide",
+            **SUBMITTED,
+            method="post",
+            data={"decision": "file", "version": link("submitted_appointment", "version")},
+            permitted="maoming_bureau",
+            label="appointments:appointment_decide-submitted",
+        ),
+        Route(
+            "appointment-file",
+            **SUBMITTED,
+            method="post",
+            data={"version": link("submitted_appointment", "version")},
+            permitted="maoming_bureau",
+            label="appointment-file-submitted",
+        ),
+        Route(
+            "appointment-return",
+            **SUBMITTED,
+            method="post",
+            data={"version": link("submitted_appointment", "version"), "reason": "请补充任职文件"},
+            permitted="maoming_bureau",
+            label="appointment-return-submitted",
+        ),
+        Route(
+            "implementationplan-file",
+            **SUBMITTED_PLAN,
+            method="post",
+            data={"version": link("submitted_plan", "version")},
+            permitted="gd_bureau",
+            label="implementationplan-file-submitted",
+        ),
+        Route(
+            "implementationplan-return",
+            **SUBMITTED_PLAN,
+            method="post",
+            data={"version": link("submitted_plan", "version"), "reason": "请补充"},
+            permitted="gd_bureau",
+            label="implementationplan-return-submitted",
         ),
         Route("filing-status-list", data={"program": PROGRAM}, permitted="maonan_bureau", expect=SIGNED_IN),
         Route("roster-list", data={"program": PROGRAM}, permitted="maonan_bureau", expect=SIGNED_IN),

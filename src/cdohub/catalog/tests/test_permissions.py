@@ -39,6 +39,19 @@ COMPLETE = {
 # The province's reviewer passes the gate; a published resource is neither changed nor returned
 # (test_resources.py walks the states).
 PUBLISHED_STAYS = {**SEEN_BY_ALL, "permitted": 400}
+# 茂名市公安局's resource submitted for review: 茂名's bureau publishes or returns it.
+SUBMITTED = {**THEIRS, "kwargs": {"pk": pk("submitted_resource")}, "permitted": "maoming_bureau"}
+
+
+def submitted_resource():
+    specialist = User.objects.get(username="maoming_specialist")
+    resource = services.create_resource(
+        specialist,
+        unit=Unit.objects.get(code="440900-GA"),
+        classification=Classification.objects.get(code="101001"),
+        **{**COMPLETE, "name": "茂名市公安局待审资源"},
+    )
+    return services.submit_resource(specialist, resource, resource.version)
 
 
 class TestCatalogRoutes(RoutePermissions):
@@ -71,6 +84,7 @@ class TestCatalogRoutes(RoutePermissions):
                 classification=Classification.objects.get(code="101001"),
                 **COMPLETE,
             ),
+            "submitted_resource": submitted_resource(),
             "published_resource": Resource.objects.filter(unit__code="440000-GA", status="published").first(),
             "other_campaign": census,
             "other_part": Participation.objects.get(campaign=census, unit__code="440900-GA"),
@@ -203,6 +217,27 @@ class TestCatalogRoutes(RoutePermissions):
             data={"version": link("published_resource", "version"), "reason": "x"},
             permitted="gd_bureau",
             expect=PUBLISHED_STAYS,
+        ),
+        Route(
+            "catalog:resource_decide",
+            **SUBMITTED,
+            method="post",
+            data={"decision": "publish", "version": link("submitted_resource", "version")},
+            label="catalog:resource_decide-submitted",
+        ),
+        Route(
+            "resource-publish",
+            **SUBMITTED,
+            method="post",
+            data={"version": link("submitted_resource", "version")},
+            label="resource-publish-submitted",
+        ),
+        Route(
+            "resource-return",
+            **SUBMITTED,
+            method="post",
+            data={"version": link("submitted_resource", "version"), "reason": "请补充数据项"},
+            label="resource-return-submitted",
         ),
         Route("censuscampaign-list", permitted="maonan_bureau", expect=SIGNED_IN),
         Route(

@@ -4,7 +4,9 @@ specialist, decided by 茂南's CDO, and seen, not changed, by 茂南's bureau."
 
 from cdohub.accounts.models import User
 from cdohub.accounts.tests.factories import cast
-from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Absent, Route, RoutePermissions, pk
+from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Absent, Route, RoutePermissions, link, pk
+from cdohub.org.models import Unit
+from cdohub.projects import services
 from cdohub.projects.tests import factories
 
 THEIRS = {"outsider": "maonan_bureau", "reader": "maoming_bureau", "permitted": "wj_specialist"}
@@ -36,6 +38,15 @@ ORDER = {
 # The permitted user passes the gate and the state refuses: a project under review is not changed,
 # a finding not yet answered is neither closed nor rejected (test_services.py walks the states).
 UNDER_REVIEW = NOT_ANSWERED = {"permitted": 400}
+# 茂名市卫健局's draft project, and a finding it answered, ready for the next step.
+DRAFT = {**THEIRS, "kwargs": {"pk": pk("draft_project")}}
+ANSWERED = {**THEIRS, "kwargs": {"pk": pk("answered_finding")}, "permitted": "maoming_cdo"}
+
+
+def answered_finding():
+    cdo, specialist = User.objects.get(username="maoming_cdo"), User.objects.get(username="wj_specialist")
+    finding = services.open_finding(cdo, unit=Unit.objects.get(code="440900-WJ"), **ORDER)
+    return services.answer_finding(specialist, finding, "已整改", seen_version=finding.version)
 
 
 class TestProjectsRoutes(RoutePermissions):
@@ -47,7 +58,10 @@ class TestProjectsRoutes(RoutePermissions):
     @classmethod
     def build_world(cls):
         cast()
-        return factories.world(User.objects.get(username="admin"))
+        world = factories.world(User.objects.get(username="admin"))
+        specialist = User.objects.get(username="wj_specialist")
+        draft = factories.new_project(specialist, name="茂名市隔离测试草稿项目")
+        return {**world, "draft_project": draft, "answered_finding": answered_finding()}
 
     routes = [
         Route(
@@ -225,6 +239,28 @@ class TestProjectsRoutes(RoutePermissions):
             method="post",
             data={"version": 1, "reason": "x"},
             expect=NOT_ANSWERED,
+        ),
+        Route("project-detail", **DRAFT, method="patch", data={"name": "改名"}, label="project-detail-draft"),
+        Route(
+            "project-submit",
+            **DRAFT,
+            method="post",
+            data={"stage": "initiation", "version": link("draft_project", "version")},
+            label="project-submit-draft",
+        ),
+        Route(
+            "finding-close",
+            **ANSWERED,
+            method="post",
+            data={"version": link("answered_finding", "version"), "comment": "核查属实"},
+            label="finding-close-answered",
+        ),
+        Route(
+            "finding-reject",
+            **ANSWERED,
+            method="post",
+            data={"version": link("answered_finding", "version"), "reason": "未提供接口调用记录"},
+            label="finding-reject-answered",
         ),
         Route("project-supervision-list", permitted="maonan_bureau", expect=SIGNED_IN),
     ]

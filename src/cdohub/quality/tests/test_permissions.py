@@ -1,10 +1,11 @@
 """The quality routes for each kind of user. 茂名市公安局's checked resource (rules, a run, an open
-issue) is out of 茂南's reach; 茂南区人社局's bound resource is in it, hidden from its sibling
-卫健局, and its bureau writes rules for it."""
+issue) is out of 茂南's reach; 茂南区人社局's bound resource (a run queued) is in it, hidden from its
+sibling 卫健局, and its bureau writes rules for it."""
 
 from cdohub.accounts.models import User
 from cdohub.accounts.tests.factories import cast
 from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Absent, Route, RoutePermissions, link, pk
+from cdohub.quality import services
 from cdohub.quality.tests import factories
 
 THEIRS = {"outsider": "maonan_bureau", "reader": "maoming_staff", "permitted": "maoming_specialist"}
@@ -26,7 +27,9 @@ class TestQualityRoutes(RoutePermissions):
     @classmethod
     def build_world(cls):
         cast()
-        return factories.world(User.objects.get(username="admin"))
+        world = factories.world(User.objects.get(username="admin"))
+        queued = services.start_run(User.objects.get(username="admin"), world["q_own_resource"])
+        return {**world, "q_queued_run": queued}
 
     routes = [
         Route("quality:dashboard", permitted="maonan_bureau", expect=SIGNED_IN),
@@ -124,6 +127,18 @@ class TestQualityRoutes(RoutePermissions):
             "quality-run-list", method="post", data={"resource": link("q_other_resource", "code")}, **THEIRS
         ),
         Route("quality-run-detail", **RUN, expect=IN_SCOPE),
+        Route(
+            "quality-run-cancel",
+            kwargs={"pk": pk("q_queued_run")},
+            method="post",
+            label="quality-run-cancel-queued",
+        ),
+        Route(
+            "quality:run_cancel",
+            kwargs={"pk": pk("q_queued_run")},
+            method="post",
+            label="quality:run_cancel-queued",
+        ),
         Route(
             "quality-run-cancel",
             **RUN,

@@ -1,4 +1,5 @@
-"""The sources routes for each kind of user. 韶关's source is out of 茂南's reach; 茂南区's own source
+"""The sources routes for each kind of user. 韶关's sources (one discovered, one queued for discovery)
+are out of 茂南's reach; 茂南区's own source
 is managed by its bureau, read by its staff and hidden from its departments. Both point at a local
 port nothing listens on, so a permitted check fails at once."""
 
@@ -6,6 +7,7 @@ from cdohub.accounts.models import User
 from cdohub.accounts.tests.factories import cast, person
 from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Absent, Route, RoutePermissions, link, pk
 from cdohub.org.models import Unit
+from cdohub.sources import services
 from cdohub.sources.tests.factories import make_source
 
 NOWHERE = {"host": "127.0.0.1", "port": 9}
@@ -27,8 +29,11 @@ class TestSourcesRoutes(RoutePermissions):
         cast()
         person("shaoguan_specialist", "data_specialist", "440200")
         admin = User.objects.get(username="admin")
+        shaoguan = Unit.objects.get(code="440200")
+        queued = make_source(shaoguan, admin, name="排队库", **NOWHERE)
         return {
-            "other_source": make_source(Unit.objects.get(code="440200"), admin, **NOWHERE),
+            "queued_run": services.start_discovery(User.objects.get(username="shaoguan_specialist"), queued),
+            "other_source": make_source(shaoguan, admin, **NOWHERE),
             "own_source": make_source(Unit.objects.get(code="440902"), admin, name="茂南库", **NOWHERE),
         }
 
@@ -93,6 +98,13 @@ class TestSourcesRoutes(RoutePermissions):
         Route("datasource-check", **THEIRS, method="post", permitted="shaoguan_specialist"),
         Route("datasource-discover", **THEIRS, method="post", permitted="shaoguan_specialist"),
         Route("discoveryrun-list", expect=SIGNED_IN),
+        Route(
+            "discoveryrun-cancel",
+            **THEIRS | {"kwargs": {"pk": pk("queued_run")}},
+            method="post",
+            permitted="shaoguan_specialist",
+            label="discoveryrun-cancel-queued",
+        ),
         Route("discoveryrun-detail", **THEIRS_RUN, permitted="shaoguan_specialist", expect=IN_SCOPE),
         Route(
             "discoveryrun-cancel",
