@@ -1,4 +1,4 @@
-"""Sources, resources and bindings for the quality tests (and the scope-isolation test)."""
+"""Sources, resources and bindings for the quality tests (and the permission tests)."""
 
 import sqlite3
 from pathlib import Path
@@ -8,7 +8,7 @@ from cdohub.catalog.models import Classification, Resource
 from cdohub.core.identifiers import make_uscc
 from cdohub.org.models import Unit
 from cdohub.quality import services
-from cdohub.quality.models import Binding, Issue, Rule, Run
+from cdohub.quality.models import Issue
 from cdohub.sources import services as sources
 from cdohub.sources.models import DataSource
 
@@ -65,7 +65,7 @@ def population_rules(user, res) -> list:
 
 
 def world(admin, tmp_root: Path | None = None):
-    """For the scope-isolation test: a checked 茂名 resource with an open issue (out of 茂南's reach)
+    """For the permission tests: a checked 茂名 resource with an open issue (out of 茂南's reach)
     and a 茂南 resource bound to a 茂南 source (in its reach). The SQLite files go in `tmp_root`
     (by default a folder under the data folder's sources, where sources may be read from)."""
     if tmp_root is None:
@@ -98,66 +98,6 @@ def world(admin, tmp_root: Path | None = None):
         "q_own_rule": own_rule,
         "q_own_source": own_source,
     }
-
-
-def scope_rows(w):
-    """(route, kwargs, method, data, status) for 茂南's bureau administrator."""
-    other, own = w["q_other_resource"], w["q_own_resource"]
-    rule, run, issue = w["q_other_rule"], w["q_other_run"], w["q_other_issue"]
-    mine = w["q_own_rule"]
-    regex = {"kind": "regex", "columns": "XM", "params": '{"pattern": "("}', "weight": 1, "severity": "error"}
-    not_null = {"resource": other.code, "kind": "not_null", "columns": ["XM"]}
-    return [
-        ("quality:dashboard", {}, "get", None, 200),
-        ("quality:resource_quality", {"pk": other.pk}, "get", None, 404),
-        ("quality:resource_quality", {"pk": own.pk}, "get", None, 200),
-        ("quality:resource_bind", {"pk": other.pk}, "post", {"table": "1"}, 404),
-        ("quality:rule_create", {"pk": other.pk}, "get", None, 404),
-        ("quality:rule_create", {"pk": own.pk}, "get", None, 200),  # a bureau over the unit writes rules
-        ("quality:rule_create", {"pk": own.pk}, "post", regex, 200),  # refused
-        ("quality:rule_edit", {"pk": rule.pk}, "get", None, 404),
-        ("quality:rule_edit", {"pk": mine.pk}, "get", None, 200),
-        ("quality:rule_delete", {"pk": rule.pk}, "post", None, 404),
-        ("quality:run_start", {"pk": other.pk}, "post", None, 404),
-        ("quality:run_detail", {"pk": run.pk}, "get", None, 404),
-        ("quality:run_progress", {"pk": run.pk}, "get", None, 404),
-        ("quality:run_cancel", {"pk": run.pk}, "post", None, 404),
-        ("quality:issue_list", {}, "get", None, 200),
-        ("quality:issue_detail", {"pk": issue.pk}, "get", None, 404),
-        ("quality:issue_answer", {"pk": issue.pk}, "post", {"answer": "x"}, 404),
-        ("quality-binding-list", {}, "get", None, 200),
-        ("quality-binding-list", {}, "post", {"resource": other.code, "source": 1, "table": "rk"}, 404),
-        ("quality-binding-detail", {"pk": w["q_own_binding"].pk}, "get", None, 200),
-        ("quality-binding-detail", {"pk": other.quality_binding.pk}, "get", None, 404),
-        ("quality-binding-detail", {"pk": other.quality_binding.pk}, "delete", None, 404),
-        ("quality-rule-list", {}, "get", None, 200),
-        ("quality-rule-list", {}, "post", not_null, 404),
-        ("quality-rule-list", {}, "post", {"resource": own.code, "kind": "regex", "columns": ["XM"],
-                                          "params": {"pattern": "("}}, 400),
-        ("quality-rule-detail", {"pk": rule.pk}, "get", None, 404),
-        ("quality-rule-detail", {"pk": rule.pk}, "patch", {"weight": 2}, 404),
-        ("quality-rule-detail", {"pk": rule.pk}, "delete", None, 404),
-        ("quality-run-list", {}, "get", None, 200),
-        ("quality-run-list", {}, "post", {"resource": other.code}, 404),
-        ("quality-run-detail", {"pk": run.pk}, "get", None, 404),
-        ("quality-run-cancel", {"pk": run.pk}, "post", None, 404),
-        ("quality-run-results", {"pk": run.pk}, "get", None, 404),
-        ("quality-issue-list", {}, "get", None, 200),
-        ("quality-issue-detail", {"pk": issue.pk}, "get", None, 404),
-        ("quality-issue-answer", {"pk": issue.pk}, "post", {"answer": "x"}, 404),
-        ("quality-score-list", {}, "get", None, 200),
-        ("quality-score-list", {}, "get", {"resource": other.code}, 404),
-    ]  # fmt: skip
-
-
-def unchanged(w) -> bool:
-    other = w["q_other_resource"]
-    return (
-        Rule.objects.filter(resource=other).count() == 3
-        and Run.objects.filter(resource=other).count() == 1
-        and Binding.objects.filter(resource=other).exists()
-        and Issue.objects.get(pk=w["q_other_issue"].pk).answer == ""
-    )
 
 
 __all__ = ["make_uscc"]

@@ -1,14 +1,11 @@
 """Quality pages: the dashboard, a resource's quality page, rules refused with the engine's reason,
-a run's masked samples, answering an issue; and each route's scope rows (for the scope-isolation
-test) checked here for 茂南's bureau administrator."""
+a run's masked samples, answering an issue."""
 
 import pytest
 from django.urls import reverse
 
 from cdohub.quality import services
 from cdohub.quality.models import Issue, Rule, Run
-
-from . import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -83,33 +80,6 @@ def test_issue_is_answered_on_its_page(bound, specialist, client_for, django_cap
     assert issue.heading in listed
     staff = client_for("maoming_staff")
     assert staff.post(reverse("quality:issue_answer", args=[issue.pk]), {"answer": "x"}).status_code == 403
-
-
-def _call(client, name, kwargs, method, data):
-    url = reverse(name, kwargs=kwargs)
-    if method == "patch" or (method in ("post", "delete") and "-" in name and ":" not in name):
-        return getattr(client, method)(url, data, content_type="application/json")
-    return getattr(client, method)(url, data or {})
-
-
-def test_scope_rows_for_the_isolation_test(users, client_for, source_root):
-    world = factories.world(users["admin"], source_root)
-    client = client_for("maonan_bureau")
-    failures = []
-    for name, kwargs, method, data, expected in factories.scope_rows(world):
-        status = _call(client, name, kwargs, method, data).status_code
-        if status != expected:
-            failures.append(f"{method.upper()} {name} {kwargs}: {status}, expected {expected}")
-    assert not failures, "\n".join(failures)
-    assert factories.unchanged(world)
-    from django.urls import get_resolver
-
-    names = {n for n in get_resolver().reverse_dict if isinstance(n, str) and n.startswith("quality-")}
-    pages = {
-        f"quality:{n}" for n in get_resolver().namespace_dict["quality"][1].reverse_dict if isinstance(n, str)
-    }
-    covered = {row[0] for row in factories.scope_rows(world)}
-    assert (pages | names) - covered == set()
 
 
 def test_province_dashboard_has_a_row_per_city(client_for):

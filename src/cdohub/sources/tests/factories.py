@@ -1,5 +1,4 @@
-"""Sources made without connecting anywhere, for tests of routes and permissions (the scope
-isolation test among them)."""
+"""Sources made without connecting anywhere, for tests of routes and permissions."""
 
 from django.utils import timezone
 
@@ -46,51 +45,3 @@ def make_source(unit, user, name="参保数据库", password="Factory-Pw-1", **f
         columns=COLUMNS,
     )  # fmt: skip
     return source
-
-
-def scope_rows(other, own) -> list[tuple]:
-    """Route expectations for the scope isolation test (org/tests/test_scope_isolation.py), for the
-    茂南区 bureau administrator: `other` is a source of another city's unit, `own` one of 茂南区.
-    (route name, kwargs, method, data, expected status), as that test's `expectations` lists them."""
-    run = other.runs.get()
-    table = run.tables.get()
-    foreign = {"unit": other.unit.code, "name": "越界", "kind": "files", "path": "x"}
-    return [
-        ("sources:source_list", {}, "get", None, 200),
-        ("sources:source_create", {}, "get", None, 200),
-        ("sources:source_create", {}, "post", foreign, 200),  # the form refuses the unit; nothing saved
-        ("sources:source_detail", {"pk": other.pk}, "get", None, 404),
-        ("sources:source_detail", {"pk": own.pk}, "get", None, 200),
-        ("sources:source_edit", {"pk": other.pk}, "get", None, 404),
-        ("sources:source_edit", {"pk": other.pk}, "post", {"name": "改名"}, 404),
-        ("sources:source_edit", {"pk": own.pk}, "get", None, 200),
-        ("sources:source_check", {"pk": other.pk}, "post", None, 404),
-        ("sources:source_discover", {"pk": other.pk}, "post", None, 404),
-        ("sources:run_detail", {"pk": run.pk}, "get", None, 404),
-        ("sources:run_progress", {"pk": run.pk}, "get", None, 404),
-        ("sources:run_cancel", {"pk": run.pk}, "post", None, 404),
-        ("datasource-list", {}, "get", None, 200),
-        ("datasource-list", {}, "post", foreign, 404),
-        ("datasource-detail", {"pk": other.pk}, "get", None, 404),
-        ("datasource-detail", {"pk": other.pk}, "patch", {"name": "改名"}, 404),
-        ("datasource-check", {"pk": other.pk}, "post", None, 404),
-        ("datasource-discover", {"pk": other.pk}, "post", None, 404),
-        ("discoveryrun-list", {}, "get", None, 200),
-        ("discoveryrun-detail", {"pk": run.pk}, "get", None, 404),
-        ("discoveryrun-cancel", {"pk": run.pk}, "post", None, 404),
-        ("discoveryrun-diff", {"pk": run.pk}, "get", None, 404),
-        ("discoveredtable-list", {}, "get", None, 200),
-        ("discoveredtable-detail", {"pk": table.pk}, "get", None, 404),
-    ]
-
-
-def unchanged(other) -> bool:
-    """Whether the refused calls of `scope_rows` left everything as it was."""
-    other.refresh_from_db()
-    run = other.runs.get()
-    return (
-        other.name == "参保数据库"
-        and other.health == Health.HEALTHY
-        and run.status == RunStatus.SUCCEEDED
-        and not DataSource.objects.filter(name="越界").exists()
-    )
