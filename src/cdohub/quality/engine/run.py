@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from cdohub.sources.connectors import SourceError
 
 from .kinds import KINDS
+from .kinds.base import as_int
 from .rule import RuleOutcome
 from .scan import Output, Scan
 
@@ -139,10 +140,10 @@ def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = N
                         except _Failed as failed:
                             outcomes[output.key] = RuleOutcome(output.key, error=str(failed))
                             continue
-                        rows = rows if rows is not None else _int(row[0])
+                        rows = rows if rows is not None else as_int(row[0])
                         if not alone.sampled and table_rows is None:
-                            table_rows = _int(row[0])
-                        _read(outcomes, scan, output, row[1], _int(row[0]))
+                            table_rows = as_int(row[0])
+                        _read(outcomes, scan, output, row[1], as_int(row[0]))
                 else:
                     for output in statement.outputs:
                         if output.key:
@@ -152,11 +153,11 @@ def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = N
             for output, value in zip(statement.outputs, row, strict=True):
                 if output.key == "" and output.what == "rows":
                     if statement.purpose == "scan":
-                        rows = _int(value)
+                        rows = as_int(value)
                         if not statement.sampled:
                             table_rows = rows
                     elif statement.purpose == "table":
-                        table_rows = _int(value)
+                        table_rows = as_int(value)
         for index, statement in enumerate(scan.statements):
             if index in failures:
                 continue
@@ -178,10 +179,6 @@ def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = N
         seconds=time.monotonic() - started,
         sampled=scan.sample is not None,
     )
-
-
-def _int(value) -> int:
-    return int(value or 0)
 
 
 def _read(outcomes: dict[str, RuleOutcome], scan: Scan, output: Output, value, rows) -> None:

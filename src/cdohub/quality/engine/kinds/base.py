@@ -4,7 +4,7 @@ to, what its failing rows are and how its result is read. A kind overrides only 
 import datetime
 import decimal
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,6 +13,9 @@ from sqlglot import exp
 from ...sqlbuild import Frame, num
 from ..compiler import Compiler, table_expression, used_columns
 from ..rule import Rule, RuleOutcome
+
+if TYPE_CHECKING:
+    from ..scan import ScanPlan
 
 
 class Kind:
@@ -24,9 +27,9 @@ class Kind:
     def check(self, rule: Rule, dialect: str) -> None:
         """Refuse params this kind cannot run with (their presence is checked before)."""
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
-        """Add what counts the rule's failures to the scan's `plan` (a ``scan.ScanPlan``)."""
-        plan.count_rows(rule, self.row_flag(rule, compiler, plan.frame))
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
+        """Add what counts the rule's failures to the scan's `plan`."""
+        plan.count_rows(rule, lambda frame: self.row_flag(rule, compiler, frame))
 
     def row_flag(self, rule: Rule, compiler: Compiler, frame: Frame) -> exp.Expression:
         """1 where the row fails `rule`, else 0; per-row values go to `frame`."""
@@ -165,7 +168,7 @@ class ValueKind(Kind):
     not_null rule's failure). On a column whose values repeat (`repeated`, or by default for some
     costly validators) it is judged once per distinct value, weighted by the value's rows."""
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         per_value = plan.sample is None and (
             compiler.column(rule) in plan.repeated or self.per_value_by_default(rule, compiler.dialect)
         )

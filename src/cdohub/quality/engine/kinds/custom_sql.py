@@ -3,12 +3,17 @@ returning the failing rows. Counted in a statement of its own, ``SELECT COUNT(*)
 SELECT>) AS q``, so that one person's query cannot break the others' counts. Custom SQL names
 tables as discovery does; the compiler's `relation` maps the names (e.g. to Parquet files)."""
 
+from typing import TYPE_CHECKING
+
 from sqlglot import exp
 
 from ...user_sql import parse_custom_sql
 from ..compiler import Compiler, resolve_tables
 from ..rule import Rule
 from .base import Kind
+
+if TYPE_CHECKING:
+    from ..scan import ScanPlan
 
 ALIAS = "__dq_custom"
 
@@ -21,7 +26,7 @@ class CustomSql(Kind):
     def check(self, rule: Rule, dialect: str) -> None:
         parse_custom_sql(rule.params["sql"], dialect)
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         for index in range(len(rule.columns)):
             compiler.column(rule, index)  # listed columns must exist too
         count = exp.select(exp.alias_(exp.Count(this=exp.Star()), "c0", quoted=True)).from_(

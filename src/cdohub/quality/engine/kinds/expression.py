@@ -2,6 +2,8 @@
 row must meet, or fails_when: one that marks a failing row (see ``user_sql``). NULL (unknown)
 passes. The condition keeps the database's own comparison rules."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
@@ -10,6 +12,9 @@ from ...user_sql import expression_columns, parse_expression
 from ..compiler import Compiler, MissingColumns, zero_one
 from ..rule import Rule
 from .base import Kind, refuse
+
+if TYPE_CHECKING:
+    from ..scan import ScanPlan
 
 
 class Expression(Kind):
@@ -29,7 +34,7 @@ class Expression(Kind):
             )
         parse_expression(rule.params[given[0]], dialect)
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         for index in range(len(rule.columns)):
             compiler.column(rule, index)  # listed columns must exist too
         super().plan(rule, compiler, plan)

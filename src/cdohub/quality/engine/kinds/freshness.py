@@ -4,6 +4,7 @@ the unsampled table statement."""
 
 import datetime
 import decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from sqlglot import exp
@@ -12,6 +13,9 @@ from ...sqlbuild import case, num, text
 from ..compiler import Compiler, naive
 from ..rule import Rule, RuleOutcome
 from .base import TableKind, as_int, number, refuse
+
+if TYPE_CHECKING:
+    from ..scan import ScanPlan
 
 
 class Freshness(TableKind):
@@ -29,7 +33,7 @@ class Freshness(TableKind):
         if _max_age(rule) <= datetime.timedelta(0):
             raise refuse(_("Ages must be positive numbers."), "params")
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         plan.table_flag(rule, self.stale(rule, compiler))
 
     def stale(self, rule: Rule, compiler: Compiler) -> exp.Expression:

@@ -1,11 +1,16 @@
 """row_count: no column; min and/or max rows. Judged from the scan's unsampled COUNT(*) (one more
 statement when the scan is sampled)."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from ..compiler import Compiler
 from ..rule import Rule, RuleOutcome
 from .base import TableKind, refuse, whole_bounds
+
+if TYPE_CHECKING:
+    from ..scan import ScanPlan
 
 
 class RowCount(TableKind):
@@ -18,7 +23,7 @@ class RowCount(TableKind):
         if low is not None and low < 0:
             raise refuse(_("Row counts cannot be negative."), "params")
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         plan.count_table_rows()
 
     def judge_unread(self, rule: Rule, table_rows: int | None) -> RuleOutcome:

@@ -6,6 +6,8 @@ with a NULL key part are not keys. PostgreSQL compares text ``COLLATE "C"`` (sam
 faster sort) and counts distinct keys in a subquery of its own, as a COUNT(DISTINCT) in the main
 aggregate would keep it from running in parallel."""
 
+from typing import TYPE_CHECKING
+
 from sqlglot import exp
 
 from ...sqlbuild import case, exact, num, text
@@ -13,12 +15,15 @@ from ..compiler import Compiler, is_present, zero_one
 from ..rule import Rule
 from .base import Kind, table_of
 
+if TYPE_CHECKING:
+    from ..scan import ScanPlan
+
 
 class Unique(Kind):
     name = "unique"
     columns = "some"
 
-    def plan(self, rule: Rule, compiler: Compiler, plan) -> None:
+    def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         surplus = self.surplus(rule, compiler)
         if compiler.dialect == "postgres" and plan.sample is None:
             # COUNT(DISTINCT) keeps PostgreSQL from aggregating in parallel: apart, in a
