@@ -11,6 +11,7 @@ from sqlglot import exp
 from cdohub.core import clock
 
 from ..sqlbuild import Frame, case, normalize_dialect, num, text
+from .rule import Rule
 
 STRING_TYPES = ("string",)
 
@@ -88,7 +89,7 @@ class Compiler:
         self.relation = relation
         self.table = table
 
-    def column(self, rule, index: int = 0) -> str:
+    def column(self, rule: Rule, index: int = 0) -> str:
         """The table's name for the rule's `index`th column (case may differ); MissingColumns if gone."""
         name = self.columns.resolve(rule.columns[index])
         if name is None:

@@ -87,9 +87,13 @@ def _error_text(exc: Exception) -> str:
     return text_.splitlines()[0] if text_ else type(exc).__name__
 
 
-def _query(session, sql: str) -> list:
-    """The statement's first row; the source's own failures (unreachable, timed out…) propagate,
-    a failure of the statement alone is returned as _Failed."""
+class _Failed(Exception):
+    """One statement failed; the message says why."""
+
+
+def _query(session, sql: str) -> list[tuple]:
+    """The statement's rows. A failure of the source itself (``SourceError.retryable``, a lost
+    connection) propagates and ends the scan; a failure of this statement alone is _Failed."""
     try:
         _columns, result = session.query(sql)
     except SourceError as exc:
@@ -101,10 +105,6 @@ def _query(session, sql: str) -> list:
             raise
         raise _Failed(_error_text(exc)) from None
     return result
-
-
-class _Failed(Exception):
-    """One statement failed; the message says why."""
 
 
 def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = None) -> ScanResult:
