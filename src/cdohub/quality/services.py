@@ -43,7 +43,6 @@ from .targets import DIALECTS, Target
 
 logger = logging.getLogger(__name__)
 
-RETRYABLE = ("unreachable", "refused", "timeout", "auth", "no_database", "folder_missing")
 RULE_FIELDS = ("kind", "columns", "params", "weight", "severity", "enabled", "description")
 SAMPLE_LIMIT = 20
 DEFAULT_DIALECT = "postgres"  # what a rule of a resource not yet bound is checked against
@@ -479,7 +478,7 @@ def _scan(run: Run) -> _Found:
         except ValidationError:
             continue
         except SourceError as exc:
-            if exc.code in RETRYABLE:
+            if exc.retryable:
                 raise
             continue
         names = query.columns or (list(rows[0]) if rows else [])
@@ -499,7 +498,7 @@ def execute_run(run_id: int) -> str:
         except Cancelled:
             return RunStatus.CANCELLED
         except SourceError as exc:
-            if exc.code in RETRYABLE and run.attempt < run_attempts():
+            if exc.retryable and run.attempt < run_attempts():
                 return _retry(run.requested_by, run, exc.message)
             return _finish_failed(run.requested_by, run, exc.message)
         except Exception:

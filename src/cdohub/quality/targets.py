@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from cdohub.sources.connectors import Limits, SourceError, connector_for
 from cdohub.sources.connectors import types as portable
 
-from .engine import install_sqlite_regexp
+from .engine import install_sqlite_regexp, table_expression
 
 DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite", "files": "duckdb"}
 DUCKDB_TYPES = {
@@ -81,14 +81,12 @@ class Target:
 
     def relation(self, reference):
         """A referential rule's table reference, made known to file sessions."""
-        from .engine import _table_expression
-
         if isinstance(reference, list | tuple):
             schema, name = (reference[0], reference[1]) if len(reference) == 2 else ("", reference[0])
         else:
             schema, name = "", str(reference)
         self.tables.add((schema, name))
-        return _table_expression(self.table(schema, name), self.dialect)
+        return table_expression(self.table(schema, name), self.dialect)
 
     def check(self) -> None:
         """Raise the connector's clear SourceError if the source cannot be reached."""

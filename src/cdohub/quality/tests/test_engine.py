@@ -482,3 +482,30 @@ def test_values_that_only_look_alike_count_alike_on_every_dialect(servers):
         got = {k: o.failed for k, o in run_scan(target.connector, scan).outcomes.items()}
         got.update({k: o.failed for k, o in run_scan(target.connector, grouped).outcomes.items()})
         assert (dialect, got) == (dialect, truth)
+
+
+def test_every_kind_module_is_registered_with_its_own_name():
+    import importlib
+    import pkgutil
+
+    from cdohub.quality.engine import kinds
+
+    modules = {m.name for m in pkgutil.iter_modules(kinds.__path__)} - {"base"}
+    assert modules == set(engine.KINDS)
+    for name, kind in engine.KINDS.items():
+        assert kind.name == name
+        assert type(kind).__module__ == importlib.import_module(f"{kinds.__name__}.{name}").__name__
+
+
+def test_a_source_that_cannot_be_reached_is_retried_and_a_bad_query_is_not():
+    for code in ("unreachable", "refused", "timeout", "auth", "no_database", "folder_missing"):
+        assert SourceError("…", code).retryable, code
+    for code in ("error", "file", "config", "secret", "permission", "path_refused"):
+        assert not SourceError("…", code).retryable, code
+
+
+def test_samples_of_a_rule_whose_column_is_gone_are_refused():
+    for rule in (Rule("u", "unique", ["id", "nope"]), Rule("n", "not_null", ["nope"])):
+        with pytest.raises(ValidationError) as caught:
+            compile_samples("people", rule, "postgres", columns_present=COLUMNS, now=NOW)
+        assert caught.value.code == "missing_column"

@@ -53,10 +53,17 @@ class SourceError(Exception):
     folder_empty, file, secret, config or error).
     """
 
+    # the source itself could not be reached or opened (not one query's fault): worth trying again later
+    RETRYABLE = frozenset({"unreachable", "refused", "timeout", "auth", "no_database", "folder_missing"})
+
     def __init__(self, message, code: str = "error"):
         self.message = str(message)
         self.code = code
         super().__init__(self.message)
+
+    @property
+    def retryable(self) -> bool:
+        return self.code in self.RETRYABLE
 
 
 Progress = Callable[[int, int], None]
