@@ -1,7 +1,7 @@
 """The synthetic population table of the quality benchmark, with errors injected at known rates.
 
 Faker zh_CN draws pools of values (names, phones, e-mails, postal codes); unified social credit
-codes are made with the project's own GB 32100 code (cdohub.core.identifiers.make_uscc). The rows
+codes are made with the project's own GB 32100 code (cdohub.datakit.identifiers.make_uscc). The rows
 are then assembled by DuckDB in one vectorised query: every value is a pure function of the row
 number (hashes for the random draws, a bijection for the resident ID so that IDs are unique by
 construction), so the table is the same on every run and needs no Python loop over rows.
@@ -93,7 +93,7 @@ def pools(n_names=20000, n_phones=50000, n_emails=20000, n_postcodes=3000, n_com
     from faker import Faker
 
     sys.path.insert(0, str(ROOT / "src"))
-    from cdohub.core.identifiers import make_uscc
+    from cdohub.datakit.identifiers import make_uscc
 
     fake = Faker("zh_CN")
     Faker.seed(SEED)

@@ -52,7 +52,7 @@ GENDER_MISMATCH_SQL = (
     "CASE WHEN (ascii(substr(resident_id, 17, 1)) - 48) % 2 = 1 THEN '1' ELSE '2' END"
 )
 
-# The resident ID as the engine's validator defines it (quality/validators.py): GB 11643 check
+# The resident ID as the engine's validator defines it (datakit/validators.py): GB 11643 check
 # character (ISO 7064 MOD 11-2), birth date a real date from 1800-01-01 to today, province prefix.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 EARLIEST_BIRTH = 18000101

@@ -656,7 +656,7 @@ def postgres_figures(args, tools, engine, rule_list, ge_rules, versions) -> list
     conn.close()
     if "pg" in tools:
         try:
-            from cdohub.quality import validators
+            from cdohub.datakit import validators
         except Exception:  # noqa: BLE001 - the bench's own Python checks stand in
             validators = None
         before = load()

@@ -11,7 +11,7 @@ import datetime
 from cdohub.accounts.demo import DemoAccounts
 from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
-from cdohub.core.identifiers import make_uscc
+from cdohub.datakit.identifiers import make_uscc
 from cdohub.org.models import Unit
 
 from . import services, taxonomy

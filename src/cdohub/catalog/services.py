@@ -326,6 +326,7 @@ def _submit(actor, resource: Resource, seen_version) -> Resource:
 @service
 def submit_resource(actor, resource: Resource, seen_version=None) -> Resource:
     """Submit one resource outside a campaign (in a campaign the whole unit's part is submitted)."""
+    require(actor, "submit", resource)  # who may, before what the resource's state allows
     if resource.campaign_id:
         raise ValidationError(_("Submit a campaign's resources together, from the unit's campaign page."))
     fresh = _submit(actor, resource, seen_version)

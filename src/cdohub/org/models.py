@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from cdohub.core.identifiers import validate_uscc
 from cdohub.core.models import TrackedModel
+from cdohub.datakit.identifiers import validate_uscc
 
 from .choices import GOVERNMENT_BODIES, RegionLevel, ScopeCategory, UnitKind
 

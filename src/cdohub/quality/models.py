@@ -38,7 +38,7 @@ USER = settings.AUTH_USER_MODEL
 
 
 def rule_label(kind: str, columns, params) -> str:
-    from .validators import VALIDATORS
+    from cdohub.datakit.validators import VALIDATORS
 
     text = str(RuleKind(kind).label) if kind in RuleKind.values else kind
     if kind == RuleKind.VALIDATOR and params.get("validator") in VALIDATORS:

@@ -32,8 +32,8 @@ from cdohub.core.jobs import ACTIVE_RUN, Cancelled, RunStatus
 from cdohub.core.permissions import can, require, restrict
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.workflow import Step, Workflow
+from cdohub.datakit.connectors import SourceError
 from cdohub.quality import events
-from cdohub.sources.connectors import SourceError
 from cdohub.sources.models import DataSource
 
 from . import engine, policies, scoring

@@ -1,5 +1,5 @@
 """A registered data source as the engine's scan target: read-only, time-limited sessions opened
-through the source's own connector (``sources.connectors``), the table's columns as they are now,
+through the source's own connector (``datakit.connectors``), the table's columns as they are now,
 and the table expression in the source's dialect.
 
 - PostgreSQL and MariaDB/MySQL: the connector's read-only connection (statement timeout set by
@@ -25,8 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from cdohub.sources.connectors import Limits, SourceError, connector_for
-from cdohub.sources.connectors import types as portable
+from cdohub.datakit.connectors import Limits, SourceError, connector_for
+from cdohub.datakit.connectors import types as portable
 
 from .engine import install_sqlite_regexp, table_expression
 
@@ -158,7 +158,7 @@ class Target:
         """The file (or sheet) as a view (or table) `schema`.`name` in the session's DuckDB."""
         import duckdb
 
-        from cdohub.sources.connectors.files import DUCKDB_FORMATS, WORKBOOKS
+        from cdohub.datakit.connectors.files import DUCKDB_FORMATS, WORKBOOKS
 
         target = f"{_quote(schema)}.{_quote(name)}" if schema else _quote(name)
         if schema:
@@ -210,7 +210,7 @@ def _sheet_rows(book: Path, sheet: str):
 
 
 def _create_sheet_table(con, target: str, rows: list) -> None:
-    from cdohub.sources.connectors.files import header_names, infer_type
+    from cdohub.datakit.connectors.files import header_names, infer_type
 
     if not rows:
         return
@@ -285,7 +285,7 @@ class _Session:
             columns = [d[0] for d in cursor.description or ()]
         except sqlite3.OperationalError as exc:
             if "interrupted" in str(exc):
-                from cdohub.sources.connectors.base import statement_timed_out
+                from cdohub.datakit.connectors.base import statement_timed_out
 
                 raise statement_timed_out(limit) from None
             raise
@@ -304,7 +304,7 @@ class _Session:
             rows = result.fetchmany(max_rows) if max_rows else result.fetchall()
             columns = [d[0] for d in result.description or ()]
         except duckdb.InterruptException:
-            from cdohub.sources.connectors.base import statement_timed_out
+            from cdohub.datakit.connectors.base import statement_timed_out
 
             raise statement_timed_out(limit) from None
         finally:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from .sqlbuild import normalize_dialect
+from cdohub.datakit.sqlbuild import normalize_dialect
 
 MAX_LENGTH = 10_000
 

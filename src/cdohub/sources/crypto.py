@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .connectors import SourceError
+from cdohub.datakit.connectors import SourceError
 
 
 def _derived_key() -> bytes:

@@ -12,7 +12,7 @@ from faker import Faker
 from openpyxl import Workbook
 
 from cdohub.accounts.demo import DemoAccounts
-from cdohub.core.identifiers import make_uscc
+from cdohub.datakit.identifiers import make_uscc
 from cdohub.org.models import Unit
 
 from . import services

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.jobs import RunStatus
 from cdohub.core.models import JobRun, TrackedModel
+from cdohub.datakit.connectors import SourceConfig
 
 from .choices import Health, SourceKind, TableKind
-from .connectors import SourceConfig
 
 
 class DataSource(TrackedModel):

@@ -20,11 +20,11 @@ from cdohub.core import audit, jobs
 from cdohub.core.jobs import Cancelled, RunStatus
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
+from cdohub.datakit.connectors import SourceConfig, SourceError, TableInfo, connector_for, resolve_path
 from cdohub.sources import events
 
 from . import crypto
 from .choices import SERVER_KINDS, Health, SourceKind
-from .connectors import SourceConfig, SourceError, TableInfo, connector_for, resolve_path
 from .models import DataSource, DiscoveredTable, DiscoveryRun
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,6 @@ DATE_TYPES = frozenset({"D", "T"})
 
 def validator_choices() -> list[tuple[str, str]]:
     """The quality engine's built-in validators, by name, with their labels."""
-    from cdohub.quality.validators import VALIDATORS
+    from cdohub.datakit.validators import VALIDATORS
 
     return [(name, validator.label) for name, validator in VALIDATORS.items()]

@@ -33,8 +33,8 @@ from cdohub.core.excel import (
     save_workbook,
 )
 from cdohub.core.permissions import restrict
+from cdohub.datakit.validators import VALIDATORS
 from cdohub.org.models import Unit
-from cdohub.quality.validators import VALIDATORS
 from cdohub.standards import events
 
 from . import rules, services

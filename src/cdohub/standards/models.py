@@ -121,7 +121,7 @@ class DataElement(Standard):
 
     @property
     def validator_label(self) -> str:
-        from cdohub.quality.validators import VALIDATORS
+        from cdohub.datakit.validators import VALIDATORS
 
         found = VALIDATORS.get(self.validator)
         return str(found.label) if found else self.validator

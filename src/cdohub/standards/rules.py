@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cdohub.catalog.choices import DataType
-from cdohub.quality.engine import check_regex
-from cdohub.quality.validators import VALIDATORS
+from cdohub.datakit.patterns import check_regex
+from cdohub.datakit.validators import VALIDATORS
 
 from . import formats
 from .choices import DATE_TYPES, NUMBER_TYPES, TEXT_TYPES

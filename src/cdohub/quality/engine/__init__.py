@@ -44,7 +44,7 @@ Public API
 ``compile_scan(table, columns_present, rules, dialect, sample=None, now=None, relation=None,
 repeated=()) -> Scan``
     `table`: a name, a (schema, name) pair or a sqlglot expression (e.g. ``read_parquet('…')``).
-    `columns_present`: {name: portable type} (``sources.connectors.types``), an iterable of names
+    `columns_present`: {name: portable type} (``datakit.connectors.types``), an iterable of names
     or of ``ColumnInfo``, or None (not checked). A rule naming a column not present becomes a
     rule error in ``Scan.errors``; the other rules still compile. `sample`: a fraction (0, 1) of
     the rows to scan. `now`: the moment freshness and birth dates are judged against.
@@ -60,7 +60,7 @@ masks=None) -> SampleQuery``
     with the masks (``masking.mask``) to apply to identifier columns.
 
 ``run_scan(target, scan, progress=None) -> ScanResult``, ``fetch_samples(target, sample_query) -> list[dict]``
-    `target`: a ``sources.connectors.Connector`` (read-only, time-limited session) or an open
+    `target`: a ``datakit.connectors.Connector`` (read-only, time-limited session) or an open
     DB-API / DuckDB connection. A source that cannot be reached (or times out) raises
     ``SourceError``. Each rule gets a ``RuleOutcome(key, checked, failed, error)``: `checked` is
     the rows scanned (1 for table rules: freshness, row_count), `failed` the failing rows (for
@@ -129,7 +129,7 @@ there instead).
 """
 
 from .compiler import table_expression
-from .kinds import KINDS, check_regex
+from .kinds import KINDS
 from .rule import SEVERITIES, Rule, RuleOutcome
 from .run import ScanResult, install_sqlite_regexp, run_scan
 from .samples import SampleQuery, compile_samples, fetch_samples, masks_for
@@ -145,7 +145,6 @@ __all__ = [
     "Scan",
     "ScanResult",
     "Statement",
-    "check_regex",
     "compile_samples",
     "compile_scan",
     "fetch_samples",

@@ -9,8 +9,8 @@ from django.utils import timezone
 from sqlglot import exp
 
 from cdohub.core import clock
+from cdohub.datakit.sqlbuild import Frame, case, normalize_dialect, num, text
 
-from ..sqlbuild import Frame, case, normalize_dialect, num, text
 from .rule import Rule
 
 STRING_TYPES = ("string",)

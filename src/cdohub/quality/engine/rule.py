@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .. import validators as v
+from cdohub.datakit import validators as v
 
 SEVERITIES = ("critical", "error", "warning", "info")
 

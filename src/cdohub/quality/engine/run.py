@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cdohub.sources.connectors import SourceError
+from cdohub.datakit.connectors import SourceError
 
 from .kinds import KINDS
 from .kinds.base import as_int
@@ -111,7 +111,7 @@ def run_scan(target, scan: Scan, progress: Callable[[int, int], None] | None = N
     """Run `scan` on `target` (a connector, read-only and time-limited, or an open connection).
 
     `progress(done, total)` is called before each statement and after the last; it may raise
-    (e.g. ``sources.connectors.Cancelled``) to stop the scan between statements."""
+    (e.g. ``datakit.connectors.Cancelled``) to stop the scan between statements."""
     started = time.monotonic()
     outcomes = {key: RuleOutcome(key, error=message) for key, message in scan.errors.items()}
     rows = table_rows = None

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
+from cdohub.datakit.sqlbuild import to_sql
+
 from ..masking import mask
-from ..sqlbuild import to_sql
 from .compiler import Compiler, MissingColumns
 from .kinds import KINDS
 from .rule import Rule

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ..sqlbuild import Frame, exact, num, to_sql
+from cdohub.datakit.sqlbuild import Frame, exact, num, to_sql
+
 from .compiler import Compiler, MissingColumns, table_expression, used_columns
 from .kinds import KINDS
 from .rule import Rule

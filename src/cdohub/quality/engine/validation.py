@@ -3,7 +3,8 @@ the compiler all ask here)."""
 
 from django.utils.translation import gettext as _
 
-from ..sqlbuild import normalize_dialect
+from cdohub.datakit.sqlbuild import normalize_dialect
+
 from .kinds import KINDS
 from .kinds.base import number, refuse
 from .rule import SEVERITIES, Rule

@@ -24,7 +24,7 @@ import pymysql
 import pytest
 from django.test import override_settings
 
-from cdohub.sources.connectors import Limits, SourceConfig, connector_for
+from cdohub.datakit.connectors import Limits, SourceConfig, connector_for
 
 PG_URL = os.environ.get("CDOHUB_TEST_SOURCE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 MARIADB_URL = os.environ.get("CDOHUB_TEST_SOURCE_MARIADB_URL", "mysql://root@127.0.0.1:3306")

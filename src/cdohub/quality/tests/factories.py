@@ -5,7 +5,7 @@ from pathlib import Path
 
 from cdohub.catalog import services as catalog
 from cdohub.catalog.models import Classification, Resource
-from cdohub.core.identifiers import make_uscc
+from cdohub.datakit.identifiers import make_uscc
 from cdohub.org.models import Unit
 from cdohub.quality import services
 from cdohub.quality.models import Issue

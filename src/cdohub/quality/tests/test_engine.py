@@ -1,5 +1,5 @@
 """The engine runs one rule set on the same small table (Chinese names, NULLs, blanks, duplicates,
-bad IDs) in DuckDB (Parquet files), PostgreSQL, MariaDB and SQLite, through the sources connectors,
+bad IDs) in DuckDB (Parquet files), PostgreSQL, MariaDB and SQLite, through the datakit connectors,
 and every dialect gets the counts computed by hand below. Bad rules are refused with a reason, a
 rule whose column has gone reports an error while the others run, custom SQL that writes or holds
 several statements is refused, and samples of failing rows come back with identifiers masked."""
@@ -11,11 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from cdohub.datakit.connectors import SourceConfig, SourceError, connector_for
+from cdohub.datakit.validators import resident_id_check
 from cdohub.quality import engine
 from cdohub.quality.engine import Rule, compile_samples, compile_scan, fetch_samples, run_scan, validate
 from cdohub.quality.masking import mask
-from cdohub.quality.validators import resident_id_check
-from cdohub.sources.connectors import SourceConfig, SourceError, connector_for
 
 from .dialects import DIALECTS, LIMITS, Servers
 

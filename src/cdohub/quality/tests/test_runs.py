@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from cdohub.core.identifiers import make_uscc
+from cdohub.datakit.identifiers import make_uscc
 from cdohub.quality import services
 from cdohub.quality.models import Issue, Run
 from cdohub.sources.tests.conftest import maria_db  # noqa: F401  (fixture)
@@ -150,8 +150,8 @@ def test_scan_command(bound, capsys):
 
 
 def test_a_check_gets_the_longer_statement_time_limit_of_quality_scans(population, settings):
+    from cdohub.datakit.connectors import connector_for
     from cdohub.quality.targets import Target
-    from cdohub.sources.connectors import connector_for
 
     source, _ = population
     settings.CDOHUB = {**settings.CDOHUB, "SOURCE_STATEMENT_TIMEOUT": 30, "QUALITY_STATEMENT_TIMEOUT": 600}

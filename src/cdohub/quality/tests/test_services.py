@@ -11,9 +11,9 @@ from cdohub.core import clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.models import AuditEntry, Notification
 from cdohub.core.workflow import Conflict
+from cdohub.datakit.connectors import Cancelled
 from cdohub.quality import services
 from cdohub.quality.models import Binding, Issue, Rule, Run
-from cdohub.sources.connectors import Cancelled
 from cdohub.sources.tests.factories import make_source
 
 from . import factories

@@ -4,8 +4,8 @@ timeout, on every kind of source."""
 import pytest
 from django.utils import translation
 
-from cdohub.quality.sqlbuild import to_sql
-from cdohub.sources.connectors import Limits, SourceError
+from cdohub.datakit.connectors import Limits, SourceError
+from cdohub.datakit.sqlbuild import to_sql
 
 from .dialects import DIALECTS, Servers
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from cdohub.core.identifiers import make_uscc
-from cdohub.quality import validators as v
+from cdohub.datakit import validators as v
+from cdohub.datakit.identifiers import make_uscc
+from cdohub.datakit.sqlbuild import to_sql
 from cdohub.quality.engine import Rule, compile_scan, run_scan
-from cdohub.quality.sqlbuild import to_sql
 
 from .dialects import DIALECTS, Servers
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cdohub.core.jobs import RunStatus
+from cdohub.datakit.connectors import SourceConfig, SourceError, connector_for
 from cdohub.sources import services
 from cdohub.sources.choices import Health
-from cdohub.sources.connectors import SourceConfig, SourceError, connector_for
 from cdohub.sources.models import DataSource
 
 

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from cdohub.core.jobs import RunStatus
+from cdohub.datakit.connectors import Limits, SourceConfig, SourceError, connector_for
 from cdohub.sources import services
 from cdohub.sources.choices import Health
-from cdohub.sources.connectors import Limits, SourceConfig, SourceError, connector_for
 
 
 def by_name(run):

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from cdohub.core.jobs import RunStatus
+from cdohub.datakit.connectors import ColumnInfo, TableInfo
 from cdohub.sources import services
 from cdohub.sources.choices import Health
-from cdohub.sources.connectors import ColumnInfo, TableInfo
 from cdohub.sources.models import DataSource, DiscoveryRun
 
 from .factories import make_source

@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from cdohub.core.models import AuditEntry
+from cdohub.datakit.connectors import SourceError
 from cdohub.sources import crypto, services
-from cdohub.sources.connectors import SourceError
 from cdohub.sources.models import DataSource
 
 

@@ -10,7 +10,7 @@ from .length import Length
 from .not_null import NotNull
 from .range import Range
 from .referential import Referential
-from .regex import Regex, check_regex
+from .regex import Regex
 from .row_count import RowCount
 from .unique import Unique
 from .validator import Validator
@@ -33,4 +33,4 @@ KINDS: dict[str, Kind] = {
     )
 }
 
-__all__ = ["KINDS", "Kind", "check_regex"]
+__all__ = ["KINDS", "Kind"]

@@ -6,7 +6,8 @@ compares ``CAST(v AS BINARY)`` so that its collation does not widen what is allo
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import Frame, exact, in_values, num, text
+from cdohub.datakit.sqlbuild import Frame, exact, in_values, num, text
+
 from ..compiler import Compiler, zero_one
 from ..rule import Rule
 from .base import ValueKind, refuse

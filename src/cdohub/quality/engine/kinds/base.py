@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import Frame, num
+from cdohub.datakit.sqlbuild import Frame, num
+
 from ..compiler import Compiler, table_expression, used_columns
 from ..rule import Rule, RuleOutcome
 

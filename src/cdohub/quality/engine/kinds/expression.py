@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import Frame
+from cdohub.datakit.sqlbuild import Frame
+
 from ...user_sql import expression_columns, parse_expression
 from ..compiler import Compiler, MissingColumns, zero_one
 from ..rule import Rule

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import case, num, text
+from cdohub.datakit.sqlbuild import case, num, text
+
 from ..compiler import Compiler, naive
 from ..rule import Rule, RuleOutcome
 from .base import TableKind, as_int, number, refuse

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import Frame, num
+from cdohub.datakit.sqlbuild import Frame, num
+
 from ..compiler import Compiler
 from ..rule import Rule
 from .base import ValueKind, refuse, whole_bounds

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import Frame, is_blank, num
+from cdohub.datakit.sqlbuild import Frame, is_blank, num
+
 from ..compiler import Compiler, flag
 from ..rule import Rule
 from .base import Kind, refuse

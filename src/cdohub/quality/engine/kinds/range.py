@@ -4,7 +4,8 @@ import datetime
 
 from sqlglot import exp
 
-from ...sqlbuild import Frame, num, text
+from cdohub.datakit.sqlbuild import Frame, num, text
+
 from ..compiler import Compiler, zero_one
 from ..rule import Rule
 from .base import Kind, bounds

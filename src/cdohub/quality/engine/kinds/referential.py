@@ -6,7 +6,8 @@ PostgreSQL, a mark join in DuckDB, a materialised subquery in MariaDB, an epheme
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ...sqlbuild import Frame, exact, num
+from cdohub.datakit.sqlbuild import Frame, exact, num
+
 from ..compiler import Compiler, flag, is_present, not_blank
 from ..rule import Rule
 from .base import ValueKind, refuse

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from ...sqlbuild import case, exact, num, text
+from cdohub.datakit.sqlbuild import case, exact, num, text
+
 from ..compiler import Compiler, is_present, zero_one
 from ..rule import Rule
 from .base import Kind, table_of

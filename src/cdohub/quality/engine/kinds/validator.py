@@ -8,8 +8,9 @@ on DuckDB and PostgreSQL they are judged once per distinct value by default."""
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
-from ... import validators as v
-from ...sqlbuild import Frame, case, num
+from cdohub.datakit import validators as v
+from cdohub.datakit.sqlbuild import Frame, case, num
+
 from ..compiler import Compiler, flag, not_blank
 from ..rule import Rule
 from .base import ValueKind, refuse

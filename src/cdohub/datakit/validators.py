@@ -55,8 +55,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy
 from sqlglot import exp
 
-from cdohub.core.identifiers import ORG_WEIGHTS, USCC_CHARS, USCC_WEIGHTS, org_code_check, uscc_check
-
+from .identifiers import ORG_WEIGHTS, USCC_CHARS, USCC_WEIGHTS, org_code_check, uscc_check
 from .sqlbuild import (
     Frame,
     add_all,
