@@ -21,6 +21,9 @@ echo "==> lint"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "==> import contracts (docs/architecture.md: the layers and the apps' public surfaces)"
+PYTHONPATH=. $BIN/lint-imports
+
 echo "==> Django checks"
 $BIN/cdohub check --fail-level WARNING
 $BIN/cdohub makemigrations --check --dry-run >/dev/null
