@@ -1,7 +1,8 @@
 """Import contracts of our own, beside import-linter's layers.
 
 `public_surface`: a domain app reaches another domain app only through that app's public modules
-(its `services`, and its `models`, `choices` and `events` for foreign keys, enums and audit events).
+(its `services`, and its `models`, `choices` and `events` for foreign keys, enums and audit events;
+the package itself too).
 Everything else an app has (views, policies, engines) is its own, so it can change without breaking
 a neighbour. Tests and migrations are left out: they may set up whatever they need. `peers` are
 modules that may use their namesakes in other apps: the demo builders compose one demo.
@@ -31,11 +32,14 @@ class PublicSurfaceContract(Contract):
                 for imported in sorted(graph.find_modules_directly_imported_by(importer)):
                     owner = _app_of(imported, apps)
                     surface = _surface(imported, owner) if owner else ""
-                    if owner in (None, app) or surface in public:
+                    if owner in (None, app, imported) or surface in public:  # a package is public
                         continue
                     if surface in peers and _surface(importer, app) == surface:
                         continue
-                    lines = [d["line_number"] for d in graph.get_import_details(importer=importer, imported=imported)]
+                    lines = [
+                        d["line_number"]
+                        for d in graph.get_import_details(importer=importer, imported=imported)
+                    ]
                     reaches.append((importer, imported, lines))
         return ContractCheck(kept=not reaches, metadata={"reaches": reaches})
 
