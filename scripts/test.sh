@@ -21,6 +21,9 @@ echo "==> lint"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "==> types"
+$BIN/mypy --follow-imports=silent src/cdohub/core $(ls src/cdohub/*/services.py src/cdohub/*/policies.py src/cdohub/*/jobs.py | grep -v core/)
+
 echo "==> import contracts (docs/architecture.md: the layers and the apps' public surfaces)"
 PYTHONPATH=. $BIN/lint-imports
 

@@ -18,6 +18,7 @@ from cdohub.accounts.models import User
 from cdohub.appointments import events
 from cdohub.core import audit, clock
 from cdohub.core.files import validate_pdf
+from cdohub.core.forms import field_label
 from cdohub.core.permissions import require
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.workflow import Step, Workflow
@@ -368,7 +369,7 @@ def _take(filing, action: str, actor, version, comment: str = "", changes=None):
 def submit(actor, filing, version: int | None = None):
     def complete_then_stamp(fresh, now) -> dict:
         missing = [
-            str(type(fresh)._meta.get_field(name).verbose_name)
+            field_label(type(fresh), name)
             for name in ("document_number", "document_date", "document")
             if not getattr(fresh, name)
         ]

@@ -43,7 +43,7 @@ register(
 
 def reviewing_unit(resource: Resource):
     """The body that reviews: the campaign's organiser, or else the provider's own government."""
-    if resource.campaign_id:
+    if resource.campaign is not None:
         return resource.campaign.organiser
     return resource.unit.government()
 

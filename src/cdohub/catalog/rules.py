@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from cdohub.core.forms import field_label
+
 from .choices import (
     CAMPAIGN_FIELDS,
     FORMAT_METHODS,
@@ -44,7 +46,7 @@ TITLE_ONLY = ("classification", "name", "is_classified")  # what a classified (æ
 def label(name: str) -> str:
     if name == "items":
         return _("information items")
-    return str(Resource._meta.get_field(name).verbose_name)
+    return field_label(Resource, name)
 
 
 def is_filled(values: dict, items: list, name: str) -> bool:

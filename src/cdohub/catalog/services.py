@@ -5,6 +5,8 @@ reviewing bureau; a returned resource is mended and submitted again. Each step i
 version the actor saw, recorded as a decision, written to the audit chain and re-indexed for search.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,7 +82,7 @@ def _check_related(codes, own_code: str = "") -> None:
 
 
 def _validate(resource: Resource, items: list[dict], *, submitting: bool = False) -> None:
-    required = resource.campaign.required_fields if resource.campaign_id else ()
+    required = resource.campaign.required_fields if resource.campaign is not None else ()
     errors = rules.check(_values(resource), items, submitting=submitting, required=required)
     if errors:
         raise ValidationError(errors)
@@ -186,7 +188,7 @@ def delete_resource(actor, resource: Resource) -> None:
     require(actor, "change", resource)
     if resource.status != ResourceStatus.DRAFT or resource.decisions.exists():
         raise ValidationError(_("Only a draft that was never submitted can be deleted."))
-    snapshot = {
+    snapshot: dict[str, Any] = {
         "code": resource.code,
         "title": resource.name,
         "items": list(resource.items.values(*rules.ITEM_FIELDS)),
@@ -424,6 +426,7 @@ def _settle(resource: Resource) -> None:
             "status", flat=True
         )
     )
+    status: str
     if ResourceStatus.RETURNED in statuses:
         status = ParticipationStatus.RETURNED
     elif statuses == {ResourceStatus.PUBLISHED}:

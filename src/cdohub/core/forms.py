@@ -4,7 +4,16 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The verbose name users see for a field of `model` (one of its own, not a reverse relation)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # only a model's own fields carry a verbose name
+    return str(field.verbose_name)
 
 
 class BootstrapForm(forms.BaseForm):
@@ -42,8 +51,8 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Upload an Excel .xlsx workbook."))
         return upload

@@ -2,8 +2,9 @@
 
 import hashlib
 import json
+from collections.abc import Collection
 from datetime import UTC, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar, NoReturn, Self
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,18 +29,21 @@ class TrackedModel(TimeStampedModel):
     """A model whose every field change is written to the audit log (see core.audit)."""
 
     audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
+    _audit_snapshot: dict[str, Any]  # field values as last loaded or saved; unset on a new object
 
     class Meta:
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(  # type: ignore[override]  # the stubs add Django 6.1's fetch_mode; Django 5.2 has none
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any]
+    ) -> Self:
         instance = super().from_db(db, field_names, values)
         instance._audit_snapshot = dict(zip(field_names, values, strict=True))
         return instance
 
     @property
-    def audit_unit_id(self):
+    def audit_unit_id(self) -> int | None:
         """The unit this object belongs to, so the audit log can be read by unit scope."""
         return getattr(self, "unit_id", None)
 
@@ -144,15 +148,15 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("The audit log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("The audit log is append-only.")
 
     def canonical(self) -> str:
@@ -182,7 +186,7 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     last_entry_id = models.BigIntegerField(null=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.last_hash
 
 
@@ -204,5 +208,5 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

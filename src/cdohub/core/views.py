@@ -1,7 +1,9 @@
 """Generic views: list, detail and edit through the permission gate, with HTMX partial updates."""
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from django.conf import settings
@@ -9,31 +11,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.db import connection, models
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, UpdateView
+from django.views.generic.base import TemplateResponseMixin
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from cdohub import __version__
 
-from .excel import XLSX_MIME, ImportFileError
+from .excel import XLSX_MIME, ImportFileError, ImportResult, SheetsImportResult
 from .forms import ImportForm
+from .models import Notification
 from .permissions import require, restrict
 
 
-def int_or_none(value) -> int | None:
+def int_or_none(value: str | None) -> int | None:
     """A number from a form or query string, or None when it is missing or not a number."""
+    if value is None:
+        return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
 
 
-def flash_outcome(request, action, success: str) -> bool:
+def flash_outcome(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
     """Run a service call; show `success`, or the service's refusal, as a message. Whether it ran."""
     try:
         action()
@@ -44,7 +52,7 @@ def flash_outcome(request, action, success: str) -> bool:
     return True
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse(
@@ -59,37 +67,39 @@ def healthz(request):
     )
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return redirect("org:dashboard")
 
 
-class HtmxPartialMixin:
+class HtmxPartialMixin(TemplateResponseMixin):
     """Render only `partial_template_name` when HTMX asks for a fragment."""
 
     partial_template_name: str | None = None
 
-    def get_template_names(self):
+    def get_template_names(self) -> list[str]:
         if self.partial_template_name and getattr(self.request, "htmx", False):
             return [self.partial_template_name]
         return super().get_template_names()
 
 
-class ScopedTableView(LoginRequiredMixin, HtmxPartialMixin, SingleTableMixin, FilterView):
+# django-tables2 and django-filter ship no type hints, so their classes are Any to mypy.
+class ScopedTableView(LoginRequiredMixin, HtmxPartialMixin, SingleTableMixin, FilterView):  # type: ignore[misc]
     view_action = "view"
     table_pagination = {"per_page": 50}  # the table paginates; the list view must not count again
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return restrict(self.request.user, self.view_action, super().get_queryset())
 
 
-class ScopedDetailView(LoginRequiredMixin, HtmxPartialMixin, DetailView):
+# Django 5.2's generic views cannot be subscripted at runtime, so these bases stay unparametrised.
+class ScopedDetailView(LoginRequiredMixin, HtmxPartialMixin, DetailView):  # type: ignore[type-arg]
     view_action = "view"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return restrict(self.request.user, self.view_action, super().get_queryset())
 
 
-class ScopedUpdateView(LoginRequiredMixin, HtmxPartialMixin, UpdateView):
+class ScopedUpdateView(LoginRequiredMixin, HtmxPartialMixin, UpdateView):  # type: ignore[type-arg]
     """404 when the object is out of sight, 403 when it is visible but not changeable.
 
     Subclasses save through a service in `perform_update(form)`.
@@ -97,12 +107,12 @@ class ScopedUpdateView(LoginRequiredMixin, HtmxPartialMixin, UpdateView):
 
     change_action = "change"
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset: QuerySet[Any] | None = None) -> Any:
         obj = super().get_object(queryset)
         require(self.request.user, self.change_action, obj)
         return obj
 
-    def form_valid(self, form):
+    def form_valid(self, form: ModelForm[Any]) -> HttpResponse:
         try:
             self.object = self.perform_update(form)
         except ValidationError as exc:
@@ -114,7 +124,7 @@ class ScopedUpdateView(LoginRequiredMixin, HtmxPartialMixin, UpdateView):
             return response
         return redirect(self.get_success_url())
 
-    def perform_update(self, form):
+    def perform_update(self, form: ModelForm[Any]) -> models.Model:
         raise NotImplementedError
 
 
@@ -124,12 +134,14 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, ListView):  # type: ignore[type-arg]
     template_name = "core/notifications.html"
     paginate_by = 50
 
-    def get_queryset(self):
-        return self.request.user.notifications.all()
+    def get_queryset(self) -> QuerySet[Notification]:
+        user = self.request.user
+        assert user.is_authenticated  # LoginRequiredMixin turns anonymous visitors away first
+        return user.notifications.all()
 
 
 # Excel imports -------------------------------------------------------------------------------
@@ -139,7 +151,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
 RESULT_DIR = "import-results"
 
 
-def _keep_annotated(request, content: bytes) -> str:
+def _keep_annotated(request: HttpRequest, content: bytes) -> str:
     """Store the annotated workbook for this session only; returns its download token."""
     token = uuid.uuid4().hex
     folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
@@ -151,7 +163,7 @@ def _keep_annotated(request, content: bytes) -> str:
 
 
 @login_required
-def import_result(request, token):
+def import_result(request: HttpRequest, token: str) -> FileResponse:
     if token not in request.session.get("import_results", []):
         raise Http404
     path = Path(settings.MEDIA_ROOT) / RESULT_DIR / f"{token}.xlsx"
@@ -160,8 +172,16 @@ def import_result(request, token):
     return FileResponse(path.open("rb"), as_attachment=True, filename=_("import-errors") + ".xlsx")
 
 
-def run_import(request, importer, *, title, template_url, done_url):
-    """The import page of `importer` (a core.excel importer), back to `done_url` once applied."""
+class Importer(Protocol):
+    """A core.excel importer: an `ExcelImport` or an import of a workbook of several sheets."""
+
+    def run(self, data: bytes, user: Any) -> ImportResult | SheetsImportResult: ...
+
+
+def run_import(
+    request: HttpRequest, importer: Importer, *, title: str, template_url: str, done_url: str
+) -> HttpResponse:
+    """The import page of `importer`, back to `done_url` once applied."""
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "title": title, "template_url": template_url}
     if request.method == "POST" and form.is_valid():
@@ -174,5 +194,6 @@ def run_import(request, importer, *, title, template_url, done_url):
                 text = ngettext("%(n)d row imported.", "%(n)d rows imported.", result.applied)
                 messages.success(request, text % {"n": result.applied})
                 return redirect(done_url)
+            assert result.annotated is not None  # an importer annotates every workbook it refuses
             context.update(result=result, token=_keep_annotated(request, result.annotated))
     return render(request, "core/import.html", context, status=422 if "result" in context else 200)

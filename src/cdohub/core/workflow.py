@@ -169,7 +169,8 @@ class Workflow:
                 comment=comment,
                 facts=facts,
             )
-        audit.record_event(step.event, fresh, version=seen, **{self.comment_field: comment}, **facts)
+        said: dict[str, Any] = {self.comment_field: comment}  # audit data, typed as loosely as `facts`
+        audit.record_event(step.event, fresh, version=seen, **said, **facts)
         for notice in step.notify(fresh, actor, comment) if step.notify else ():
             notice.queue()
         return fresh

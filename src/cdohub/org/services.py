@@ -137,8 +137,11 @@ def _unit_named(name: str, under: Unit) -> Unit:
 def load_program(actor, path: Path) -> PilotProgram:
     """Create or update a pilot program from its file; its scope units must already exist."""
     spec, digest = read_program_file(path)
-    region = Region.objects.filter(code=spec["region"]).first()
-    government = Unit.objects.filter(kind=UnitKind.GOVERNMENT, region=region).first()
+    government = (
+        Unit.objects.select_related("region")
+        .filter(kind=UnitKind.GOVERNMENT, region__code=spec["region"])
+        .first()
+    )
     if government is None:
         raise ValidationError(_("No government unit exists for region %(code)s.") % {"code": spec["region"]})
     owner = _unit_named(spec["organised_by"], government)
@@ -149,7 +152,7 @@ def load_program(actor, path: Path) -> PilotProgram:
         raise PermissionDenied
     program.name, program.issuer = spec["name"], spec["issuer"]
     program.document_number, program.issued_on = spec["document_number"], spec["issued_on"]
-    program.region, program.owner_unit = region, owner
+    program.region, program.owner_unit = government.region, owner
     program.organisational_model = spec.get("organisational_model", "")
     program.dimensions = spec["dimensions"]
     program.rules = {k: spec[k] for k in ("scope_rules", "posts", "plans", "roster") if k in spec}
@@ -236,7 +239,7 @@ def nominate(actor, city_member: ScopeMember, unit: Unit, note: str = "") -> Sco
 @service
 def withdraw(actor, member: ScopeMember) -> None:
     require(actor, "change", member)
-    if member.parent_id is None:
+    if member.parent is None:
         raise ValidationError(_("Units named by the program file cannot be withdrawn here."))
     audit.record_event(
         events.SCOPE_WITHDRAWN,
@@ -280,10 +283,10 @@ class CityCompliance:
 
 def scope_compliance(program: PilotProgram, cities=None) -> list[CityCompliance]:
     """Per pilot city, how many nominations each scope rule counts and whether it is met."""
-    members = ScopeMember.objects.filter(program=program, category=ScopeCategory.PILOT_CITY)
+    cities_in_scope = ScopeMember.objects.filter(program=program, category=ScopeCategory.PILOT_CITY)
     if cities is not None:
-        members = members.filter(pk__in=[c.pk for c in cities])
-    members = list(members.select_related("unit", "unit__region"))
+        cities_in_scope = cities_in_scope.filter(pk__in=[c.pk for c in cities])
+    members = list(cities_in_scope.select_related("unit", "unit__region"))
     counts = defaultdict(int)
     rows = (
         ScopeMember.objects.filter(parent__in=members).values("parent_id", "category").annotate(n=Count("id"))

@@ -26,13 +26,14 @@ PROJECT_FIELDS = DETAILS + DOCUMENTS
 LISTS = ("systems", "collects")
 # Once the initiation is approved, only what acceptance needs may change (and the catalog links).
 ACCEPTANCE_FIELDS = ("acceptance_report",)
-REQUIRED_DOCUMENTS = {
+# Keyed by stage value: services look them up with the stage a form or URL gave.
+REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     Stage.INITIATION: ("feasibility_study", "design"),
     Stage.ACCEPTANCE: ("acceptance_report",),
 }
 
 # From which project states a stage may be submitted.
-SUBMITTABLE = {
+SUBMITTABLE: dict[str, tuple[str, ...]] = {
     Stage.INITIATION: (
         ProjectStatus.DRAFT,
         ProjectStatus.INITIATION_RETURNED,

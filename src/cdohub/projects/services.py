@@ -21,6 +21,7 @@ from cdohub.catalog.models import Resource
 from cdohub.core import audit, clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.files import validate_pdf
+from cdohub.core.forms import field_label
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.workflow import Conflict, Step, Workflow, lock
@@ -69,7 +70,7 @@ from .rules import (
     clean_lines,
 )
 
-UNDER_REVIEW = {
+UNDER_REVIEW: dict[str, str] = {
     Stage.INITIATION: ProjectStatus.INITIATION_REVIEW,
     Stage.ACCEPTANCE: ProjectStatus.ACCEPTANCE_REVIEW,
 }
@@ -304,11 +305,7 @@ def _require_submittable(project: Project, stage: str) -> None:
             % {"stage": Stage(stage).label, "status": project.get_status_display()},
             code="wrong_state",
         )
-    missing = [
-        str(Project._meta.get_field(n).verbose_name)
-        for n in REQUIRED_DOCUMENTS[stage]
-        if not getattr(project, n)
-    ]
+    missing = [field_label(Project, n) for n in REQUIRED_DOCUMENTS[stage] if not getattr(project, n)]
     if missing:
         raise ValidationError(_("Before submitting, add: %(fields)s.") % {"fields": _(", ").join(missing)})
 
@@ -397,9 +394,9 @@ def _announce_submission(review: Review, deciders) -> None:
 
 
 def last_decision_text(review: Review) -> str:
-    if review.decided_by_id is None:
-        return review.get_status_display()
     who = review.decided_by
+    if who is None:
+        return review.get_status_display()
     return _("%(status)s by %(who)s at %(at)s") % {
         "status": review.get_status_display(),
         "who": who.display_name or who.username,
@@ -499,9 +496,11 @@ def add_opinion(actor, review: Review, text: str, recommendation: str = "", seen
     if recommendation and recommendation not in Recommendation.values:
         raise ValidationError({"recommendation": _("Unknown recommendation.")})
     fresh = _open_review(actor, review, seen_version)
+    bureau = same_level_bureau(fresh.project.unit)
+    assert bureau is not None  # may_give_opinion found it
     opinion = Opinion.objects.create(
         review=fresh,
-        bureau=same_level_bureau(fresh.project.unit),
+        bureau=bureau,
         author=actor,
         at=clock.now(),
         recommendation=recommendation,

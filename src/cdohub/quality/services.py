@@ -87,8 +87,11 @@ def _resource_gate(actor, resource, action="change") -> None:
 
 
 def _next_run(schedule: str, after: datetime.datetime) -> datetime.datetime | None:
-    if not schedule:
-        return None
+    return _one_period_on(schedule, after) if schedule else None
+
+
+def _one_period_on(schedule: str, after: datetime.datetime) -> datetime.datetime:
+    """`after` moved on by one period of a (set) schedule."""
     if schedule == Schedule.DAILY:
         return after + datetime.timedelta(days=1)
     if schedule == Schedule.WEEKLY:
@@ -242,7 +245,7 @@ def _clean_rule(rule: Rule, dialect: str) -> None:
         engine.validate(spec, dialect)
     except ValidationError as exc:
         field = {"columns": "columns", "weight": "weight", "severity": "severity", "kind": "kind"}.get(
-            exc.code, "params"
+            exc.code or "", "params"
         )
         raise ValidationError({field: exc.messages}) from None
 
@@ -551,7 +554,7 @@ def _advance_schedule(run: Run) -> None:
     now = clock.now()
     following = binding.next_run_at or now
     while following <= now:
-        following = _next_run(binding.schedule, following)
+        following = _one_period_on(binding.schedule, following)
     Binding.objects.filter(pk=binding.pk).update(next_run_at=following)
 
 
@@ -698,7 +701,7 @@ def _sync_issues(run: Run, results: list[RuleResult]) -> None:
 
 def _tell_escalated_to(issue: Issue, actor, answer: str) -> list[Notice]:
     """The CDO an overdue issue was escalated to hears of its answer."""
-    if not issue.escalated_to_id:
+    if issue.escalated_to is None:
         return []
     title = _("Quality issue answered: %(title)s") % {"title": issue.title}
     return [Notice(policies.body_cdos(issue.escalated_to), title, answer, issue.get_absolute_url())]

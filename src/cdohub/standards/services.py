@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cdohub.catalog.models import InformationItem
 from cdohub.core import audit, clock
+from cdohub.core.forms import field_label
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
 from cdohub.core.workflow import Step, Workflow, lock
@@ -120,7 +121,7 @@ def _check_values(rows: list[dict]) -> None:
 
 
 def code_values(code_set: CodeSet) -> list[dict]:
-    by_pk = {}
+    by_pk: dict[int | None, str] = {}  # a root value's parent, None, is never in it
     rows = []
     for value in code_set.values.all():  # in position order (Meta), prefetched where it was
         by_pk[value.pk] = value.code
@@ -292,7 +293,7 @@ def _keeps_its_rules(element: DataElement, fields: dict, owner: Unit | None) -> 
         if name in fields and _comparable(fields[name]) != _comparable(getattr(element, name))
     ]
     if changed or (owner is not None and owner != element.owner):
-        labels = "、".join(str(DataElement._meta.get_field(n).verbose_name) for n in changed) or _("bureau")
+        labels = "、".join(field_label(DataElement, n) for n in changed) or _("bureau")
         raise ValidationError(
             _(
                 "A published data element keeps what its quality rules follow from (%(fields)s): "
@@ -310,7 +311,7 @@ def _comparable(value):
 
 
 def _publishable_element(element: DataElement) -> None:
-    if element.code_set_id and not element.code_set.is_published:
+    if element.code_set is not None and not element.code_set.is_published:
         raise ValidationError(
             _("Publish the code set %(set)s first.") % {"set": element.code_set}, code="code_set_draft"
         )
