@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import reverse
 
 from cdohub.core.models import AuditEntry
@@ -37,6 +39,9 @@ SIGNED_IN = {"outsider": 200, "department": 200, "reader": 200}
 # `expect` for a read open to everyone in scope: the reader has the right to it.
 IN_SCOPE = {"reader": 200}
 WRITES = ("post", "put", "patch", "delete")
+
+
+World = dict[str, Any]  # the objects a class's tests act on, by key
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class Absent:
         object.__setattr__(self, "rows", rows)
         object.__setattr__(self, "field", field)
 
-    def texts(self, world: dict) -> list[str]:
+    def texts(self, world: World) -> list[str]:
         return [str(_attribute(world[key], self.field)) for key in self.rows]
 
 
@@ -71,7 +76,7 @@ class Ref:
     key: str
     path: str = ""
 
-    def resolve(self, world: dict) -> Any:
+    def resolve(self, world: World) -> Any:
         return _attribute(world[self.key], self.path) if self.path else world[self.key]
 
 
@@ -99,7 +104,7 @@ def _attribute(obj: Any, path: str) -> Any:
     return obj
 
 
-def resolve(value: Any, world: dict) -> Any:
+def resolve(value: Any, world: World) -> Any:
     if isinstance(value, Ref):
         return value.resolve(world)
     if isinstance(value, dict):
@@ -119,14 +124,14 @@ class Route:
     the class default is used. `expect` overrides a kind's expected status."""
 
     name: str
-    kwargs: dict = field(default_factory=dict)
+    kwargs: dict[str, Any] = field(default_factory=dict)
     method: str = "get"
     data: Any = None
     outsider: Who = None
     department: Who = None
     reader: Who = None
     permitted: Who = None
-    expect: dict = field(default_factory=dict)
+    expect: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     label: str = ""
 
@@ -138,7 +143,7 @@ def is_api(path: str) -> bool:
     return path.startswith("/api/")
 
 
-def call(client, route: Route, world: dict):
+def call(client: Client, route: Route, world: World) -> Any:
     url = reverse(route.name, kwargs=resolve(route.kwargs, world))
     data = resolve(route.data, world)
     if is_api(url) and route.method in WRITES:
@@ -166,21 +171,21 @@ class RoutePermissions:
     permitted: ClassVar[Who] = None
 
     @classmethod
-    def build_world(cls) -> dict:
+    def build_world(cls) -> World:
         return {}
 
     @classmethod
     def cases(cls) -> list[tuple[Route, str]]:
         return [(route, kind) for route in cls.routes for kind in KINDS]
 
-    def pytest_generate_tests(self, metafunc):
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "case" in metafunc.fixturenames:
             cases = self.cases()
             metafunc.parametrize("case", cases, ids=[route.id(kind) for route, kind in cases])
 
     @pytest.fixture(scope="class")
     @classmethod
-    def world(cls, django_db_setup, django_db_blocker):
+    def world(cls, django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         with django_db_blocker.unblock(), transaction.atomic():
             built = cls.build_world()
             yield built
@@ -190,7 +195,7 @@ class RoutePermissions:
         declared = getattr(route, kind, None) if kind != "anonymous" else None
         return declared if declared is not None else getattr(self, kind, None)
 
-    def test_route(self, case, world, db, client):
+    def test_route(self, case: tuple[Route, str], world: World, db: None, client: Client) -> None:
         route, kind = case
         who = self.who(route, kind)
         if kind != "anonymous":
@@ -202,7 +207,7 @@ class RoutePermissions:
             client.force_login(get_user_model().objects.get(username=username))
         self.check(route, kind, who, world, client)
 
-    def check(self, route: Route, kind: str, who: Who, world: dict, client) -> None:
+    def check(self, route: Route, kind: str, who: Who, world: World, client: Client) -> None:
         before = AuditEntry.objects.count()
         response = call(client, route, world)
         path = response.request["PATH_INFO"]
@@ -218,7 +223,7 @@ class RoutePermissions:
         elif expected == "success":
             assert 200 <= status < 300 or status == 302, f"{shown}, expected success"
         elif expected is Absent:
-            assert status == 200, f"{shown}, expected 200"
+            assert isinstance(who, Absent) and status == 200, f"{shown}, expected 200"
             for text in who.texts(world):
                 assert text not in response.content.decode(), f"{shown}: {text!r} is out of scope but listed"
         else:
@@ -229,7 +234,7 @@ class RoutePermissions:
         if route.method in WRITES and expected != "success":
             assert AuditEntry.objects.count() == before, f"{shown}: a refused call changed something"
 
-    def hidden_from_others(self, route: Route, world: dict) -> list[str]:
+    def hidden_from_others(self, route: Route, world: World) -> list[str]:
         """What the outsider's and the department's lists must not hold: the permitted user's must."""
         absent = [self.who(route, kind) for kind in ("outsider", "department")]
         return [text for who in absent if isinstance(who, Absent) for text in who.texts(world)]
