@@ -1,5 +1,7 @@
 import base64
+import os
 import re
+import secrets
 from contextlib import contextmanager
 from importlib import import_module
 
@@ -286,3 +288,32 @@ def test_checkpoints_are_signed_every_so_many_entries_once_committed(
 
 def test_the_periodic_schedule_signs_checkpoints(settings):
     assert ["audit", "checkpoint"] in [command for _seconds, command in settings.CDOHUB["PERIODIC"]]
+
+
+def test_mariadb_refuses_updates_and_deletes_of_audit_entries():
+    """The migrations' MariaDB triggers, on a throwaway table of a real server (skipped without one,
+    except in CI)."""
+    pymysql = pytest.importorskip("pymysql")
+    try:
+        conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True, connect_timeout=3)
+    except pymysql.MySQLError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"MariaDB is not reachable: {exc}")
+        pytest.skip(f"MariaDB is not reachable: {exc}")
+    name = f"cdohub_test_audit_{secrets.token_hex(4)}"
+    with conn.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE `{name}`")
+        try:
+            cursor.execute(f"USE `{name}`")
+            cursor.execute("CREATE TABLE core_auditentry (id INT PRIMARY KEY, action VARCHAR(64))")
+            cursor.execute(APPEND_ONLY.MYSQL)
+            cursor.execute(NO_DELETE.MYSQL)
+            cursor.execute("INSERT INTO core_auditentry VALUES (1, 'create')")
+            for statement in ("UPDATE core_auditentry SET action = 'x'", "DELETE FROM core_auditentry"):
+                with pytest.raises(pymysql.MySQLError, match="append-only"):
+                    cursor.execute(statement)
+            cursor.execute("SELECT action FROM core_auditentry")
+            assert cursor.fetchall() == (("create",),)
+        finally:
+            cursor.execute(f"DROP DATABASE `{name}`")
+            conn.close()
