@@ -317,3 +317,15 @@ def test_mariadb_refuses_updates_and_deletes_of_audit_entries():
         finally:
             cursor.execute(f"DROP DATABASE `{name}`")
             conn.close()
+
+
+def test_audit_keys_are_checked(settings):
+    from cdohub.core import checks
+
+    settings.CDOHUB = {**settings.CDOHUB, "AUDIT_KEYS": ["not-a-key"]}
+    assert [e.id for e in checks.audit_keys(None)] == ["core.E001"]
+    assert checks.audit_keys_set(None) == []
+    settings.CDOHUB = {**settings.CDOHUB, "AUDIT_KEYS": [base64.urlsafe_b64encode(b"k" * 32).decode()]}
+    assert checks.audit_keys(None) == []
+    settings.CDOHUB = {**settings.CDOHUB, "AUDIT_KEYS": []}
+    assert [w.id for w in checks.audit_keys_set(None)] == ["core.W001"]
