@@ -131,24 +131,28 @@ def write_checkpoint() -> Checkpoint | None:
         return None
     path = checkpoint_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = signing_keys()[0]
-    unsigned = Checkpoint(
-        entry_id=head.last_entry_id,
-        hash=head.last_hash,
-        count=AuditEntry.objects.filter(id__lte=head.last_entry_id).count(),
-        at=timezone.now().isoformat(),
-        key=public_key_text(key),
-    )
-    checkpoint = Checkpoint(**{**asdict(unsigned), "signature": _b64(key.sign(unsigned.signed_part()))})
     with path.open("a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # concurrent writers append whole lines, in turn
         last = _last_line(path)
-        if last and json.loads(last)["entry_id"] == checkpoint.entry_id:
+        if last and json.loads(last)["entry_id"] == head.last_entry_id:
             return None
+        checkpoint = _signed(head.last_entry_id, head.last_hash)
         f.write(json.dumps(asdict(checkpoint), sort_keys=True) + "\n")
         f.flush()
         os.fsync(f.fileno())
     return checkpoint
+
+
+def _signed(entry_id: int, entry_hash: str) -> Checkpoint:
+    key = signing_keys()[0]
+    unsigned = Checkpoint(
+        entry_id=entry_id,
+        hash=entry_hash,
+        count=AuditEntry.objects.filter(id__lte=entry_id).count(),
+        at=timezone.now().isoformat(),
+        key=public_key_text(key),
+    )
+    return Checkpoint(**{**asdict(unsigned), "signature": _b64(key.sign(unsigned.signed_part()))})
 
 
 def export_checkpoints(target: Path) -> int:

@@ -329,3 +329,14 @@ def test_audit_keys_are_checked(settings):
     assert checks.audit_keys(None) == []
     settings.CDOHUB = {**settings.CDOHUB, "AUDIT_KEYS": []}
     assert [w.id for w in checks.audit_keys_set(None)] == ["core.W001"]
+
+
+@pytest.mark.django_db
+def test_a_checkpoint_that_cannot_be_written_does_not_fail_the_change(
+    anchored, settings, users, tmp_path, django_capture_on_commit_callbacks, caplog
+):
+    settings.CDOHUB = {**settings.CDOHUB, "AUDIT_CHECKPOINT_EVERY": 1, "AUDIT_CHECKPOINTS": tmp_path}
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = audit.record_event(NOTED, users["gd_bureau"])
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert "write_checkpoint" in caplog.text
