@@ -196,12 +196,13 @@ def _replace_tree(source: Path, target: Path) -> None:
 
 
 def _replace_checkpoints(source: Path) -> None:
+    """The archive's checkpoints in place; the current file is kept beside them, never destroyed."""
     target = checkpoint_file()
+    if target.exists():
+        target.rename(target.with_name(f"{target.name}.before-restore-{timezone.now():%Y%m%d-%H%M%S}"))
     if source.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    else:
-        target.unlink(missing_ok=True)
 
 
 def _run_postgres_tool(tool: str, *args: str) -> None:

@@ -64,8 +64,11 @@ def test_a_round_trip_brings_everything_back_and_the_audit_log_verifies(installa
     _change_everything(media)
     assert _state(media) != before
 
+    replaced = backup.checkpoint_file().read_text()
     call_command("restore", str(archive), "--no-input")
     assert _state(media) == before
+    kept = list(installation.glob("checkpoints.jsonl.before-restore-*"))
+    assert [p.read_text() for p in kept] == [replaced]  # the newer checkpoints are not destroyed
     assert Unit.objects.get(code="440902").short_name != "改过"
     call_command("audit", "verify")
 
