@@ -3,6 +3,7 @@ around every test; browser tests (transactional) load it again themselves."""
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -24,6 +25,24 @@ def load_demo():
         for module in demo_modules():
             module.load(admin)
     return admin
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_the_audit_delete_trigger():
+    """Django empties SQLite tables with DELETE between transactional tests, which the audit log
+    refuses: the flush, and only it, drops the trigger and puts it back in the same transaction."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    operations = DatabaseWrapper.ops_class
+    trigger = import_module("cdohub.core.migrations.0003_audit_refuses_delete")
+    flush = operations.execute_sql_flush
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            operations,
+            "execute_sql_flush",
+            lambda self, sql_list: flush(self, [trigger.DROP, *sql_list, trigger.SQLITE]),
+        )
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit  # noqa: F401  (connects the field-level change signals)
+        from . import audit, checks  # noqa: F401  (connects the change signals, registers the checks)
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py

@@ -20,6 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from .checkpoints import checkpoint_every, write_checkpoint
 from .models import GENESIS_HASH, AuditChainHead, AuditEntry, TrackedModel
 
 
@@ -69,6 +70,10 @@ def _append(**fields: Any) -> AuditEntry:
         entry.hash = entry.compute_hash()
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_hash=entry.hash, last_entry_id=entry.pk)
+        if entry.pk % checkpoint_every() == 0:
+            # Signed once committed; a checkpoint that cannot be written is logged, not the
+            # writer's failure, and the periodic `audit checkpoint` signs the head later.
+            transaction.on_commit(write_checkpoint, robust=True)
     return entry
 
 

@@ -243,3 +243,15 @@ CDOHUB = {
         (3600, ["quality", "escalate"]),
     ],
 }
+
+# The audit log's anchor (docs/admin.md, "Audit log") -------------------------------------------
+# Ed25519 keys (url-safe base64 of 32 random bytes) that sign the audit checkpoints: the first
+# signs, all verify. Without one, a key is generated in the data directory, outside the database.
+CDOHUB["AUDIT_KEYS"] = env_list("CDOHUB_AUDIT_KEYS")
+CDOHUB["AUDIT_KEY_FILE"] = DATA_DIR / "audit-signing.key"
+# The append-only file of signed checkpoints, and how many entries at most go unanchored.
+CDOHUB["AUDIT_CHECKPOINTS"] = Path(
+    os.environ.get("CDOHUB_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
+)
+CDOHUB["AUDIT_CHECKPOINT_EVERY"] = int(os.environ.get("CDOHUB_AUDIT_CHECKPOINT_EVERY", 100))
+CDOHUB["PERIODIC"].append((600, ["audit", "checkpoint"]))
