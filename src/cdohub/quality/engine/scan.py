@@ -3,7 +3,7 @@
 one statement per custom SQL rule, and each aggregate rule alone for when the aggregate fails."""
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +47,7 @@ class Scan:
     errors: dict[str, str]  # rule key → why it could not be compiled
     sample: float | None = None
     # row-level rules of the aggregate, compiled alone, for when the aggregate fails as a whole
-    fallback: dict[str, Statement] = field(default_factory=dict)
+    fallback: Mapping[str, Statement] = field(default_factory=dict)
 
     @property
     def sql(self) -> str:
@@ -134,13 +134,14 @@ class ScanPlan:
             Statement(to_sql(query, self.compiler.dialect), [Output(rule.key, "failed")], purpose="custom")
         )
 
-    def statements(self) -> tuple[list[Statement], dict[str, Statement]]:
-        """The scan's statements, and each aggregate rule alone (by key)."""
-        ctes = dict(self.groups.values())
+    def statements(self) -> tuple[list[Statement], "Fallback"]:
+        """The scan's statements, and each aggregate rule alone (by key, compiled when asked)."""
         sampled = self.sample is not None
         statements = [
             Statement(
-                self._select(self.items, self.frame, self.sample, ctes), [o for o, _ in self.items], sampled
+                self._select(self.items, self.frame, self.sample, self.ctes()),
+                [o for o, _ in self.items],
+                sampled,
             )
         ]
         if self.table_items or (sampled and self.wants_table_rows):
@@ -153,16 +154,22 @@ class ScanPlan:
                 )
             )
         statements.extend(self.custom)
-        fallback = {}
-        for output, _expression in self.items[1:]:
-            own = Frame(self.compiler.dialect)
-            alone = self.alone[output.key]
-            expression = exp.Sum(this=alone(own)) if callable(alone) else alone.copy()
-            single = [_row_count(), (output, expression)]
-            fallback[output.key] = Statement(
-                self._select(single, own, self.sample, ctes), [o for o, _ in single], sampled
-            )
-        return statements, fallback
+        return statements, Fallback(self, [o for o, _ in self.items[1:]])
+
+    def ctes(self) -> dict[str, exp.Expression]:
+        return dict(self.groups.values())
+
+    def compile_alone(self, output: Output) -> Statement:
+        """The statement counting one aggregate rule by itself (and the rows)."""
+        own = Frame(self.compiler.dialect)
+        alone = self.alone[output.key]
+        expression = exp.Sum(this=alone(own)) if callable(alone) else alone.copy()
+        single = [_row_count(), (output, expression)]
+        return Statement(
+            self._select(single, own, self.sample, self.ctes()),
+            [o for o, _ in single],
+            self.sample is not None,
+        )
 
     def _select(
         self,
@@ -192,11 +199,32 @@ class ScanPlan:
         )
         if where is not None:
             select = select.where(where)
-        sql_text = to_sql(select, d)
+        named = {table.name for table in select.find_all(exp.Table)}
         for name, query in (ctes or {}).items():
-            if name in sql_text:
-                select = select.with_(exp.to_identifier(name, quoted=True), as_=query.copy())
+            if name in named:
+                select = select.with_(exp.to_identifier(name, quoted=True), as_=query.copy(), copy=False)
         return to_sql(select, d)
+
+
+class Fallback(Mapping):
+    """The aggregate's rules, each compiled alone on first use: only a failing aggregate needs
+    them, so a scan that runs does not pay for compiling them."""
+
+    def __init__(self, plan: ScanPlan, outputs: list[Output]):
+        self._plan = plan
+        self._outputs = {o.key: o for o in outputs}
+        self._compiled: dict[str, Statement] = {}
+
+    def __getitem__(self, key: str) -> Statement:
+        if key not in self._compiled:
+            self._compiled[key] = self._plan.compile_alone(self._outputs[key])
+        return self._compiled[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._outputs)
+
+    def __len__(self) -> int:
+        return len(self._outputs)
 
 
 def _sampled(
