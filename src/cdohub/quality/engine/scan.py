@@ -73,10 +73,11 @@ def _row_count() -> tuple[Output, exp.Expression]:
 class ScanPlan:
     """What the rule kinds ask of one scan, gathered in rule order, then `statements()`."""
 
-    def __init__(self, compiler: Compiler, sample: float | None, repeated: set[str]):
+    def __init__(self, compiler: Compiler, sample: float | None, repeated: set[str], unique: set[str]):
         self.compiler = compiler
         self.sample = sample
         self.repeated = repeated
+        self.unique = unique  # columns a rule says are unique: their values do not repeat
         self.frame = Frame(compiler.dialect)  # per-row values shared by the aggregate's rules
         self.items: list[tuple[Output, exp.Expression]] = [_row_count()]
         self.table_items: list[tuple[Output, exp.Expression]] = []
@@ -194,16 +195,15 @@ class ScanPlan:
             source = frame.relation(inner_base, used)
         else:
             source = base
-        select = exp.select(*[exp.alias_(e, f"c{i}", quoted=True) for i, (_, e) in enumerate(items)]).from_(
-            source
-        )
+        select = exp.select(*[exp.alias_(e, f"c{i}", quoted=True) for i, (_, e) in enumerate(items)])
+        select.from_(source, copy=False)
         if where is not None:
-            select = select.where(where)
+            select.where(where, copy=False)
         named = {table.name for table in select.find_all(exp.Table)}
         for name, query in (ctes or {}).items():
             if name in named:
-                select = select.with_(exp.to_identifier(name, quoted=True), as_=query.copy(), copy=False)
-        return to_sql(select, d)
+                select.with_(exp.to_identifier(name, quoted=True), as_=query.copy(), copy=False)
+        return to_sql(select, d, copy=False)
 
 
 class Fallback(Mapping):
@@ -267,8 +267,9 @@ def compile_scan(
     """The statements that count every rule's failures on `table` (see the package docstring).
 
     `repeated`: columns whose values repeat a lot (codes, employers): their value rules are
-    judged once per distinct value (``ScanPlan.count_per_value``); credit and organisation code
-    validators are so judged by default on DuckDB and PostgreSQL. Not with `sample`."""
+    judged once per distinct value (``ScanPlan.count_per_value``). By default so are the costly
+    value rules on DuckDB (see ``ValueKind.per_value_by_default``) and the credit and organisation
+    code validators on PostgreSQL, except on a column a unique rule names. Not with `sample`."""
     compiler = Compiler(table, columns_present, dialect, now, relation)
     if sample is not None:
         sample = float(sample)
@@ -276,7 +277,9 @@ def compile_scan(
             sample = None
         elif sample <= 0:
             raise ValueError("sample must be a fraction between 0 and 1")
-    plan = ScanPlan(compiler, sample, {compiler.columns.resolve(c) or c for c in repeated})
+    rules = list(rules)
+    resolved = {compiler.columns.resolve(c) or c for c in repeated}
+    plan = ScanPlan(compiler, sample, resolved, _unique_columns(rules, compiler))
     errors: dict[str, str] = {}
     by_key: dict[str, Rule] = {}
     for rule in rules:
@@ -295,3 +298,11 @@ def compile_scan(
     statements, fallback = plan.statements()
     table_sql = to_sql(table_expression(table, compiler.dialect), compiler.dialect)
     return Scan(compiler.dialect, table_sql, statements, by_key, errors, sample, fallback)
+
+
+def _unique_columns(rules: list[Rule], compiler: Compiler) -> set[str]:
+    """The columns single-column unique rules name (as the table spells them)."""
+    names = (
+        compiler.columns.resolve(r.columns[0]) for r in rules if r.kind == "unique" and len(r.columns) == 1
+    )
+    return {name for name in names if name is not None}
