@@ -83,6 +83,7 @@ class ScanPlan:
         self.table_items: list[tuple[Output, exp.Expression]] = []
         self.custom: list[Statement] = []
         self.groups: dict[str, tuple[str, exp.Expression]] = {}  # column → (CTE name, its query)
+        self.grouped: dict[str, str] = {}  # rule key → the CTE its count reads
         self.alone: dict[str, exp.Expression | FlagOf] = {}  # key → the rule's item, or its row flag
         self.wants_table_rows = False
 
@@ -94,7 +95,7 @@ class ScanPlan:
     def count(self, rule: Rule, failures: exp.Expression) -> None:
         """The rule's failures are an aggregate expression of their own."""
         self.items.append((Output(rule.key, "failed"), failures))
-        self.alone[rule.key] = failures
+        self.alone[rule.key] = failures.copy()  # the aggregate's statement takes the item itself
 
     def count_per_value(self, rule: Rule, column: str, flag_of: FlagOf) -> None:
         """The failures of a one-column rule counted once per distinct value: a scalar subquery
@@ -111,13 +112,14 @@ class ScanPlan:
             )
             self.groups[column] = (f"__dq_g{len(self.groups) + 1}", query)
         cte, _query = self.groups[column]
+        self.grouped[rule.key] = cte
         frame = Frame(d)
         failing = flag_of(frame)
         total = exp.Sum(
             this=exp.Mul(this=exp.column(COUNT_ALIAS, quoted=True), expression=exp.Paren(this=failing))
         )
         source = frame.relation(exp.Table(this=exp.to_identifier(cte, quoted=True)), [column, COUNT_ALIAS])
-        self.count(rule, exp.Subquery(this=exp.select(total).from_(source)))
+        self.count(rule, exp.Subquery(this=exp.select(total).from_(source, copy=False)))
 
     def table_flag(self, rule: Rule, flag: exp.Expression) -> None:
         """A 0/1 about the whole table: in the unsampled table statement when the scan is sampled."""
@@ -195,13 +197,16 @@ class ScanPlan:
             source = frame.relation(inner_base, used)
         else:
             source = base
-        select = exp.select(*[exp.alias_(e, f"c{i}", quoted=True) for i, (_, e) in enumerate(items)])
+        # the statement is written once and not kept: its items go in without a copy
+        select = exp.select(
+            *[exp.alias_(e, f"c{i}", quoted=True, copy=False) for i, (_, e) in enumerate(items)]
+        )
         select.from_(source, copy=False)
         if where is not None:
             select.where(where, copy=False)
-        named = {table.name for table in select.find_all(exp.Table)}
+        read = {self.grouped[o.key] for o, _ in items if o.key in self.grouped}
         for name, query in (ctes or {}).items():
-            if name in named:
+            if name in read:
                 select.with_(exp.to_identifier(name, quoted=True), as_=query.copy(), copy=False)
         return to_sql(select, d, copy=False)
 
