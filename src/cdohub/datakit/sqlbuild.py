@@ -53,8 +53,10 @@ def writer(dialect: str) -> Dialect:
     return CdohubMySQL() if name == "mysql" else Dialect.get_or_raise(name)
 
 
-def to_sql(expression: exp.Expression, dialect: str) -> str:
-    return expression.sql(dialect=writer(dialect))
+def to_sql(expression: exp.Expression, dialect: str, copy: bool = True) -> str:
+    """`expression` as `dialect`'s SQL; `copy=False` for a tree built for this statement alone
+    (the writer may rewrite it in place; copying a large tree costs more than writing it)."""
+    return expression.sql(dialect=writer(dialect), copy=copy)
 
 
 # Literals and small expressions ---------------------------------------------------------------
@@ -121,9 +123,9 @@ def as_text(value: exp.Expression, dialect: str) -> exp.Expression:
 def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
     node = exp.Case()
     for condition, result in whens:
-        node = node.when(condition, result)
+        node.when(condition, result, copy=False)
     if default is not None:
-        node = node.else_(default)
+        node.else_(default, copy=False)
     return node
 
 
@@ -301,7 +303,7 @@ class Frame:
     def derive(self, expression: exp.Expression) -> exp.Expression:
         if self.inline:
             return expression
-        key = expression.sql(dialect=writer(self.dialect))
+        key = to_sql(expression, self.dialect)
         if key not in self.values:
             aliases = {alias: level for alias, _, level in self.values.values()}
             used = [aliases[c.name] for c in expression.find_all(exp.Column) if c.name in aliases]
@@ -326,21 +328,19 @@ class Frame:
         carried: list[str] = []
         for level in range(1, self.depth + 1):
             select = exp.Select()
-            select = select.select(*[exp.column(c, quoted=True) for c in columns + carried], append=True)
+            select.select(*[exp.column(c, quoted=True) for c in columns + carried], copy=False)
             for alias, expression, at in self.values.values():
                 if at == level:
-                    select = select.select(exp.alias_(expression.copy(), alias, quoted=True), append=True)
+                    select.select(exp.alias_(expression, alias, quoted=True), copy=False)
                     carried.append(alias)
             if not columns and not carried:
-                select = select.select(num(1), append=True)
+                select.select(num(1), copy=False)
             if self.dialect == "postgres":
                 # A volatile column keeps PostgreSQL from pulling the subquery up (which would
                 # repeat each value's expression at every use); unlike OFFSET 0 it is parallel
                 # safe, so the aggregate still runs in parallel workers (twice as fast here).
                 fence = exp.Anonymous(this="CLOCK_TIMESTAMP", expressions=[])
-                select = select.select(
-                    exp.alias_(fence, f"{self.PREFIX}_fence{level}", quoted=True), append=True
-                )
-            select = select.from_(source)
-            source = select.subquery(f"{self.PREFIX}_l{level}")
+                select.select(exp.alias_(fence, f"{self.PREFIX}_fence{level}", quoted=True), copy=False)
+            select.from_(source, copy=False)
+            source = select.subquery(f"{self.PREFIX}_l{level}", copy=False)
         return source

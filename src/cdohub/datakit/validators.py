@@ -253,16 +253,33 @@ def _date_ok(yyyymmdd: exp.Expression, frame: Frame, today: datetime.date) -> ex
             ),
         )
     )
+    in_range = exp.Between(
+        this=yyyymmdd.copy(), low=num(EARLIEST_BIRTH), high=num(int(today.strftime("%Y%m%d")))
+    )
+    month_ok = exp.Between(this=m.copy(), low=num(1), high=num(12))
+    if d == "duckdb":
+        # the month's length looked up by index, the leap year computed for 29 February only
+        longest = lookup([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], m)
+        not_feb_29 = exp.NEQ(this=mod(yyyymmdd, 10000), expression=num(229))
+        return exp.and_(
+            in_range,
+            month_ok,
+            exp.Between(this=day, low=num(1), high=longest),
+            exp.Paren(this=exp.or_(not_feb_29, leap)),
+        )
     month_days = case(
         (exp.EQ(this=m.copy(), expression=num(2)), case((leap, num(29)), default=num(28))),
         (exp.In(this=m.copy(), expressions=[num(4), num(6), num(9), num(11)]), num(30)),
         default=num(31),
     )
-    return exp.and_(
-        exp.Between(this=yyyymmdd.copy(), low=num(EARLIEST_BIRTH), high=num(int(today.strftime("%Y%m%d")))),
-        exp.Between(this=m.copy(), low=num(1), high=num(12)),
-        exp.Between(this=day, low=num(1), high=month_days),
-    )
+    return exp.and_(in_range, month_ok, exp.Between(this=day, low=num(1), high=month_days))
+
+
+def lookup(values: list, index: exp.Expression) -> exp.Expression:
+    """The `index`th (1-based) of the constant `values`: a DuckDB list read by position, which
+    costs far less per row than a CASE or a long IN list (NULL out of range)."""
+    items = [exp.true() if v is True else exp.false() if v is False else num(v) for v in values]
+    return exp.Bracket(this=exp.Array(expressions=items), expressions=[index], offset=1)
 
 
 def _guarded_int(value: exp.Expression, shape: exp.Expression, frame: Frame) -> exp.Expression:
@@ -274,19 +291,47 @@ def _guarded_int(value: exp.Expression, shape: exp.Expression, frame: Frame) -> 
 
 
 def _province_ok(region: exp.Expression, frame: Frame) -> exp.Expression:
-    return exp.In(this=int_div(region, 10000, frame.dialect), expressions=[num(p) for p in PROVINCES])
+    province = int_div(region, 10000, frame.dialect)
+    if frame.dialect == "duckdb":
+        known = set(PROVINCES)
+        return lookup([p in known for p in range(100)], exp.Add(this=province, expression=num(1)))
+    return exp.In(this=province, expressions=[num(p) for p in PROVINCES])
+
+
+def _id_numbers(value: exp.Expression, shape: exp.Expression, frame: Frame):
+    """(region, birth date, sequence, check) of an 18-character ID for a frame that computes its
+    values once: the first 17 digits are read as one integer and split by division. On DuckDB
+    the whole ID is cast once (only those ending in X cast again, on 17 characters) and `check`
+    is the check character's value (X = 10); on PostgreSQL it is None (the character is compared)."""
+    d = frame.dialect
+    bigint = exp.DataType.build("BIGINT")
+    check = None
+    if d == "duckdb":
+        whole = frame.derive(exp.TryCast(this=value.copy(), to=bigint))
+        first17 = frame.derive(
+            exp.Coalesce(
+                this=int_div(whole, 10, d), expressions=[exp.TryCast(this=substr(value, 1, 17), to=bigint)]
+            )
+        )
+        check = exp.Coalesce(this=mod(whole, 10), expressions=[num(10)])
+    else:
+        first17 = frame.derive(case((shape, exp.Cast(this=substr(value, 1, 17), to=bigint))))
+    # every part is below 10^8, an INT (also for values of other shapes, which the checks ignore)
+    region = frame.derive(int_cast(int_div(first17, 10**11, d), d))
+    born = frame.derive(int_cast(mod(int_div(first17, 1000, d), 10**8), d))
+    sequence = frame.derive(int_cast(mod(first17, 1000), d))
+    return region, born, sequence, check
 
 
 def resident_id_sql(value, frame, today):
     shape = frame.derive(glob_match(value, RESIDENT_ID_SHAPE, frame.dialect))
+    check = None
     if frame.inline:
         region = int_cast(substr(value, 1, 6), frame.dialect)
         born = int_cast(substr(value, 7, 8), frame.dialect)
         total = _digit_sum(value, 1, RESIDENT_WEIGHTS, frame, None)
     else:
-        region = _guarded_int(substr(value, 1, 6), shape, frame)
-        born = _guarded_int(substr(value, 7, 8), shape, frame)
-        sequence = _guarded_int(substr(value, 15, 3), shape, frame)
+        region, born, sequence, check = _id_numbers(value, shape, frame)
         total = add_all(
             [
                 _digit_sum(value, 1, RESIDENT_WEIGHTS[:6], frame, region),
@@ -294,11 +339,15 @@ def resident_id_sql(value, frame, today):
                 _digit_sum(value, 15, RESIDENT_WEIGHTS[14:], frame, sequence),
             ]
         )
-    expected = exp.Substring(
-        this=text(RESIDENT_CHECK), start=exp.Add(this=mod(total, 11), expression=num(1)), length=num(1)
-    )
-    check = exp.EQ(this=expected, expression=exp.Upper(this=substr(value, 18, 1)))
-    return shape, exp.and_(check, _date_ok(born, frame, today), _province_ok(region, frame))
+    if check is None:
+        expected = exp.Substring(
+            this=text(RESIDENT_CHECK), start=exp.Add(this=mod(total, 11), expression=num(1)), length=num(1)
+        )
+        check_ok = exp.EQ(this=expected, expression=exp.Upper(this=substr(value, 18, 1)))
+    else:
+        # ISO 7064 MOD 11-2: the weighted sum plus the check value is 1 (mod 11)
+        check_ok = exp.EQ(this=mod(exp.Add(this=total, expression=check), 11), expression=num(1))
+    return shape, exp.and_(check_ok, _date_ok(born, frame, today), _province_ok(region, frame))
 
 
 def resident_id_15_sql(value, frame, today):

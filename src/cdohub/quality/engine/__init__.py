@@ -95,11 +95,13 @@ What compiles to what, and how many statements
      derived table under the aggregate for DuckDB and PostgreSQL (with a volatile column there
      so the planner neither inlines them back nor gives up parallel workers), inline for MariaDB
      and SQLite; see ``sqlbuild.Frame`` and ``validators``.
-   - Per distinct value: value rules on the `repeated` columns, and the credit/organisation code
-     validators on DuckDB and PostgreSQL, are judged once per distinct value over a grouped CTE
-     (shared by the rules of one column) and weighted by each value's row count. This reads the
-     column a second time but runs the costly check on, say, 128 thousand employers instead of 10
-     million people.
+   - Per distinct value: value rules on the `repeated` columns, regex rules and validators
+     (resident IDs excepted) on DuckDB, and the credit/organisation code validators on PostgreSQL,
+     are judged once per distinct value over a grouped CTE (shared by the rules of one column) and
+     weighted by each value's row count; not on a column a unique rule names, whose values do not
+     repeat. This reads the column a second time but runs the costly check on, say, 128 thousand
+     employers instead of 10 million people; DuckDB groups a column for less than a regex costs on
+     every row.
    - MariaDB compares text in the column's collation (``*_ci``: 'a' = 'A' = 'a ', '1' = '１'),
      so its grouping, DISTINCT, allowed-value and referential tests compare ``CAST(v AS
      BINARY)``, and its regexes get ``(?-i)`` and end at ``\\z``. Every dialect thus sees the

@@ -145,8 +145,8 @@ def used_columns(frame: Frame, expressions: list[exp.Expression]) -> list[str]:
     subqueries, nor derived values)."""
     names: list[str] = []
     for expression in expressions + [value for _, value, _ in frame.values.values()]:
-        for column in expression.find_all(exp.Column):
-            if column.table or column.find_ancestor(exp.Subquery) is not None:
+        for column in expression.walk(prune=lambda node: isinstance(node, exp.Subquery)):
+            if not isinstance(column, exp.Column) or column.table:
                 continue
             name = column.name
             if frame.is_derived(name) or name in names:

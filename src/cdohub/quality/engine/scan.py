@@ -3,7 +3,7 @@
 one statement per custom SQL rule, and each aggregate rule alone for when the aggregate fails."""
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +47,7 @@ class Scan:
     errors: dict[str, str]  # rule key → why it could not be compiled
     sample: float | None = None
     # row-level rules of the aggregate, compiled alone, for when the aggregate fails as a whole
-    fallback: dict[str, Statement] = field(default_factory=dict)
+    fallback: Mapping[str, Statement] = field(default_factory=dict)
 
     @property
     def sql(self) -> str:
@@ -73,15 +73,17 @@ def _row_count() -> tuple[Output, exp.Expression]:
 class ScanPlan:
     """What the rule kinds ask of one scan, gathered in rule order, then `statements()`."""
 
-    def __init__(self, compiler: Compiler, sample: float | None, repeated: set[str]):
+    def __init__(self, compiler: Compiler, sample: float | None, repeated: set[str], unique: set[str]):
         self.compiler = compiler
         self.sample = sample
         self.repeated = repeated
+        self.unique = unique  # columns a rule says are unique: their values do not repeat
         self.frame = Frame(compiler.dialect)  # per-row values shared by the aggregate's rules
         self.items: list[tuple[Output, exp.Expression]] = [_row_count()]
         self.table_items: list[tuple[Output, exp.Expression]] = []
         self.custom: list[Statement] = []
         self.groups: dict[str, tuple[str, exp.Expression]] = {}  # column → (CTE name, its query)
+        self.grouped: dict[str, str] = {}  # rule key → the CTE its count reads
         self.alone: dict[str, exp.Expression | FlagOf] = {}  # key → the rule's item, or its row flag
         self.wants_table_rows = False
 
@@ -93,7 +95,7 @@ class ScanPlan:
     def count(self, rule: Rule, failures: exp.Expression) -> None:
         """The rule's failures are an aggregate expression of their own."""
         self.items.append((Output(rule.key, "failed"), failures))
-        self.alone[rule.key] = failures
+        self.alone[rule.key] = failures.copy()  # the aggregate's statement takes the item itself
 
     def count_per_value(self, rule: Rule, column: str, flag_of: FlagOf) -> None:
         """The failures of a one-column rule counted once per distinct value: a scalar subquery
@@ -110,13 +112,14 @@ class ScanPlan:
             )
             self.groups[column] = (f"__dq_g{len(self.groups) + 1}", query)
         cte, _query = self.groups[column]
+        self.grouped[rule.key] = cte
         frame = Frame(d)
         failing = flag_of(frame)
         total = exp.Sum(
             this=exp.Mul(this=exp.column(COUNT_ALIAS, quoted=True), expression=exp.Paren(this=failing))
         )
         source = frame.relation(exp.Table(this=exp.to_identifier(cte, quoted=True)), [column, COUNT_ALIAS])
-        self.count(rule, exp.Subquery(this=exp.select(total).from_(source)))
+        self.count(rule, exp.Subquery(this=exp.select(total).from_(source, copy=False)))
 
     def table_flag(self, rule: Rule, flag: exp.Expression) -> None:
         """A 0/1 about the whole table: in the unsampled table statement when the scan is sampled."""
@@ -134,13 +137,14 @@ class ScanPlan:
             Statement(to_sql(query, self.compiler.dialect), [Output(rule.key, "failed")], purpose="custom")
         )
 
-    def statements(self) -> tuple[list[Statement], dict[str, Statement]]:
-        """The scan's statements, and each aggregate rule alone (by key)."""
-        ctes = dict(self.groups.values())
+    def statements(self) -> tuple[list[Statement], "Fallback"]:
+        """The scan's statements, and each aggregate rule alone (by key, compiled when asked)."""
         sampled = self.sample is not None
         statements = [
             Statement(
-                self._select(self.items, self.frame, self.sample, ctes), [o for o, _ in self.items], sampled
+                self._select(self.items, self.frame, self.sample, self.ctes()),
+                [o for o, _ in self.items],
+                sampled,
             )
         ]
         if self.table_items or (sampled and self.wants_table_rows):
@@ -153,16 +157,22 @@ class ScanPlan:
                 )
             )
         statements.extend(self.custom)
-        fallback = {}
-        for output, _expression in self.items[1:]:
-            own = Frame(self.compiler.dialect)
-            alone = self.alone[output.key]
-            expression = exp.Sum(this=alone(own)) if callable(alone) else alone.copy()
-            single = [_row_count(), (output, expression)]
-            fallback[output.key] = Statement(
-                self._select(single, own, self.sample, ctes), [o for o, _ in single], sampled
-            )
-        return statements, fallback
+        return statements, Fallback(self, [o for o, _ in self.items[1:]])
+
+    def ctes(self) -> dict[str, exp.Expression]:
+        return dict(self.groups.values())
+
+    def compile_alone(self, output: Output) -> Statement:
+        """The statement counting one aggregate rule by itself (and the rows)."""
+        own = Frame(self.compiler.dialect)
+        alone = self.alone[output.key]
+        expression = exp.Sum(this=alone(own)) if callable(alone) else alone.copy()
+        single = [_row_count(), (output, expression)]
+        return Statement(
+            self._select(single, own, self.sample, self.ctes()),
+            [o for o, _ in single],
+            self.sample is not None,
+        )
 
     def _select(
         self,
@@ -187,16 +197,39 @@ class ScanPlan:
             source = frame.relation(inner_base, used)
         else:
             source = base
-        select = exp.select(*[exp.alias_(e, f"c{i}", quoted=True) for i, (_, e) in enumerate(items)]).from_(
-            source
+        # the statement is written once and not kept: its items go in without a copy
+        select = exp.select(
+            *[exp.alias_(e, f"c{i}", quoted=True, copy=False) for i, (_, e) in enumerate(items)]
         )
+        select.from_(source, copy=False)
         if where is not None:
-            select = select.where(where)
-        sql_text = to_sql(select, d)
+            select.where(where, copy=False)
+        read = {self.grouped[o.key] for o, _ in items if o.key in self.grouped}
         for name, query in (ctes or {}).items():
-            if name in sql_text:
-                select = select.with_(exp.to_identifier(name, quoted=True), as_=query.copy())
-        return to_sql(select, d)
+            if name in read:
+                select.with_(exp.to_identifier(name, quoted=True), as_=query.copy(), copy=False)
+        return to_sql(select, d, copy=False)
+
+
+class Fallback(Mapping):
+    """The aggregate's rules, each compiled alone on first use: only a failing aggregate needs
+    them, so a scan that runs does not pay for compiling them."""
+
+    def __init__(self, plan: ScanPlan, outputs: list[Output]):
+        self._plan = plan
+        self._outputs = {o.key: o for o in outputs}
+        self._compiled: dict[str, Statement] = {}
+
+    def __getitem__(self, key: str) -> Statement:
+        if key not in self._compiled:
+            self._compiled[key] = self._plan.compile_alone(self._outputs[key])
+        return self._compiled[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._outputs)
+
+    def __len__(self) -> int:
+        return len(self._outputs)
 
 
 def _sampled(
@@ -239,8 +272,9 @@ def compile_scan(
     """The statements that count every rule's failures on `table` (see the package docstring).
 
     `repeated`: columns whose values repeat a lot (codes, employers): their value rules are
-    judged once per distinct value (``ScanPlan.count_per_value``); credit and organisation code
-    validators are so judged by default on DuckDB and PostgreSQL. Not with `sample`."""
+    judged once per distinct value (``ScanPlan.count_per_value``). By default so are the costly
+    value rules on DuckDB (see ``ValueKind.per_value_by_default``) and the credit and organisation
+    code validators on PostgreSQL, except on a column a unique rule names. Not with `sample`."""
     compiler = Compiler(table, columns_present, dialect, now, relation)
     if sample is not None:
         sample = float(sample)
@@ -248,7 +282,9 @@ def compile_scan(
             sample = None
         elif sample <= 0:
             raise ValueError("sample must be a fraction between 0 and 1")
-    plan = ScanPlan(compiler, sample, {compiler.columns.resolve(c) or c for c in repeated})
+    rules = list(rules)
+    resolved = {compiler.columns.resolve(c) or c for c in repeated}
+    plan = ScanPlan(compiler, sample, resolved, _unique_columns(rules, compiler))
     errors: dict[str, str] = {}
     by_key: dict[str, Rule] = {}
     for rule in rules:
@@ -267,3 +303,11 @@ def compile_scan(
     statements, fallback = plan.statements()
     table_sql = to_sql(table_expression(table, compiler.dialect), compiler.dialect)
     return Scan(compiler.dialect, table_sql, statements, by_key, errors, sample, fallback)
+
+
+def _unique_columns(rules: list[Rule], compiler: Compiler) -> set[str]:
+    """The columns single-column unique rules name (as the table spells them)."""
+    names = (
+        compiler.columns.resolve(r.columns[0]) for r in rules if r.kind == "unique" and len(r.columns) == 1
+    )
+    return {name for name in names if name is not None}

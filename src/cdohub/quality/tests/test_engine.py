@@ -291,6 +291,33 @@ def test_a_rule_failing_at_run_time_reports_an_error_while_the_others_run(server
     assert result.outcomes["rows"].failed == 1 and result.table_rows == 12
 
 
+def test_costly_value_rules_are_judged_per_distinct_value_on_duckdb_unless_the_column_is_unique():
+    import duckdb
+
+    rules = [
+        Rule("phone_format", "regex", ["phone"], {"pattern": r"1[3-9]\d{9}"}),
+        Rule("phone_short", "length", ["phone"], {"max": 11}),
+        Rule("rid_shape", "regex", ["rid"], {"pattern": r"\d{17}[0-9X]"}),
+        Rule("rid_unique", "unique", ["rid"]),
+        Rule("bad_range", "range", ["name"], {"min": 1}),
+    ]
+    scan = compile_scan("people", COLUMNS, rules, "duckdb", now=NOW)
+    grouped = re.findall(r'SELECT "(\w+)", COUNT\(\*\) AS "__dq_n" FROM "people" GROUP BY', scan.sql)
+    assert grouped == ["phone"]  # not the cheap length rule's, not the unique column's
+    assert "GROUP BY" not in compile_scan("people", COLUMNS, rules, "postgres", now=NOW).sql
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE people (id INT, name VARCHAR, rid VARCHAR, phone VARCHAR)")
+    con.execute(
+        "INSERT INTO people VALUES (1, 'a', '1', '13800000000'), (2, 'b', '2', '13800000000'),"
+        " (3, 'c', '3', '12'), (4, 'd', '3', NULL), (5, 'e', NULL, ' ')"
+    )
+    result = run_scan(con, scan)  # the range cannot compare text with a number: each rule alone
+    assert result.outcomes["bad_range"].error
+    counts = {key: o.failed for key, o in result.outcomes.items() if key != "bad_range"}
+    assert counts == {"phone_format": 1, "phone_short": 0, "rid_shape": 4, "rid_unique": 1}
+
+
 def test_an_unreachable_source_fails_the_scan_with_a_clear_error(closed_port):
     connector = connector_for(
         SourceConfig(kind="postgresql", host="127.0.0.1", port=closed_port, database="x", username="u"),

@@ -166,22 +166,34 @@ def _as_datetime(value):
 
 class ValueKind(Kind):
     """A rule on each value of one column, skipping NULL and blank values (a missing value is the
-    not_null rule's failure). On a column whose values repeat (`repeated`, or by default for some
-    costly validators) it is judged once per distinct value, weighted by the value's rows."""
+    not_null rule's failure). It is judged once per distinct value, weighted by the value's rows,
+    on a column whose values repeat (`repeated`), or by default where the kind says it pays
+    (`per_value_by_default`) and no unique rule names the column (its values would not repeat)."""
 
     def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
+        column = compiler.column(rule)
         per_value = plan.sample is None and (
-            compiler.column(rule) in plan.repeated or self.per_value_by_default(rule, compiler.dialect)
+            column in plan.repeated
+            or column not in plan.unique
+            and self.per_value_by_default(rule, compiler.dialect)
         )
         if per_value:
-            plan.count_per_value(
-                rule, compiler.column(rule), lambda frame: self.row_flag(rule, compiler, frame)
-            )
+            plan.count_per_value(rule, column, lambda frame: self.row_flag(rule, compiler, frame))
         else:
             super().plan(rule, compiler, plan)
 
     def per_value_by_default(self, rule: Rule, dialect: str) -> bool:
         return False
+
+
+class CostlyValueKind(ValueKind):
+    """A value rule whose test costs more per row (a regex, a list, check digits) than DuckDB takes
+    to group a column (a hash of its dictionary-compressed values): there it is judged once per
+    distinct value by default. Row stores (PostgreSQL, MariaDB, SQLite) would sort or hash the
+    whole column for it, so they test each row."""
+
+    def per_value_by_default(self, rule: Rule, dialect: str) -> bool:
+        return dialect == "duckdb"
 
 
 class TableKind(Kind):

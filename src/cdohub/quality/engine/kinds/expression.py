@@ -2,6 +2,7 @@
 row must meet, or fails_when: one that marks a failing row (see ``user_sql``). NULL (unknown)
 passes. The condition keeps the database's own comparison rules."""
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ class Expression(Kind):
                 ),
                 "params",
             )
-        parse_expression(rule.params[given[0]], dialect)
+        parsed(rule.params[given[0]], dialect)
 
     def plan(self, rule: Rule, compiler: Compiler, plan: "ScanPlan") -> None:
         for index in range(len(rule.columns)):
@@ -42,7 +43,7 @@ class Expression(Kind):
 
     def row_flag(self, rule: Rule, compiler: Compiler, frame: Frame) -> exp.Expression:
         fails_when = rule.params.get("fails_when")
-        tree = parse_expression(fails_when or rule.params["expression"], compiler.dialect)
+        tree = parsed(fails_when or rule.params["expression"], compiler.dialect).copy()
         missing = [c for c in expression_columns(tree) if compiler.columns.resolve(c) is None]
         if missing:
             raise MissingColumns(missing)
@@ -51,3 +52,10 @@ class Expression(Kind):
         if fails_when:
             return zero_one(exp.Paren(this=tree))
         return zero_one(exp.Not(this=exp.Paren(this=tree)))
+
+
+@lru_cache(maxsize=256)
+def parsed(text: str, dialect: str) -> exp.Expression:
+    """The checked condition (``user_sql.parse_expression``), parsed once per text: a scan checks
+    and compiles it, and runs repeat; callers copy it before changing it."""
+    return parse_expression(text, dialect)

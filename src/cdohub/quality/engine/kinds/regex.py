@@ -12,10 +12,10 @@ from cdohub.datakit.sqlbuild import Frame, regex_match
 
 from ..compiler import Compiler
 from ..rule import Rule
-from .base import ValueKind
+from .base import CostlyValueKind
 
 
-class Regex(ValueKind):
+class Regex(CostlyValueKind):
     name = "regex"
     required = ("pattern",)
 

@@ -2,8 +2,9 @@
 
 Validators compute their per-row values (ID digits as integers, the shape test) once, in a derived
 table under the aggregate for DuckDB and PostgreSQL, inline for MariaDB and SQLite (see
-``sqlbuild.Frame``). The credit and organisation code checks are costly and their values repeat:
-on DuckDB and PostgreSQL they are judged once per distinct value by default."""
+``sqlbuild.Frame``). On DuckDB a validator is judged once per distinct value by default, except
+the resident IDs (one per person: they do not repeat); so are the credit and organisation code
+checks on PostgreSQL, costly enough there too, and employers repeat."""
 
 from django.utils.translation import gettext as _
 from sqlglot import exp
@@ -13,12 +14,13 @@ from cdohub.datakit.sqlbuild import Frame, case, num
 
 from ..compiler import Compiler, flag, not_blank
 from ..rule import Rule
-from .base import ValueKind, refuse
+from .base import CostlyValueKind, refuse
 
-PER_VALUE_BY_DEFAULT = ("uscc", "org_code")
+PER_VALUE_ON_POSTGRES = ("uscc", "org_code")
+ONE_PER_PERSON = ("resident_id", "resident_id_15")
 
 
-class Validator(ValueKind):
+class Validator(CostlyValueKind):
     name = "validator"
     required = ("validator",)
     optional = ("codes",)
@@ -43,7 +45,10 @@ class Validator(ValueKind):
             )
 
     def per_value_by_default(self, rule: Rule, dialect: str) -> bool:
-        return rule.params["validator"] in PER_VALUE_BY_DEFAULT and dialect in ("duckdb", "postgres")
+        name = rule.params["validator"]
+        if dialect == "postgres":
+            return name in PER_VALUE_ON_POSTGRES
+        return super().per_value_by_default(rule, dialect) and name not in ONE_PER_PERSON
 
     def row_flag(self, rule: Rule, compiler: Compiler, frame: Frame) -> exp.Expression:
         name = compiler.column(rule)
