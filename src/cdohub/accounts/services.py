@@ -8,7 +8,7 @@ from cdohub.accounts import events
 from cdohub.core import audit
 from cdohub.core.permissions import Scope, require
 from cdohub.core.services import service
-from cdohub.org.choices import Role
+from cdohub.org.choices import ADMIN_ROLES, Role
 
 from .models import ApiToken, RoleAssignment, User
 
@@ -31,6 +31,11 @@ def grant_role(actor, user: User, role: str, unit) -> RoleAssignment:
 @service
 def revoke_role(actor, assignment: RoleAssignment) -> None:
     require(actor, "change", assignment)
+    if assignment.role in ADMIN_ROLES and not _other_admins(assignment).exists():
+        raise ValidationError(
+            _("This is the last administrator role on %(unit)s: grant another one before removing it.")
+            % {"unit": assignment.unit}
+        )
     audit.record_event(
         events.ROLE_REVOKED,
         assignment,
@@ -39,6 +44,12 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
         unit=assignment.unit_id,
     )
     assignment.delete()
+
+
+def _other_admins(assignment: RoleAssignment):
+    """The unit's other administrator roles, locked so two revocations cannot both pass the check."""
+    admins = RoleAssignment.objects.select_for_update().filter(unit_id=assignment.unit_id, role__in=ADMIN_ROLES)
+    return admins.exclude(pk=assignment.pk)
 
 
 @service

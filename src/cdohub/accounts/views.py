@@ -62,8 +62,11 @@ def unit_members(request, pk):
 @require_POST
 def revoke(request, pk):
     assignment = get_object_or_404(restrict(request.user, "view", RoleAssignment.objects.all()), pk=pk)
-    services.revoke_role(request.user, assignment)
-    messages.success(request, _("Role revoked."))
+    try:
+        services.revoke_role(request.user, assignment)
+        messages.success(request, _("Role revoked."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("accounts:unit_members", pk=assignment.unit_id)
 
 

@@ -11,5 +11,6 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import audit  # noqa: F401  (connects the field-level change signals)
+        from . import checks  # noqa: F401  (registers the system checks)
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py

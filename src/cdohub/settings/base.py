@@ -243,3 +243,6 @@ CDOHUB = {
         (3600, ["quality", "escalate"]),
     ],
 }
+
+# The official holiday schedule: a banner for the provincial bureau while a year's is not loaded.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cdohub.org.context_processors.calendar_notice")

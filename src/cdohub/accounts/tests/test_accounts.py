@@ -75,3 +75,37 @@ def test_role_grants_are_scoped(users, units):
         services.grant_role(users["maoming_cdo"], staff, "staff", units["440902"])
     with pytest.raises(PermissionDenied):  # only system administrators grant sysadmin
         services.grant_role(county_admin, staff, "sysadmin", units["440902"])
+
+
+@pytest.mark.django_db
+def test_api_token_is_refused_while_the_account_is_locked_or_inactive(client, users):
+    user = users["maonan_bureau"]
+    _token, key = services.create_token(user, user, "etl")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/units/", **auth).status_code == 200
+    for _ in range(8):
+        _sign_in(client, "maonan_bureau", "wrong")
+    assert client.get("/api/units/", **auth).status_code == 401
+    AccessAttempt.objects.all().delete()
+    assert client.get("/api/units/", **auth).status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/api/units/", **auth).status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_last_admin_role_on_a_unit_cannot_be_removed(client_for, users, units):
+    from django.core.exceptions import ValidationError
+
+    admin = users["maonan_bureau"]
+    own = admin.role_assignments.get(role="bureau_admin", unit=units["440902"])
+    with pytest.raises(ValidationError, match="最后一个管理员"):
+        services.revoke_role(admin, own)
+    response = client_for("maonan_bureau").delete(f"/api/role-assignments/{own.pk}/")
+    assert response.status_code == 400 and "最后一个管理员" in response.content.decode()
+    page = client_for("maonan_bureau").post(f"/accounts/assignments/{own.pk}/revoke/", follow=True)
+    assert "最后一个管理员" in page.content.decode()
+    assert admin.role_assignments.filter(pk=own.pk).exists()
+    # With a second administrator in place, the first may step down.
+    services.grant_role(admin, users["maonan_staff"], "bureau_admin", units["440902"])
+    services.revoke_role(admin, own)
+    assert not admin.role_assignments.filter(pk=own.pk).exists()
