@@ -48,7 +48,7 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
 
 def _other_admins(assignment: RoleAssignment):
     """The unit's other administrator roles, locked so two revocations cannot both pass the check."""
-    admins = RoleAssignment.objects.select_for_update().filter(unit_id=assignment.unit_id, role__in=ADMIN_ROLES)
+    admins = RoleAssignment.objects.select_for_update().filter(unit=assignment.unit_id, role__in=ADMIN_ROLES)
     return admins.exclude(pk=assignment.pk)
 
 

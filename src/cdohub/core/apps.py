@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit  # noqa: F401  (connects the field-level change signals)
-        from . import checks  # noqa: F401  (registers the system checks)
+        # audit connects the field-level change signals; checks registers the system checks
+        from . import audit, checks  # noqa: F401
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py
