@@ -109,3 +109,49 @@ def test_the_last_admin_role_on_a_unit_cannot_be_removed(client_for, users, unit
     services.grant_role(admin, users["maonan_staff"], "bureau_admin", units["440902"])
     services.revoke_role(admin, own)
     assert not admin.role_assignments.filter(pk=own.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_user_changes_their_password_and_it_is_audited(client_for, users):
+    client = client_for("maonan_bureau")
+    assert 'id="change-password"' in client.get("/accounts/me/").content.decode()
+    new = {"new_password1": "Neues-Passwort-2026", "new_password2": "Neues-Passwort-2026"}
+    assert client.post("/accounts/me/password/", {"old_password": "wrong", **new}).status_code == 200
+    response = client.post("/accounts/me/password/", {"old_password": "Demo@2021!", **new})
+    assert response.status_code == 302
+    assert User.objects.get(username="maonan_bureau").check_password("Neues-Passwort-2026")
+    assert client.get("/accounts/me/").status_code == 200  # still signed in here
+    entry = AuditEntry.objects.get(action="user.password_changed")
+    assert entry.actor_name == "maonan_bureau" and entry.data == {"user": "maonan_bureau", "via": "change"}
+    assert "Neues" not in str(entry.data)
+
+
+@pytest.mark.django_db
+def test_an_administrator_sends_a_reset_link_that_sets_a_new_password(
+    client, client_for, users, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    member = users["maonan_bureau"]
+    with pytest.raises(Http404):  # another county's administrator
+        services.send_password_reset(users["dianbai_bureau"], member, "http://testserver")
+    with pytest.raises(PermissionDenied):  # in scope, but no administrator
+        services.send_password_reset(users["maonan_staff"], member, "http://testserver")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("maoming_bureau").post(f"/accounts/users/{member.pk}/password-reset/")
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="user.password_reset_sent", actor_name="maoming_bureau").exists()
+    (mail,) = mailoutbox
+    assert mail.to == [member.email]
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200 and 'name="new_password1"' in form.content.decode()
+    new = {"new_password1": "Zuruecksetzen-2026", "new_password2": "Zuruecksetzen-2026"}
+    assert client.post(form.redirect_chain[-1][0], new).status_code == 302
+    assert User.objects.get(pk=member.pk).check_password("Zuruecksetzen-2026")
+    entry = AuditEntry.objects.get(action="user.password_changed")
+    assert entry.data == {"user": "maonan_bureau", "via": "reset_link"}
+    assert 'id="invalid-link"' in client.get(link, follow=True).content.decode()  # used once only

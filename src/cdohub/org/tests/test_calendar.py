@@ -18,6 +18,7 @@ notice = "国务院办公厅关于2027年部分节假日安排的通知（测试
 holidays = [2027-01-01, 2027-01-04]
 workdays = [2027-01-09]
 """
+EMPTY_2027 = {"year": 2027, "notice": "测试通知", "holidays": [], "workdays": []}
 DEC_3 = timezone.make_aware(datetime(2026, 12, 3, 10))
 
 
@@ -36,7 +37,12 @@ def test_the_provincial_bureau_loads_a_year_and_deadlines_follow_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for("gd_bureau").post(
             "/calendar/",
-            {"year": 2027, "notice": "测试通知", "holidays": "2027-01-01\n2027-01-04", "workdays": "2027-01-09"},
+            {
+                "year": 2027,
+                "notice": "测试通知",
+                "holidays": "2027-01-01\n2027-01-04",
+                "workdays": "2027-01-09",
+            },
         )
     assert response.status_code == 302
     assert add_working_days(date(2026, 12, 24), 10) == date(2027, 1, 9)
@@ -48,7 +54,9 @@ def test_the_provincial_bureau_loads_a_year_and_deadlines_follow_at_once(
 @pytest.mark.django_db
 def test_only_the_provincial_bureau_sets_the_schedule(users):
     with pytest.raises(PermissionDenied):
-        services.set_official_calendar(users["maonan_bureau"], year=2027, notice="x", holidays=[], workdays=[])
+        services.set_official_calendar(
+            users["maonan_bureau"], year=2027, notice="x", holidays=[], workdays=[]
+        )
     with pytest.raises(ValidationError):  # a weekday is no working day in lieu
         services.set_official_calendar(
             users["gd_bureau"], year=2027, notice="x", holidays=[], workdays=[date(2027, 1, 4)]
@@ -86,6 +94,8 @@ def test_a_provisional_deadline_is_marked(client_for, users, django_capture_on_c
     page = client_for("maoming_staff").get(url).content.decode()
     assert "2027-01-08" in page and "deadline-provisional" in page
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_official_calendar(users["gd_bureau"], year=2027, notice="测试通知", holidays=[], workdays=[])
+        services.set_official_calendar(
+            users["gd_bureau"], year=2027, notice="测试通知", holidays=[], workdays=[]
+        )
     page = client_for("maoming_staff").get(url).content.decode()
     assert "2027-01-08" in page and "deadline-provisional" not in page
