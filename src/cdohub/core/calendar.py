@@ -54,7 +54,9 @@ def schedule(year: int) -> Schedule:
         days_off = frozenset(d for d in shipped.holidays if d.year == year)
         worked = frozenset(d for d in shipped.workdays if d.year == year)
         return Schedule(year, days_off, worked, True, "chinese-calendar")
-    return Schedule(year, frozenset(statutory.China(years=year, observed=False)), frozenset(), False, "")
+    return Schedule(
+        year, frozenset(statutory.country_holidays("CN", years=year, observed=False)), frozenset(), False, ""
+    )
 
 
 def is_official(year: int) -> bool:

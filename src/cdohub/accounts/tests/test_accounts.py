@@ -5,6 +5,7 @@ from django.test import override_settings
 
 from cdohub.accounts import services
 from cdohub.accounts.models import User
+from cdohub.accounts.tests.factories import cast
 from cdohub.core.models import AuditEntry
 
 
@@ -106,7 +107,7 @@ def test_the_last_admin_role_on_a_unit_cannot_be_removed(client_for, users, unit
     assert "最后一个管理员" in page.content.decode()
     assert admin.role_assignments.filter(pk=own.pk).exists()
     # With a second administrator in place, the first may step down.
-    services.grant_role(admin, users["maonan_staff"], "bureau_admin", units["440902"])
+    services.grant_role(admin, users["maoming_staff"], "bureau_admin", units["440902"])
     services.revoke_role(admin, own)
     assert not admin.role_assignments.filter(pk=own.pk).exists()
 
@@ -137,9 +138,9 @@ def test_an_administrator_sends_a_reset_link_that_sets_a_new_password(
 
     member = users["maonan_bureau"]
     with pytest.raises(Http404):  # another county's administrator
-        services.send_password_reset(users["dianbai_bureau"], member, "http://testserver")
+        services.send_password_reset(cast()["dianbai_bureau"], member, "http://testserver")
     with pytest.raises(PermissionDenied):  # in scope, but no administrator
-        services.send_password_reset(users["maonan_staff"], member, "http://testserver")
+        services.send_password_reset(users["maoming_cdo"], member, "http://testserver")
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for("maoming_bureau").post(f"/accounts/users/{member.pk}/password-reset/")
     assert response.status_code == 302
