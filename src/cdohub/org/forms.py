@@ -70,6 +70,12 @@ class OfficialCalendarForm(forms.Form):
     holidays = DateListField(label=_("Holidays"), required=False)
     workdays = DateListField(label=_("Weekend days worked in lieu (调休)"), required=False)
 
+    def clean_file(self):
+        notice = self.cleaned_data["file"]
+        if notice and notice.size > 64 * 1024:  # a year's notice is a few hundred bytes
+            raise forms.ValidationError(_("The notice file is larger than 64 KB."))
+        return notice
+
     def clean(self):
         data = super().clean()
         if not data.get("file") and not (data.get("year") and data.get("notice")):

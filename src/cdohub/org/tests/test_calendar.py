@@ -99,3 +99,16 @@ def test_a_provisional_deadline_is_marked(client_for, users, django_capture_on_c
         )
     page = client_for("maoming_staff").get(url).content.decode()
     assert "2027-01-08" in page and "deadline-provisional" not in page
+
+
+@pytest.mark.django_db
+def test_the_notice_file_is_uploaded_on_the_page(client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("gd_bureau")
+    upload = SimpleUploadedFile("2027.toml", NOTICE_2027.encode())
+    assert client.post("/calendar/", {"file": upload}).status_code == 302
+    assert OfficialCalendar.objects.get(year=2027).workdays == ["2027-01-09"]
+    broken = SimpleUploadedFile("2027.toml", b'year = 2027\nnotice = "x"\nworkdays = [2027-01-04]\n')
+    page = client.post("/calendar/", {"file": broken}).content.decode()
+    assert "调休上班日须为周六或周日" in page
