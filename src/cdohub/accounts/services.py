@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -103,6 +104,7 @@ def change_password(actor, user: User, password: str, via: str = "change") -> No
         raise PermissionDenied(_("Only the user sets their own password."))
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
+    axes_reset(username=user.get_username())  # a lock-out from failed sign-ins ends with the new password
     audit.record_event(events.PASSWORD_CHANGED, user, user=user.username, via=via)
 
 

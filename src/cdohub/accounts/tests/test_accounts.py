@@ -137,6 +137,8 @@ def test_an_administrator_sends_a_reset_link_that_sets_a_new_password(
     from django.http import Http404
 
     member = users["maonan_bureau"]
+    for _ in range(8):  # locked out after forgetting the password
+        _sign_in(client, "maonan_bureau", "wrong")
     with pytest.raises(Http404):  # another county's administrator
         services.send_password_reset(cast()["dianbai_bureau"], member, "http://testserver")
     with pytest.raises(PermissionDenied):  # in scope, but no administrator
@@ -156,3 +158,4 @@ def test_an_administrator_sends_a_reset_link_that_sets_a_new_password(
     entry = AuditEntry.objects.get(action="user.password_changed")
     assert entry.data == {"user": "maonan_bureau", "via": "reset_link"}
     assert 'id="invalid-link"' in client.get(link, follow=True).content.decode()  # used once only
+    assert _sign_in(client, "maonan_bureau", "Zuruecksetzen-2026").status_code == 302  # no longer locked
