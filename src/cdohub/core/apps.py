@@ -10,7 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        # audit connects the field-level change signals; checks registers the system checks
-        from . import audit, checks  # noqa: F401
+        from . import audit  # noqa: F401  (connects the field-level change signals)
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py

@@ -1,11 +1,9 @@
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-from django.utils import timezone
 
-from cdohub.core import calendar, clock
+from cdohub.core import calendar
 from cdohub.core.calendar import add_working_days, is_working_day, working_days_between
-from cdohub.core.checks import official_calendar_loaded
 from cdohub.core.models import OfficialCalendar
 
 pytestmark = pytest.mark.django_db  # a loaded official schedule comes before the package's
@@ -50,15 +48,6 @@ def test_a_loaded_schedule_replaces_the_provisional_days_at_once():
     assert calendar.is_official(2027)
     assert not is_working_day(date(2027, 1, 4)) and is_working_day(date(2027, 1, 9))  # a Saturday worked
     assert add_working_days(date(2026, 12, 24), 10) == date(2027, 1, 9)
-
-
-def test_a_missing_schedule_is_a_system_check_warning():
-    with clock.travel(timezone.make_aware(datetime(2026, 12, 3, 10))):
-        assert [w.id for w in official_calendar_loaded()] == ["calendar.W001"]
-        assert "2027" in official_calendar_loaded()[0].msg
-        OfficialCalendar.objects.create(year=2027, notice="测试通知")
-        calendar.forget()
-        assert official_calendar_loaded() == []
 
 
 def test_a_notice_file_is_read_and_checked():

@@ -11,6 +11,7 @@ from cdohub.core import calendar, clock
 from cdohub.core.calendar import add_working_days
 from cdohub.core.models import AuditEntry, OfficialCalendar
 from cdohub.org import services
+from cdohub.org.checks import official_calendar_loaded
 from cdohub.org.models import Milestone
 
 NOTICE_2027 = """year = 2027
@@ -112,3 +113,13 @@ def test_the_notice_file_is_uploaded_on_the_page(client_for):
     broken = SimpleUploadedFile("2027.toml", b'year = 2027\nnotice = "x"\nworkdays = [2027-01-04]\n')
     page = client.post("/calendar/", {"file": broken}).content.decode()
     assert "调休上班日须为周六或周日" in page
+
+
+@pytest.mark.django_db
+def test_a_missing_schedule_is_a_system_check_warning():
+    with clock.travel(DEC_3):
+        assert [w.id for w in official_calendar_loaded()] == ["calendar.W001"]
+        assert "2027" in official_calendar_loaded()[0].msg
+        OfficialCalendar.objects.create(year=2027, notice="测试通知")
+        calendar.forget()
+        assert official_calendar_loaded() == []

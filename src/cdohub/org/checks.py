@@ -1,11 +1,11 @@
-"""System checks of the framework's data: run by `migrate`, `serve` and `check --database default`."""
+"""System checks of what the provincial bureau keeps: run by `migrate` and `check --database default`."""
 
 from typing import Any
 
 from django.core.checks import CheckMessage, Tags, Warning, register
 from django.db import DatabaseError
 
-from . import calendar, clock
+from cdohub.core import calendar, clock
 
 
 @register(Tags.database)
