@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,8 +65,11 @@ def unit_members(request, pk):
 @require_POST
 def revoke(request, pk):
     assignment = get_object_or_404(restrict(request.user, "view", RoleAssignment.objects.all()), pk=pk)
-    services.revoke_role(request.user, assignment)
-    messages.success(request, _("Role revoked."))
+    try:
+        services.revoke_role(request.user, assignment)
+        messages.success(request, _("Role revoked."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("accounts:unit_members", pk=assignment.unit_id)
 
 
@@ -95,3 +101,44 @@ def revoke_token(request, pk):
     services.revoke_token(request.user, token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in user changes their own password (the old one first)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        services.change_password(self.request.user, form.user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)  # stay signed in here, signed out elsewhere
+        messages.success(self.request, _("Your password is changed."))
+        return redirect(self.success_url)
+
+
+class PasswordResetView(auth_views.PasswordResetConfirmView):
+    """The page of a reset link an administrator sent: the user sets a new password."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        services.change_password(form.user, form.user, form.cleaned_data["new_password1"], via="reset_link")
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("Your password is set. Sign in with it."))
+        return redirect(self.success_url)
+
+
+@login_required
+@require_POST
+def send_password_reset(request, pk):
+    """An administrator in scope sends a member a link to set a new password."""
+    member = get_object_or_404(restrict(request.user, "view", User.objects.all()), pk=pk)
+    try:
+        services.send_password_reset(request.user, member, request.build_absolute_uri("/"))
+        messages.success(request, _("A password reset link was sent to %(email)s.") % {"email": member.email})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return (
+        redirect("accounts:unit_members", pk=member.home_unit_id) if member.home_unit_id else redirect("home")
+    )

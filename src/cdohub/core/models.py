@@ -116,6 +116,24 @@ class DecisionRecord(models.Model):
         return {cls.subject_field: obj}
 
 
+class OfficialCalendar(TrackedModel):
+    """One year's official holiday schedule as the State Council published it: the days off and the
+    weekend days worked in lieu (调休). It overrides what core.calendar otherwise knows of the year."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(_("notice"), max_length=200)
+    holidays = models.JSONField(_("holidays"), default=list)  # ISO dates
+    workdays = models.JSONField(_("working weekend days"), default=list)  # ISO dates
+
+    class Meta:
+        verbose_name = _("official calendar")
+        verbose_name_plural = _("official calendars")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.notice}"
+
+
 class AuditEntry(models.Model):
     """One link of the append-only, hash-chained audit log.
 

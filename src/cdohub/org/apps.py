@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import checks, policies  # noqa: F401

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,4 +41,43 @@ class UnitForm(forms.ModelForm):
     def unit_fields(self) -> dict:
         data = {k: self.cleaned_data[k] for k in ("code", "name", "short_name", "kind")}
         data["region"] = self.cleaned_data["region_code"]
+        return data
+
+
+class DateListField(forms.CharField):
+    """Dates one per line (or separated by commas or spaces), as 2027-01-01."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return [date.fromisoformat(part) for part in text.replace(",", " ").split()]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Write each date as 2027-01-01.")) from exc
+
+
+class OfficialCalendarForm(forms.Form):
+    """A year's schedule typed in from the State Council notice, or its TOML file uploaded."""
+
+    file = forms.FileField(
+        label=_("Notice file (TOML)"),
+        required=False,
+        help_text=_("year, notice, holidays and workdays; when given, the fields below are ignored."),
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    notice = forms.CharField(label=_("Notice"), required=False, max_length=200)
+    holidays = DateListField(label=_("Holidays"), required=False)
+    workdays = DateListField(label=_("Weekend days worked in lieu (调休)"), required=False)
+
+    def clean_file(self):
+        notice = self.cleaned_data["file"]
+        if notice and notice.size > 64 * 1024:  # a year's notice is a few hundred bytes
+            raise forms.ValidationError(_("The notice file is larger than 64 KB."))
+        return notice
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("year") and data.get("notice")):
+            raise forms.ValidationError(_("Upload the notice file, or give the year and the notice."))
         return data

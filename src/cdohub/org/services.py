@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdohub.core import audit
+from cdohub.core import audit, calendar
 from cdohub.core.calendar import working_days_between
-from cdohub.core.permissions import can, require
+from cdohub.core.models import OfficialCalendar
+from cdohub.core.permissions import Scope, can, require
 from cdohub.core.services import service
 from cdohub.org import events
 
-from .choices import GOVERNMENT_BODIES, RegionLevel, ScopeCategory, UnitKind
+from .choices import GOVERNMENT_BODIES, RegionLevel, Role, ScopeCategory, UnitKind
 from .models import Milestone, PilotProgram, Region, ScopeMember, Unit
 
 # Regions -------------------------------------------------------------------------------------
@@ -333,3 +335,54 @@ def milestone_countdown(milestones: Iterable[Milestone], today: date | None = No
 def primary_program() -> PilotProgram | None:
     """The active pilot program a dashboard shows first."""
     return PilotProgram.objects.filter(is_active=True).select_related("owner_unit").first()
+
+
+# The official holiday schedule ---------------------------------------------------------------
+
+
+def keeps_calendar(user: Any) -> bool:
+    """The provincial data bureau (an administrator on a province-level unit) keeps the calendar."""
+    scope = Scope.of(user)
+    if scope.superuser or Role.SYSADMIN in scope.roles:
+        return True
+    paths = [path for role, path in scope.grants if role == Role.BUREAU_ADMIN]
+    return Unit.objects.filter(path__in=paths, region__level=RegionLevel.PROVINCE).exists()
+
+
+@service
+def set_official_calendar(
+    actor: Any, *, year: int, notice: str, holidays: list[date], workdays: list[date]
+) -> OfficialCalendar:
+    """Store a year's official schedule (the State Council notice); deadlines follow it at once."""
+    if not keeps_calendar(actor):
+        raise PermissionDenied(_("Only the provincial data bureau sets the official holiday schedule."))
+    errors = calendar.check_days(year, holidays, workdays)
+    if errors:
+        raise ValidationError(errors)
+    official, _created = OfficialCalendar.objects.update_or_create(
+        year=year,
+        defaults={
+            "notice": notice,
+            "holidays": [day.isoformat() for day in sorted(set(holidays))],
+            "workdays": [day.isoformat() for day in sorted(set(workdays))],
+        },
+    )
+    audit.record_event(
+        events.CALENDAR_LOADED,
+        official,
+        year=year,
+        notice=notice,
+        holidays=official.holidays,
+        workdays=official.workdays,
+    )
+    transaction.on_commit(calendar.forget)
+    return official
+
+
+def load_official_calendar(actor: Any, text: str) -> OfficialCalendar:
+    """Store the schedule of a notice file (TOML: year, notice, holidays, workdays)."""
+    try:
+        fields = calendar.parse_schedule(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    return set_official_calendar(actor, **fields)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_edit"),
     path("units/<int:pk>/add/", views.unit_create, name="unit_add"),
+    path("calendar/", views.official_calendar, name="official_calendar"),
     path("programs/", views.ProgramListView.as_view(), name="program_list"),
     path("programs/<slug:code>/", views.ProgramDetailView.as_view(), name="program_detail"),
     path(

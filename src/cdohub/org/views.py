@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from cdohub.core import calendar, clock
+from cdohub.core.models import OfficialCalendar
 from cdohub.core.permissions import Scope, can, require
 from cdohub.core.views import (
     ScopedDetailView,
@@ -24,7 +26,7 @@ from cdohub.core.views import (
 from . import services
 from .choices import ALL_ROLES, DIMENSIONS, ScopeCategory
 from .filtersets import UnitFilter
-from .forms import UnitForm
+from .forms import OfficialCalendarForm, UnitForm
 from .importers import NominationImport, UnitImport
 from .models import Milestone, PilotProgram, ScopeMember, Unit
 from .services import milestone_countdown, primary_program
@@ -261,3 +263,39 @@ def nomination_import(request, code):
         template_url=reverse("org:nomination_import", args=[code]) + "?template=1",
         done_url=program.get_absolute_url(),
     )
+
+
+# The official holiday schedule ---------------------------------------------------------------
+
+
+@login_required
+def official_calendar(request):
+    """The years' schedules, and for the provincial bureau the form that loads a new year's."""
+    may_change = services.keeps_calendar(request.user)
+    form = OfficialCalendarForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                official = _store_calendar(request.user, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The %(year)s schedule is loaded.") % {"year": official.year})
+                return redirect("org:official_calendar")
+    this_year = clock.today().year
+    years = [calendar.schedule(year) for year in range(this_year - 1, this_year + 2)]
+    stored = OfficialCalendar.objects.filter(year__in=[s.year for s in years])
+    return render(
+        request,
+        "org/official_calendar.html",
+        {"form": form, "may_change": may_change, "years": years, "stored": {o.year: o for o in stored}},
+    )
+
+
+def _store_calendar(user, data):
+    if data.get("file"):
+        return services.load_official_calendar(user, data["file"].read().decode("utf-8", errors="replace"))
+    fields = {key: data[key] for key in ("year", "notice", "holidays", "workdays")}
+    return services.set_official_calendar(user, **fields)

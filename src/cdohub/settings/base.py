@@ -102,6 +102,8 @@ TEMPLATES = [
         },
     }
 ]
+# The official holiday schedule: a banner for the provincial bureau while a year's is not loaded.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cdohub.org.context_processors.calendar_notice")
 
 DATABASES = {"default": database_from_env(f"sqlite:///{DATA_DIR / 'cdohub.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

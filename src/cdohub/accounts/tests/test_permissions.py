@@ -37,6 +37,7 @@ class TestAccountsRoutes(RoutePermissions):
             "own_unit": Unit.objects.get(code="440902"),
             "other_unit": Unit.objects.get(code="440904"),
             "other_admin": dianbai,
+            "own_admin": maonan,
             "other_token": services.create_token(admin, dianbai, "other")[0],
             "own_token": services.create_token(admin, maonan, "own")[0],
             "grant": other_grant,
@@ -47,6 +48,19 @@ class TestAccountsRoutes(RoutePermissions):
         Route("accounts:login", expect=EVERYONE, note="the sign-in page is public"),
         Route("accounts:logout", method="post", expect=SIGNED_OUT, note="signs anyone out"),
         Route("accounts:profile", expect=SIGNED_IN),
+        Route("accounts:password_change", expect=SIGNED_IN, note="everyone changes their own password"),
+        Route(
+            "accounts:password_reset",
+            kwargs={"uidb64": "MQ", "token": "not-a-token"},
+            expect=EVERYONE,
+            note="a reset link's page is public: the token in it is the permission",
+        ),
+        Route(
+            "accounts:send_password_reset",
+            kwargs={"pk": pk("own_admin")},
+            method="post",
+            note="administrators in scope send a member a reset link",
+        ),
         Route(
             "accounts:revoke_token",
             kwargs={"pk": pk("own_token")},

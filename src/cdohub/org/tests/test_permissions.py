@@ -153,4 +153,14 @@ class TestOrgRoutes(RoutePermissions):
             permitted="maoming_bureau",
             expect={"outsider": 403, "department": 403},
         ),
+        Route("org:official_calendar", expect=SIGNED_IN, note="every deadline follows it: all may read it"),
+        Route(
+            "org:official_calendar",
+            method="post",
+            data={"year": 2030, "notice": "测试通知", "holidays": "2030-01-01", "workdays": ""},
+            reader="maonan_bureau",
+            permitted="gd_bureau",
+            expect={"outsider": 403, "department": 403},
+            note="only the provincial data bureau loads the State Council's schedule; a county's may not",
+        ),
     ]
