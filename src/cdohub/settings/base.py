@@ -210,7 +210,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_403_traceback": {"()": "cdohub.core.logging.PermissionDeniedWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["no_403_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("CDOHUB_LOG_LEVEL", "WARNING")},
 }
 
