@@ -1,5 +1,5 @@
 """The Content-Security-Policy in a real chromium: every page is served with it, and the pages, the
-vendored assets (Bootstrap, htmx, ECharts, Swagger UI) and the admin work under it without one
+vendored assets (Bootstrap, htmx, ECharts, Swagger UI), the browsable API and the admin work under it without one
 violation (the `browser_page` fixture fails any test the policy blocks something in)."""
 
 import pytest
@@ -41,6 +41,8 @@ def test_pages_charts_forms_and_api_docs_work_under_the_policy(browser_page):
 
     page.goto(f"{base}/api/docs/")
     page.wait_for_selector(".swagger-ui .opblock")  # the API operations are listed
+    page.goto(f"{base}/api/regions/")  # the browsable API
+    page.wait_for_selector(".response-info")
     page.goto(f"{base}/admin/")
     page.wait_for_selector("#content-main")
     page.goto(f"{base}/no-such-page/")
