@@ -1,6 +1,6 @@
 """The Content-Security-Policy in a real chromium: every page is served with it, and the pages, the
-vendored assets (Bootstrap, htmx, ECharts, Swagger UI), the browsable API and the admin work under it without one
-violation (the `browser_page` fixture fails any test the policy blocks something in)."""
+vendored assets (Bootstrap, htmx, ECharts, Swagger UI), the browsable API and the admin work under it
+without one violation (the `browser_page` fixture fails any test the policy blocks something in)."""
 
 import pytest
 
