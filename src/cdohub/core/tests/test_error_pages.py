@@ -120,3 +120,22 @@ def test_the_demo_and_serve_run_with_debug_off_and_a_kept_secret_key(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     given = settings_of("", tmp_path, CDOHUB_SECRET_KEY="from-the-environment")
     assert given["key"] == "from-the-environment"
+
+
+@pytest.mark.django_db
+def test_an_expired_form_is_a_chinese_403_with_a_way_home():
+    response = Client(enforce_csrf_checks=True, headers={"Accept-Language": "zh-hans"}).post(
+        "/accounts/login/", {"username": "admin", "password": "x"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 403 and "页面已过期" in page and "返回首页" in page
+
+
+@pytest.mark.django_db
+def test_a_request_not_understood_is_a_chinese_400(settings):
+    settings.ALLOWED_HOSTS = ["cdo.example.gov.cn"]
+    response = Client(headers={"Accept-Language": "zh-hans"}).get(
+        "/accounts/login/", HTTP_HOST="evil.example"
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "无法识别的请求" in page and "返回首页" in page
