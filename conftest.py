@@ -141,8 +141,12 @@ def browser_page(live_server, committed_demo):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(15000)
+        # Whatever the Content-Security-Policy blocks, chromium reports on the console: fail on it.
+        blocked = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         yield page, live_server.url
         browser.close()
+    assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
 
 
 def sign_in(page, base, username):

@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export DJANGO_SETTINGS_MODULE=cdohub.settings.test
-PG_URL=${CDOHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/cdohub}
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -34,12 +33,4 @@ $BIN/cdohub makemigrations --check --dry-run >/dev/null
 echo "==> tests on SQLite"
 $BIN/pytest "$@"
 
-echo "==> tests on PostgreSQL ($PG_URL)"
-if $BIN/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('/cdohub', '/postgres'), connect_timeout=3).close()" "$PG_URL" 2>/dev/null; then
-  CDOHUB_DATABASE_URL=$PG_URL $BIN/pytest -m "not browser" --create-db "$@"
-elif [ "${CI:-}" = "true" ]; then
-  echo "PostgreSQL is required in CI but not reachable at $PG_URL" >&2
-  exit 1
-else
-  echo "SKIPPED: PostgreSQL tests (no server reachable at $PG_URL)"
-fi
+bash scripts/test_postgres.sh "$@"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cdohub.core import views as core_views
 
@@ -14,7 +14,12 @@ api_patterns = [
     path("", include("cdohub.quality.api.urls")),
     path("", include("cdohub.projects.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Its start-up script is served from its own URL: the Content-Security-Policy allows no inline script.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [

@@ -2,5 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cdohub.settings.dev")
+from cdohub import cli
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", cli.DEFAULT_SETTINGS)
 application = get_wsgi_application()

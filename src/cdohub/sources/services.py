@@ -20,7 +20,14 @@ from cdohub.core import audit, jobs
 from cdohub.core.jobs import Cancelled, RunStatus
 from cdohub.core.permissions import require, restrict
 from cdohub.core.services import service
-from cdohub.datakit.connectors import SourceConfig, SourceError, TableInfo, connector_for, resolve_path
+from cdohub.datakit.connectors import (
+    SourceConfig,
+    SourceError,
+    TableInfo,
+    check_host,
+    connector_for,
+    resolve_path,
+)
 from cdohub.sources import events
 
 from . import crypto
@@ -56,6 +63,11 @@ def _clean(source: DataSource, changes: dict, allowed: tuple[str, ...]) -> None:
         source.path = ""
         if not source.host:
             errors["host"] = _("Give the database server's host name or address.")
+        else:
+            try:
+                source.host = check_host(source.host)
+            except SourceError as exc:
+                errors["host"] = exc.message
         if source.port is not None and not 0 < int(source.port) < 65536:
             errors["port"] = _("A port is a number from 1 to 65535.")
     else:

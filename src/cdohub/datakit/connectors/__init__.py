@@ -11,6 +11,7 @@ from .base import (
     SourceError,
     TableInfo,
     allowed_roots,
+    check_host,
     resolve_path,
 )
 from .files import FilesConnector
@@ -36,6 +37,7 @@ __all__ = [
     "SourceError",
     "TableInfo",
     "allowed_roots",
+    "check_host",
     "connector_for",
     "resolve_path",
 ]

@@ -4,7 +4,10 @@ and the folders file and SQLite sources may be read from.
 This layer knows nothing of models: it takes a `SourceConfig` and returns `TableInfo`s.
 """
 
+import ipaddress
 import math
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -222,6 +225,38 @@ def _seconds(value: float) -> str:
     return f"{value:g}"
 
 
+# Host names ----------------------------------------------------------------------------------
+
+# A DNS label (RFC 1123; underscores too, which intranet names use): at most 63 characters.
+HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?", re.IGNORECASE)
+HOST_NAME_MAX = 253
+
+
+def check_host(raw: str) -> str:
+    """`raw` stripped, refused unless it is an IP address or a host name a resolver accepts (an
+    over-long label would otherwise fail deep inside the driver)."""
+    host = (raw or "").strip()
+    try:
+        ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+        return host
+    except ValueError:
+        pass
+    try:
+        ascii_name = host.encode("idna").decode("ascii").removesuffix(".")
+    except UnicodeError:
+        ascii_name = ""
+    labels = ascii_name.split(".")
+    if not ascii_name or len(ascii_name) > HOST_NAME_MAX or not all(map(HOST_LABEL.fullmatch, labels)):
+        raise SourceError(
+            _(
+                "This is not a valid host name or address: letters, digits and hyphens, at most 63 "
+                "characters between dots and 253 in all."
+            ),
+            "config",
+        )
+    return host
+
+
 # Allowed folders -----------------------------------------------------------------------------
 
 
@@ -236,6 +271,14 @@ def within_roots(path: Path, roots: list[Path]) -> bool:
     return any(path == root or path.is_relative_to(root) for root in roots)
 
 
+# What Linux file systems hold (NAME_MAX, PATH_MAX); longer fails with ENAMETOOLONG on opening.
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+def _too_long(path: Path) -> bool:
+    return len(os.fsencode(path)) >= PATH_MAX or any(len(os.fsencode(part)) > NAME_MAX for part in path.parts)
+
+
 def resolve_path(raw: str) -> Path:
     """The real path of `raw` (a relative one is taken under the first allowed folder), refused
     unless it lies in an allowed folder once every symlink is followed."""
@@ -248,6 +291,10 @@ def resolve_path(raw: str) -> Path:
     candidate = Path(raw).expanduser() if raw.startswith("~") else Path(raw)
     if not candidate.is_absolute():
         candidate = roots[0] / candidate
+    if _too_long(candidate):
+        raise SourceError(
+            _("The path is too long: at most 255 bytes between slashes and 4,096 in all."), "config"
+        )
     resolved = candidate.resolve()
     if not within_roots(resolved, roots):
         raise SourceError(

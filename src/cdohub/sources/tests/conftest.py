@@ -3,7 +3,7 @@ each, dropped afterwards), folders under a temporary allowed root, and discovery
 
 The servers come from CDOHUB_TEST_SOURCE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432)
 and CDOHUB_TEST_SOURCE_MARIADB_URL (default mysql://root@127.0.0.1:3306). A server that is not
-reachable skips its tests, except in CI (CI=true), where it fails them.
+reachable skips its tests, except where servers are required (`servers_required`), where it fails them.
 """
 
 import os
@@ -33,9 +33,14 @@ def server(url: str, default_port: int) -> dict:
     }
 
 
+def servers_required() -> bool:
+    """In CI (any non-empty CI: `true`, `1`, a provider's name) or when CDOHUB_REQUIRE_SERVERS is set."""
+    return bool(os.environ.get("CI", "").strip() or os.environ.get("CDOHUB_REQUIRE_SERVERS", "").strip())
+
+
 def unavailable(what: str, exc: Exception):
     message = f"{what} is not reachable: {exc}"
-    if os.environ.get("CI") == "true":
+    if servers_required():
         pytest.fail(message)
     pytest.skip(message)
 

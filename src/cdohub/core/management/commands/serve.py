@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.core.management.base import CommandParser
 
+from cdohub.cli import DEFAULT_SETTINGS
+
 
 class Command(BaseCommand):
     help = "Serve the site with gunicorn and run the background job worker beside it."
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "cdohub.settings.dev"),
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS),
         }
         # Beside the web server: the job worker, and the periodic commands (reminders, escalations,
         # due quality checks).
