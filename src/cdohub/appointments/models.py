@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import DecisionRecord, TrackedModel
+from cdohub.core.validators import plausible_date
 
 from .choices import EndReason, FilingAction, FilingStatus, Rank
 
@@ -95,8 +96,8 @@ class Appointment(Filing):
     appointing_body = models.ForeignKey(
         "org.Unit", verbose_name=_("appointed by"), on_delete=models.PROTECT, related_name="+"
     )
-    effective_on = models.DateField(_("effective on"))
-    ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    effective_on = models.DateField(_("effective on"), validators=[plausible_date])
+    ends_on = models.DateField(_("term ends on"), null=True, blank=True, validators=[plausible_date])
     end_reason = models.CharField(_("end reason"), max_length=16, choices=EndReason.choices, blank=True)
     end_document_number = models.CharField(_("removal document number"), max_length=100, blank=True)
     predecessor = models.OneToOneField(

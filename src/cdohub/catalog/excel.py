@@ -21,11 +21,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cdohub.catalog import events
 from cdohub.core import audit, clock
 from cdohub.core.excel import (
+    EXAMPLE_FONT,
     HEADER_FILL,
     Column,
     Row,
     SheetsImportResult,
     annotate,
+    example_row,
+    field_errors,
     open_workbook,
     read_sheet,
 )
@@ -97,8 +100,11 @@ def template() -> bytes:
     resources = wb.active
     resources.title = str(_("Resources"))
     items = wb.create_sheet(str(_("Information items")))
-    _sheet(resources, RESOURCE_COLUMNS, [[c.example for c in RESOURCE_COLUMNS]])
-    _sheet(items, ITEM_COLUMNS, [[c.example for c in ITEM_COLUMNS]])
+    _sheet(resources, RESOURCE_COLUMNS, [example_row(RESOURCE_COLUMNS)])
+    _sheet(items, ITEM_COLUMNS, [example_row(ITEM_COLUMNS)])
+    for ws in (resources, items):
+        for cell in ws[2]:
+            cell.font = EXAMPLE_FONT
     for ws, columns in ((resources, RESOURCE_COLUMNS), (items, ITEM_COLUMNS)):
         for index, column in enumerate(columns, start=1):
             if column.key in CHOICES or column.key == "is_classified":
@@ -244,17 +250,18 @@ class CatalogImport:
             item["data_type"] = self.choices["data_type"].get(row["data_type"].lower(), row["data_type"])
             item["length"] = int(row["length"]) if row["length"].isdigit() else (row["length"] or None)
             row.errors.extend(rules.item_problems(item))
+            row.errors.extend(e for e in field_errors(InformationItem, item) if e not in row.errors)
             owner.items.append(item)
         known = set(
             Resource.objects.filter(
                 code__in={c for p in parsed for c in p.values.get("related_codes", [])}
             ).values_list("code", flat=True)
         )
-        for p in parsed:
-            if p.row.errors:
-                continue
+        for p in parsed:  # every rule, so that the user sees all of a row's errors at once
             required = self.campaign.required_fields if self.campaign else ()
             errors = rules.check(p.values, p.items, required=required)
+            if p.values["classification"] is None:
+                errors.pop("classification", None)  # the unknown code is already reported
             for field, messages in errors.items():
                 if field != "items":  # item rows carry their own messages
                     p.row.errors.extend(m for m in dict.fromkeys(messages) if m not in p.row.errors)
@@ -283,6 +290,7 @@ class CatalogImport:
         if flag not in YES | NO and flag != str(_("Yes")).lower() and flag != str(_("No")).lower():
             row.errors.append(_("Classified: write 是 or 否."))
         p.values["is_classified"] = flag in YES or flag == str(_("Yes")).lower()
+        row.errors.extend(field_errors(Resource, p.values))
         p.unit = self._unit(row)
         if row["code"]:
             p.existing = existing.get(row["code"])

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cdohub.catalog.choices import DataType
 from cdohub.core import audit
 from cdohub.core.excel import (
+    EXAMPLE_FONT,
     HEADER_FILL,
     Column,
     ImportFileError,
@@ -28,6 +29,7 @@ from cdohub.core.excel import (
     SheetsImportResult,
     annotate,
     check_required,
+    example_row,
     open_workbook,
     read_sheet,
     save_workbook,
@@ -108,7 +110,10 @@ def _workbook(element_rows, code_rows) -> Workbook:
 
 
 def template() -> bytes:
-    wb = _workbook([[c.example for c in ELEMENT_COLUMNS]], [[c.example for c in CODE_COLUMNS]])
+    wb = _workbook([example_row(ELEMENT_COLUMNS)], [example_row(CODE_COLUMNS)])
+    for sheet in wb.worksheets:
+        for cell in sheet[2]:
+            cell.font = EXAMPLE_FONT
     ws = wb.worksheets[0]
     for key, labels in (
         ("data_type", [str(label) for _v, label in DataType.choices]),
