@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -127,10 +127,10 @@ def field_errors(model: type[models.Model], values: dict[str, Any]) -> list[str]
     """What `model`'s own fields say of `values` (length, choices, validators such as a date's
     plausibility): the rules its forms and API apply, applied to an imported row. Relations are
     left to the importer, which looks them up in bulk."""
-    errors = []
+    errors: list[str] = []
     for name, value in values.items():
         field = model._meta.get_field(name)
-        if field.is_relation or value in field.empty_values:
+        if not isinstance(field, models.Field) or field.is_relation or value in field.empty_values:
             continue
         try:
             field.clean(value, None)
@@ -203,7 +203,7 @@ class ExcelImport:
 
 
 def import_limit(name: str) -> int:
-    return int(settings.CDOHUB[name])
+    return cast(int, settings.CDOHUB[name])
 
 
 def check_upload_size(size: int) -> None:
