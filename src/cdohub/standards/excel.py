@@ -30,6 +30,7 @@ from cdohub.core.excel import (
     annotate,
     check_required,
     example_row,
+    field_errors,
     open_workbook,
     read_sheet,
     save_workbook,
@@ -259,8 +260,9 @@ class StandardsImport:
                         % {"col": _header(CODE_COLUMNS, key), "set": identifier}
                     )
                 entry["fields"].setdefault(field, row[key])
-        for entry in sets.values():
+        for identifier, entry in sets.items():
             first = entry["rows"][0]
+            first.errors.extend(field_errors(CodeSet, {"identifier": identifier, **entry["fields"]}))
             owner_code = entry["fields"].pop("owner", "")
             if owner_code:
                 entry["owner"] = self._unit(owner_code, first)
@@ -324,6 +326,7 @@ class StandardsImport:
                         _("%(col)s: a whole number above zero.") % {"col": _header(ELEMENT_COLUMNS, key)}
                     )
                 values[key] = int(text) if text.isdigit() else None
+            row.errors.extend(e for e in field_errors(DataElement, values) if e not in row.errors)
             values["code_set"] = row["code_set"]
             values["owner"] = self._unit(row["owner"], row) if row["owner"] else None
             if values["identifier"] in seen:

@@ -2,6 +2,7 @@
 the template's example row, and the import page's error table."""
 
 import io
+import re
 import time
 import zipfile
 
@@ -156,16 +157,21 @@ def test_the_import_page_lists_every_error_of_every_row(client_for):
             ["440900-Z9", "重复编码", "未知", "440900", "440900"],
         ]
     )
-    response = client_for("maoming_bureau").post(
-        reverse("org:unit_import"), {"file": SimpleUploadedFile("units.xlsx", content)}
-    )
+    client = client_for("maoming_bureau")
+    response = client.post(reverse("org:unit_import"), {"file": SimpleUploadedFile("units.xlsx", content)})
     assert response.status_code == 422
     html = response.content.decode()
     table = html[html.index("<tbody>") : html.index("</tbody>")]
     assert "<td>2</td>" in table and "<td>4</td>" in table and "<td>3</td>" not in table
     first = table[table.index("<td>2</td>") : table.index("<td>4</td>")]
     assert first.count("<li>") >= 4  # duplicate code, kind, region, parent and the name's length
-    assert "200" in first
+    assert "名称：确保该变量包含不超过 200 字符" in first  # in Chinese, the field named
+    token = re.search(r'href="(/imports/[0-9a-f]+/)"', html).group(1)
+    download = client.get(token)
+    annotated = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    marked = annotated.cell(row=2, column=annotated.max_column).value
+    assert annotated.cell(row=1, column=annotated.max_column).value == "错误信息"
+    assert marked.count("；") == first.count("<li>") - 1 and "名称：确保该变量包含不超过 200 字符" in marked
 
 
 def test_a_date_must_be_plausible():

@@ -137,3 +137,21 @@ def test_import_page_and_list_exports(client_for):
 
     response = bureau.post("/standards/import/", {"file": SimpleUploadedFile("s.xlsx", bad)})
     assert response.status_code == 422 and "import-errors" in response.content.decode()
+
+
+def test_an_imported_row_passes_the_models_field_validation(users):
+    data = workbook(
+        [element_row("MM-DE-0200", "名" * 10_000, max_length="1"), element_row("MM-DE-0201", "合格数据元")],
+        [["MM-XX", "码" * 10_000, "", "440900-SJJ", "1", "一", ""]],
+    )
+    result = excel.StandardsImport().run(data, users["maoming_bureau"])
+    assert not result.ok and not DataElement.objects.filter(identifier__startswith="MM-DE-02").exists()
+    assert any("10000" in e for e in result.elements[0].errors) and not result.elements[1].errors
+    assert any("10000" in e for e in result.codes[0].errors)
+
+
+def test_the_templates_example_rows_are_never_imported(users):
+    from cdohub.core.excel import ImportFileError
+
+    with pytest.raises(ImportFileError):
+        excel.StandardsImport().run(excel.template(), users["gd_bureau"])
