@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import DecisionRecord, TrackedModel
 from cdohub.core.validators import plausible_date
+from cdohub.datakit.validators import validate_phone
 
 from .choices import EndReason, FilingAction, FilingStatus, Rank
 
@@ -89,7 +90,7 @@ class Appointment(Filing):
     in_charge_of_digital_government = models.BooleanField(
         _("in charge of digital-government reform"), default=False
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     justification = models.TextField(_("justification"), blank=True)
     # Set by the service from the post's rule: appointed although below it "in principle".
     flagged = models.BooleanField(_("flagged"), default=False)

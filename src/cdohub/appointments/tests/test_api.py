@@ -432,10 +432,12 @@ def test_lists_take_a_fixed_number_of_queries(client_for, django_assert_max_num_
         assert response.status_code == 200 and response.json()["count"] > 10, url
 
 
-def test_implausible_dates_are_refused_by_form_api_and_service(client_for, english):
+def test_implausible_dates_and_phones_are_refused_by_api_and_service(client_for, english):
     lgo = client_for("maoming_lgo")
     created = lgo.post("/api/appointments/", city_cdo_fields(document=pdf(), effective_on="9999-12-31"))
     assert created.status_code == 400 and "9999-12-31" in created.content.decode()
+    created = lgo.post("/api/appointments/", city_cdo_fields(document=pdf(), phone="=1+1"))
+    assert created.status_code == 400 and "phone" in created.json()
     term = Appointment.objects.get(unit__code="440902", post="government_cdo", status=FilingStatus.FILED)
     ended = post_json(lgo, detail(term.pk, "end"), {"ends_on": "9999-12-31", "document_number": "x"})
     assert ended.status_code == 400 and "9999-12-31" in ended.content.decode()
