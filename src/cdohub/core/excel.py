@@ -108,13 +108,13 @@ class SheetsImportResult:
         return [row for row in self.rows if row.errors]
 
 
-def is_example(cells: list[str]) -> bool:
-    """Whether a row is a template's example row (marked in the template's language or another)."""
+def example_markers() -> set[str]:
+    """The cell that marks a template's example row, in each language a template is written in."""
     markers = set()
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
             markers.add(str(EXAMPLE_MARKER))
-    return not markers.isdisjoint(cells)
+    return markers
 
 
 def example_row(columns: list[Column]) -> list[str]:
@@ -286,9 +286,9 @@ def read_sheet(
             return []
         raise ImportFileError(_("The workbook is empty."))
     positions = header_positions([_cell_text(v) for v in header], columns)
-    rows = []
+    markers, rows = example_markers(), []
     for offset, raw in enumerate(table, start=2):
-        if is_example([_cell_text(v) for v in raw]):
+        if not markers.isdisjoint(raw):
             continue
         values = {key: _cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
         if any(values.values()):

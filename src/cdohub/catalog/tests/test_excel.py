@@ -209,3 +209,16 @@ def test_the_templates_example_rows_are_never_imported(rs_registrar):
 
     with pytest.raises(ImportFileError):
         excel.CatalogImport().run(excel.template(), rs_registrar)
+
+
+def test_a_release_date_of_9999_is_refused_by_the_api_as_by_the_import(client_for, rs_registrar, units):
+    body = {
+        "unit": units["440900-RS"].pk,
+        "classification": "203001",
+        "name": "养老保险缴费信息",
+        "released_on": "9999-12-31",
+        "items": [],
+    }
+    response = client_for("rs_specialist").post("/api/resources/", body, content_type="application/json")
+    assert response.status_code == 400 and "released_on" in response.json(), response.content
+    assert not Resource.objects.filter(name="养老保险缴费信息").exists()
