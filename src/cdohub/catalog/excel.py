@@ -41,36 +41,43 @@ from . import rules, search, services
 from .choices import DataType, OpenType, ResourceFormat, ShareMethod, ShareType, UpdateCycle
 from .models import Classification, InformationItem, Resource
 
-L = gettext_lazy
 RESOURCE_COLUMNS = [
-    Column("ref", L("Row key"), example="1"),
-    Column("code", L("Resource code"), required=False),
-    Column("classification", L("Classification code"), example="101001"),
-    Column("name", L("Resource name"), example="人口基础信息"),
-    Column("unit", L("Provider unit code"), example="440900-GA"),
-    Column("summary", L("Summary"), required=False, example="全市户籍人口基础信息"),
-    Column("format", L("Format"), required=False, example="数据库"),
-    Column("share_type", L("Sharing type"), required=False, example="有条件共享"),
-    Column("share_conditions", L("Sharing conditions"), required=False, example="仅用于政务服务身份核验"),
+    Column("ref", gettext_lazy("Row key"), example="1"),
+    Column("code", gettext_lazy("Resource code"), required=False),
+    Column("classification", gettext_lazy("Classification code"), example="101001"),
+    Column("name", gettext_lazy("Resource name"), example="人口基础信息"),
+    Column("unit", gettext_lazy("Provider unit code"), example="440900-GA"),
+    Column("summary", gettext_lazy("Summary"), required=False, example="全市户籍人口基础信息"),
+    Column("format", gettext_lazy("Format"), required=False, example="数据库"),
+    Column("share_type", gettext_lazy("Sharing type"), required=False, example="有条件共享"),
     Column(
-        "share_basis", L("Legal or policy basis"), required=False, example="《中华人民共和国居民身份证法》"
+        "share_conditions",
+        gettext_lazy("Sharing conditions"),
+        required=False,
+        example="仅用于政务服务身份核验",
     ),
-    Column("share_method", L("Sharing method"), required=False, example="接口"),
-    Column("open_type", L("Open attribute"), required=False, example="不予开放"),
-    Column("open_conditions", L("Open conditions"), required=False, example="含个人信息"),
-    Column("update_cycle", L("Update cycle"), required=False, example="每日"),
-    Column("released_on", L("Release date"), required=False, example="2021-06-01"),
-    Column("source_system", L("Source information system"), required=False, example="人口综合库"),
-    Column("related_codes", L("Related resource codes"), required=False),
-    Column("is_classified", L("Classified"), required=False, example="否"),
+    Column(
+        "share_basis",
+        gettext_lazy("Legal or policy basis"),
+        required=False,
+        example="《中华人民共和国居民身份证法》",
+    ),
+    Column("share_method", gettext_lazy("Sharing method"), required=False, example="接口"),
+    Column("open_type", gettext_lazy("Open attribute"), required=False, example="不予开放"),
+    Column("open_conditions", gettext_lazy("Open conditions"), required=False, example="含个人信息"),
+    Column("update_cycle", gettext_lazy("Update cycle"), required=False, example="每日"),
+    Column("released_on", gettext_lazy("Release date"), required=False, example="2021-06-01"),
+    Column("source_system", gettext_lazy("Source information system"), required=False, example="人口综合库"),
+    Column("related_codes", gettext_lazy("Related resource codes"), required=False),
+    Column("is_classified", gettext_lazy("Classified"), required=False, example="否"),
 ]
 ITEM_COLUMNS = [
-    Column("ref", L("Row key of the resource"), example="1"),
-    Column("name", L("Item name"), example="公民身份号码"),
-    Column("column_name", L("Column name"), required=False, example="SFZH"),
-    Column("data_type", L("Data type"), example="字符型"),
-    Column("length", L("Length"), required=False, example="18"),
-    Column("description", L("Description"), required=False),
+    Column("ref", gettext_lazy("Row key of the resource"), example="1"),
+    Column("name", gettext_lazy("Item name"), example="公民身份号码"),
+    Column("column_name", gettext_lazy("Column name"), required=False, example="SFZH"),
+    Column("data_type", gettext_lazy("Data type"), example="字符型"),
+    Column("length", gettext_lazy("Length"), required=False, example="18"),
+    Column("description", gettext_lazy("Description"), required=False),
 ]
 CHOICES = {
     "format": ResourceFormat,
@@ -250,7 +257,8 @@ class CatalogImport:
             item["data_type"] = self.choices["data_type"].get(row["data_type"].lower(), row["data_type"])
             item["length"] = int(row["length"]) if row["length"].isdigit() else (row["length"] or None)
             row.errors.extend(rules.item_problems(item))
-            row.errors.extend(e for e in field_errors(InformationItem, item) if e not in row.errors)
+            texts = {key: item[key] for key in ("name", "column_name", "description")}  # the rest: rules
+            row.errors.extend(field_errors(InformationItem, texts))
             owner.items.append(item)
         known = set(
             Resource.objects.filter(

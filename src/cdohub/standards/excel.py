@@ -43,35 +43,34 @@ from cdohub.standards import events
 from . import rules, services
 from .models import CodeSet, DataElement
 
-L = gettext_lazy
 ELEMENT_COLUMNS = [
-    Column("identifier", L("Internal identifier"), example="DE00001"),
-    Column("name", L("Name"), example="公民身份号码"),
+    Column("identifier", gettext_lazy("Internal identifier"), example="DE00001"),
+    Column("name", gettext_lazy("Name"), example="公民身份号码"),
     Column(
         "definition",
-        L("Definition"),
+        gettext_lazy("Definition"),
         required=False,
         example="赋码机关为每个公民给出的唯一的、终身不变的法定号码",
     ),
-    Column("data_type", L("Data type"), example="字符型"),
-    Column("max_length", L("Maximum length"), required=False, example="18"),
-    Column("min_length", L("Minimum length"), required=False),
-    Column("format", L("Representation format"), required=False, example="an18"),
-    Column("pattern", L("Regular expression"), required=False),
-    Column("code_set", L("Code set identifier"), required=False),
-    Column("validator", L("Validator"), required=False, example="resident_id"),
-    Column("standard", L("Source standard"), required=False, example="GB 11643-1999"),
-    Column("owner", L("Maintaining bureau code"), example="440000-SJJ"),
-    Column("status", L("Status"), required=False),
+    Column("data_type", gettext_lazy("Data type"), example="字符型"),
+    Column("max_length", gettext_lazy("Maximum length"), required=False, example="18"),
+    Column("min_length", gettext_lazy("Minimum length"), required=False),
+    Column("format", gettext_lazy("Representation format"), required=False, example="an18"),
+    Column("pattern", gettext_lazy("Regular expression"), required=False),
+    Column("code_set", gettext_lazy("Code set identifier"), required=False),
+    Column("validator", gettext_lazy("Validator"), required=False, example="resident_id"),
+    Column("standard", gettext_lazy("Source standard"), required=False, example="GB 11643-1999"),
+    Column("owner", gettext_lazy("Maintaining bureau code"), example="440000-SJJ"),
+    Column("status", gettext_lazy("Status"), required=False),
 ]
 CODE_COLUMNS = [
-    Column("code_set", L("Code set identifier"), example="XBDM"),
-    Column("set_name", L("Code set name"), required=False, example="人的性别代码"),
-    Column("standard", L("Source standard"), required=False, example="GB/T 2261.1-2003"),
-    Column("owner", L("Maintaining bureau code"), required=False, example="440000-SJJ"),
-    Column("code", L("Code"), example="1"),
-    Column("name", L("Meaning"), example="男性"),
-    Column("parent", L("Parent code"), required=False),
+    Column("code_set", gettext_lazy("Code set identifier"), example="XBDM"),
+    Column("set_name", gettext_lazy("Code set name"), required=False, example="人的性别代码"),
+    Column("standard", gettext_lazy("Source standard"), required=False, example="GB/T 2261.1-2003"),
+    Column("owner", gettext_lazy("Maintaining bureau code"), required=False, example="440000-SJJ"),
+    Column("code", gettext_lazy("Code"), example="1"),
+    Column("name", gettext_lazy("Meaning"), example="男性"),
+    Column("parent", gettext_lazy("Parent code"), required=False),
 ]
 
 

@@ -222,3 +222,24 @@ def test_a_release_date_of_9999_is_refused_by_the_api_as_by_the_import(client_fo
     response = client_for("rs_specialist").post("/api/resources/", body, content_type="application/json")
     assert response.status_code == 400 and "released_on" in response.json(), response.content
     assert not Resource.objects.filter(name="养老保险缴费信息").exists()
+
+
+def test_the_template_and_its_header_messages_are_in_chinese(db):
+    from django.utils import translation
+
+    from cdohub.core.excel import ImportFileError
+    from cdohub.standards import excel as standards_excel
+
+    with translation.override("zh-hans"):
+        resources, items = load_workbook(io.BytesIO(excel.template())).worksheets
+        elements = load_workbook(io.BytesIO(standards_excel.template())).worksheets[0]
+    assert resources["D1"].value == "资源名称*" and items["B1"].value == "信息项名称*"
+    assert elements["A1"].value == "内部标识符*"
+    wb = Workbook()
+    wb.active.append(["Row key", "Resource name"])
+    wb.active.append([1, "人口基础信息"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with translation.override("en"), pytest.raises(ImportFileError) as caught:
+        excel.CatalogImport().run(buffer.getvalue(), None)
+    assert "分类代码" in str(caught.value) and "提供方单位编码" in str(caught.value)
