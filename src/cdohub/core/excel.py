@@ -273,7 +273,7 @@ def read_sheet(
     workbook: CalamineWorkbook, index: int, columns: list[Column], *, optional: bool = False
 ) -> list[Row]:
     """The non-empty rows of sheet `index`, by column key; the header row names the columns. The
-    template's example row is left out."""
+    template's example row is left out while it still holds the examples (written over, it is data)."""
     try:
         table = iter(workbook.get_sheet_by_index(index).iter_rows())
         header = next(table, None)
@@ -287,10 +287,11 @@ def read_sheet(
         raise ImportFileError(_("The workbook is empty."))
     positions = header_positions([_cell_text(v) for v in header], columns)
     markers, rows = example_markers(), []
+    examples = {c.key: c.example for c in columns if c.key in positions}
     for offset, raw in enumerate(table, start=2):
-        if not markers.isdisjoint(raw):
-            continue
         values = {key: _cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+        if values == examples and not markers.isdisjoint(raw):
+            continue
         if any(values.values()):
             rows.append(Row(offset, values))
     if not rows and not optional:

@@ -140,6 +140,11 @@ def test_random_bytes_are_not_a_workbook():
 def test_the_templates_example_row_is_never_imported(users):
     with pytest.raises(ImportFileError):
         UnitImport().run(UnitImport().template(), users["admin"])
+    wb = load_workbook(io.BytesIO(UnitImport().template()))
+    wb.active["B2"] = "茂名市公安局（改写示例行）"  # the user wrote over the example: that is data
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert [row["name"] for row in UnitImport().read(buffer.getvalue())] == ["茂名市公安局（改写示例行）"]
 
 
 def test_missing_headers_are_named_as_the_template_names_them():
