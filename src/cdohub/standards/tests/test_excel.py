@@ -155,3 +155,12 @@ def test_the_templates_example_rows_are_never_imported(users):
 
     with pytest.raises(ImportFileError):
         excel.StandardsImport().run(excel.template(), users["gd_bureau"])
+
+
+def test_a_formula_imported_as_a_name_is_exported_inert(users):
+    data = workbook([element_row("MM-DE-0300", "@SUM(A1)"), element_row("MM-DE-0301", "+1+1")], [])
+    result = excel.StandardsImport().run(data, users["maoming_bureau"])
+    assert result.ok, [r.errors for r in result.error_rows]
+    exported = excel.export(elements=DataElement.objects.filter(identifier__startswith="MM-DE-030"))
+    names = [row[1] for row in load_workbook(io.BytesIO(exported)).worksheets[0].iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in names] == [("'@SUM(A1)", "s"), ("'+1+1", "s")]
