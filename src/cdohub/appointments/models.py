@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import DecisionRecord, TrackedModel
+from cdohub.core.validators import plausible_date
+from cdohub.datakit.validators import validate_phone
 
 from .choices import EndReason, FilingAction, FilingStatus, Rank
 
@@ -88,15 +90,15 @@ class Appointment(Filing):
     in_charge_of_digital_government = models.BooleanField(
         _("in charge of digital-government reform"), default=False
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     justification = models.TextField(_("justification"), blank=True)
     # Set by the service from the post's rule: appointed although below it "in principle".
     flagged = models.BooleanField(_("flagged"), default=False)
     appointing_body = models.ForeignKey(
         "org.Unit", verbose_name=_("appointed by"), on_delete=models.PROTECT, related_name="+"
     )
-    effective_on = models.DateField(_("effective on"))
-    ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    effective_on = models.DateField(_("effective on"), validators=[plausible_date])
+    ends_on = models.DateField(_("term ends on"), null=True, blank=True, validators=[plausible_date])
     end_reason = models.CharField(_("end reason"), max_length=16, choices=EndReason.choices, blank=True)
     end_document_number = models.CharField(_("removal document number"), max_length=100, blank=True)
     predecessor = models.OneToOneField(

@@ -21,6 +21,7 @@ from cdohub.core.files import validate_pdf
 from cdohub.core.forms import field_label
 from cdohub.core.permissions import require
 from cdohub.core.services import Notice, notify_on_commit, service
+from cdohub.core.validators import plausible_date
 from cdohub.core.workflow import Step, Workflow
 from cdohub.org.choices import ScopeCategory
 from cdohub.org.models import PilotProgram, ScopeMember, Unit
@@ -204,6 +205,10 @@ def end_appointment(actor, appointment: Appointment, ends_on, document_number: s
         )
     if not document_number.strip():
         raise ValidationError({"document_number": _("Give the number of the removal document.")})
+    try:
+        plausible_date(ends_on)
+    except ValidationError as exc:
+        raise ValidationError({"ends_on": exc.messages}) from None
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != FilingStatus.FILED or appointment.ends_on is not None:
         raise ValidationError(_("Only a filed, open term can be ended."))

@@ -21,11 +21,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cdohub.catalog import events
 from cdohub.core import audit, clock
 from cdohub.core.excel import (
+    EXAMPLE_FONT,
     HEADER_FILL,
     Column,
     Row,
     SheetsImportResult,
     annotate,
+    example_row,
+    field_errors,
     open_workbook,
     read_sheet,
 )
@@ -38,36 +41,43 @@ from . import rules, search, services
 from .choices import DataType, OpenType, ResourceFormat, ShareMethod, ShareType, UpdateCycle
 from .models import Classification, InformationItem, Resource
 
-L = gettext_lazy
 RESOURCE_COLUMNS = [
-    Column("ref", L("Row key"), example="1"),
-    Column("code", L("Resource code"), required=False),
-    Column("classification", L("Classification code"), example="101001"),
-    Column("name", L("Resource name"), example="人口基础信息"),
-    Column("unit", L("Provider unit code"), example="440900-GA"),
-    Column("summary", L("Summary"), required=False, example="全市户籍人口基础信息"),
-    Column("format", L("Format"), required=False, example="数据库"),
-    Column("share_type", L("Sharing type"), required=False, example="有条件共享"),
-    Column("share_conditions", L("Sharing conditions"), required=False, example="仅用于政务服务身份核验"),
+    Column("ref", gettext_lazy("Row key"), example="1"),
+    Column("code", gettext_lazy("Resource code"), required=False),
+    Column("classification", gettext_lazy("Classification code"), example="101001"),
+    Column("name", gettext_lazy("Resource name"), example="人口基础信息"),
+    Column("unit", gettext_lazy("Provider unit code"), example="440900-GA"),
+    Column("summary", gettext_lazy("Summary"), required=False, example="全市户籍人口基础信息"),
+    Column("format", gettext_lazy("Format"), required=False, example="数据库"),
+    Column("share_type", gettext_lazy("Sharing type"), required=False, example="有条件共享"),
     Column(
-        "share_basis", L("Legal or policy basis"), required=False, example="《中华人民共和国居民身份证法》"
+        "share_conditions",
+        gettext_lazy("Sharing conditions"),
+        required=False,
+        example="仅用于政务服务身份核验",
     ),
-    Column("share_method", L("Sharing method"), required=False, example="接口"),
-    Column("open_type", L("Open attribute"), required=False, example="不予开放"),
-    Column("open_conditions", L("Open conditions"), required=False, example="含个人信息"),
-    Column("update_cycle", L("Update cycle"), required=False, example="每日"),
-    Column("released_on", L("Release date"), required=False, example="2021-06-01"),
-    Column("source_system", L("Source information system"), required=False, example="人口综合库"),
-    Column("related_codes", L("Related resource codes"), required=False),
-    Column("is_classified", L("Classified"), required=False, example="否"),
+    Column(
+        "share_basis",
+        gettext_lazy("Legal or policy basis"),
+        required=False,
+        example="《中华人民共和国居民身份证法》",
+    ),
+    Column("share_method", gettext_lazy("Sharing method"), required=False, example="接口"),
+    Column("open_type", gettext_lazy("Open attribute"), required=False, example="不予开放"),
+    Column("open_conditions", gettext_lazy("Open conditions"), required=False, example="含个人信息"),
+    Column("update_cycle", gettext_lazy("Update cycle"), required=False, example="每日"),
+    Column("released_on", gettext_lazy("Release date"), required=False, example="2021-06-01"),
+    Column("source_system", gettext_lazy("Source information system"), required=False, example="人口综合库"),
+    Column("related_codes", gettext_lazy("Related resource codes"), required=False),
+    Column("is_classified", gettext_lazy("Classified"), required=False, example="否"),
 ]
 ITEM_COLUMNS = [
-    Column("ref", L("Row key of the resource"), example="1"),
-    Column("name", L("Item name"), example="公民身份号码"),
-    Column("column_name", L("Column name"), required=False, example="SFZH"),
-    Column("data_type", L("Data type"), example="字符型"),
-    Column("length", L("Length"), required=False, example="18"),
-    Column("description", L("Description"), required=False),
+    Column("ref", gettext_lazy("Row key of the resource"), example="1"),
+    Column("name", gettext_lazy("Item name"), example="公民身份号码"),
+    Column("column_name", gettext_lazy("Column name"), required=False, example="SFZH"),
+    Column("data_type", gettext_lazy("Data type"), example="字符型"),
+    Column("length", gettext_lazy("Length"), required=False, example="18"),
+    Column("description", gettext_lazy("Description"), required=False),
 ]
 CHOICES = {
     "format": ResourceFormat,
@@ -97,8 +107,11 @@ def template() -> bytes:
     resources = wb.active
     resources.title = str(_("Resources"))
     items = wb.create_sheet(str(_("Information items")))
-    _sheet(resources, RESOURCE_COLUMNS, [[c.example for c in RESOURCE_COLUMNS]])
-    _sheet(items, ITEM_COLUMNS, [[c.example for c in ITEM_COLUMNS]])
+    _sheet(resources, RESOURCE_COLUMNS, [example_row(RESOURCE_COLUMNS)])
+    _sheet(items, ITEM_COLUMNS, [example_row(ITEM_COLUMNS)])
+    for ws in (resources, items):
+        for cell in ws[2]:
+            cell.font = EXAMPLE_FONT
     for ws, columns in ((resources, RESOURCE_COLUMNS), (items, ITEM_COLUMNS)):
         for index, column in enumerate(columns, start=1):
             if column.key in CHOICES or column.key == "is_classified":
@@ -244,17 +257,19 @@ class CatalogImport:
             item["data_type"] = self.choices["data_type"].get(row["data_type"].lower(), row["data_type"])
             item["length"] = int(row["length"]) if row["length"].isdigit() else (row["length"] or None)
             row.errors.extend(rules.item_problems(item))
+            texts = {key: item[key] for key in ("name", "column_name", "description")}  # the rest: rules
+            row.errors.extend(field_errors(InformationItem, texts))
             owner.items.append(item)
         known = set(
             Resource.objects.filter(
                 code__in={c for p in parsed for c in p.values.get("related_codes", [])}
             ).values_list("code", flat=True)
         )
-        for p in parsed:
-            if p.row.errors:
-                continue
+        for p in parsed:  # every rule, so that the user sees all of a row's errors at once
             required = self.campaign.required_fields if self.campaign else ()
             errors = rules.check(p.values, p.items, required=required)
+            if p.values["classification"] is None:
+                errors.pop("classification", None)  # the unknown code is already reported
             for field, messages in errors.items():
                 if field != "items":  # item rows carry their own messages
                     p.row.errors.extend(m for m in dict.fromkeys(messages) if m not in p.row.errors)
@@ -283,6 +298,7 @@ class CatalogImport:
         if flag not in YES | NO and flag != str(_("Yes")).lower() and flag != str(_("No")).lower():
             row.errors.append(_("Classified: write 是 or 否."))
         p.values["is_classified"] = flag in YES or flag == str(_("Yes")).lower()
+        row.errors.extend(field_errors(Resource, p.values))
         p.unit = self._unit(row)
         if row["code"]:
             p.existing = existing.get(row["code"])

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import DecisionRecord, TrackedModel
+from cdohub.core.validators import plausible_date
 from cdohub.org.models import PilotProgram, Unit
 
 from .choices import (
@@ -154,7 +155,7 @@ class Resource(TrackedModel):
     open_type = models.CharField(_("open attribute"), max_length=16, choices=OpenType.choices, blank=True)
     open_conditions = models.TextField(_("open conditions"), blank=True)
     update_cycle = models.CharField(_("update cycle"), max_length=16, choices=UpdateCycle.choices, blank=True)
-    released_on = models.DateField(_("release date"), null=True, blank=True)
+    released_on = models.DateField(_("release date"), null=True, blank=True, validators=[plausible_date])
     source_system = models.CharField(_("source information system"), max_length=200, blank=True)
     related_codes = models.JSONField(_("related resource codes"), default=list, blank=True)
     is_classified = models.BooleanField(_("classified (涉密)"), default=False)

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cdohub.core.excel import ImportFileError, check_upload_size
+
 
 def field_label(model: type[models.Model], name: str) -> str:
     """The verbose name users see for a field of `model` (one of its own, not a reverse relation)."""
@@ -55,4 +57,8 @@ class ImportForm(forms.Form):
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
         if not (upload.name or "").lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Upload an Excel .xlsx workbook."))
+        try:
+            check_upload_size(upload.size or 0)  # before a byte of it is read
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload

@@ -187,5 +187,10 @@ def run_import(
                 messages.success(request, text % {"n": result.applied})
                 return redirect(done_url)
             assert result.annotated is not None  # an importer annotates every workbook it refuses
-            context.update(result=result, token=_keep_annotated(request, result.annotated))
+            context.update(
+                result=result,
+                token=_keep_annotated(request, result.annotated),
+                # (number, errors) pairs: a template would look a Row's attributes up as its columns
+                error_rows=[(row.number, row.errors) for row in result.error_rows],
+            )
     return render(request, "core/import.html", context, status=422 if "result" in context else 200)

@@ -47,11 +47,14 @@ Definitions (the same in Python and in SQL):
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from sqlglot import exp
 
@@ -194,6 +197,21 @@ def is_mobile(value) -> bool:
 def is_landline(value) -> bool:
     value = _text(value)
     return _shape(value, LANDLINE_SHAPE)
+
+
+PHONE_PREFIX = re.compile(r"^(?:\+?86)[\s-]*")
+PHONE_EXTENSION = re.compile(r"(?:转|#|ext\.?)\s*\d{1,6}$", re.IGNORECASE)
+
+
+def validate_phone(value: str) -> None:
+    """A field validator: a mainland mobile number or a landline with its area code, as people
+    write them (spaces, hyphens, +86, an extension after 转 or #)."""
+    number = PHONE_EXTENSION.sub("", PHONE_PREFIX.sub("", value.strip())).replace(" ", "")
+    if value and not (is_mobile(number.replace("-", "")) or is_landline(number)):
+        message = _(
+            "%(phone)s is not a phone number: write a mobile number or a landline with its area code."
+        )
+        raise ValidationError(message % {"phone": value}, code="invalid_phone")
 
 
 def is_postal_code(value) -> bool:

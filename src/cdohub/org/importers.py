@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cdohub.core.excel import Column, ExcelImport
+from cdohub.core.excel import Column, ExcelImport, field_errors
 from cdohub.core.permissions import can
 
 from . import services
@@ -69,6 +69,7 @@ class UnitImport(ExcelImport):
                 row.errors.append(_("You may not add units under %(parent)s.") % {"parent": parent})
             if kind and region and parent:
                 row.errors.extend(services.placement_errors(kind, region, parent))
+            row.errors.extend(field_errors(Unit, {key: row[key] for key in ("code", "name", "short_name")}))
             if not row.errors:
                 planned[code] = Unit(code=code, name=row["name"], kind=kind, region=region)
 
@@ -114,6 +115,7 @@ class NominationImport(ExcelImport):
                 )
             if row["unit_code"] and unit is None:
                 row.errors.append(_("No unit has the code %(code)s.") % {"code": row["unit_code"]})
+            row.errors.extend(field_errors(ScopeMember, {"note": row["note"]}))
             if city is None or unit is None:
                 continue
             if not can(user, "change", ScopeMember(parent=city)):

@@ -252,6 +252,11 @@ CDOHUB = {
     "SITE_NAME": _("CDO Hub"),
     # Appointment letters and implementation plans: PDF only, at most this size.
     "MAX_DOCUMENT_BYTES": int(os.environ.get("CDOHUB_MAX_DOCUMENT_MB", 10)) * 1024 * 1024,
+    # Excel imports: the largest workbook accepted, how large it may unpack (a guard against zip
+    # bombs) and how many rows one sheet may hold; all checked before the workbook is parsed.
+    "IMPORT_MAX_BYTES": int(os.environ.get("CDOHUB_IMPORT_MAX_MB", 20)) * 1024 * 1024,
+    "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("CDOHUB_IMPORT_MAX_UNPACKED_MB", 200)) * 1024 * 1024,
+    "IMPORT_MAX_ROWS": int(os.environ.get("CDOHUB_IMPORT_MAX_ROWS", 200000)),
     # Quality: working days a unit has to rectify a failing rule; attempts and the delay between
     # them when a source cannot be reached.
     "QUALITY_ISSUE_DAYS": int(os.environ.get("CDOHUB_QUALITY_ISSUE_DAYS", 10)),

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cdohub.catalog.choices import DataType
 from cdohub.core import audit
 from cdohub.core.excel import (
+    EXAMPLE_FONT,
     HEADER_FILL,
     Column,
     ImportFileError,
@@ -28,6 +29,8 @@ from cdohub.core.excel import (
     SheetsImportResult,
     annotate,
     check_required,
+    example_row,
+    field_errors,
     open_workbook,
     read_sheet,
     save_workbook,
@@ -40,35 +43,34 @@ from cdohub.standards import events
 from . import rules, services
 from .models import CodeSet, DataElement
 
-L = gettext_lazy
 ELEMENT_COLUMNS = [
-    Column("identifier", L("Internal identifier"), example="DE00001"),
-    Column("name", L("Name"), example="公民身份号码"),
+    Column("identifier", gettext_lazy("Internal identifier"), example="DE00001"),
+    Column("name", gettext_lazy("Name"), example="公民身份号码"),
     Column(
         "definition",
-        L("Definition"),
+        gettext_lazy("Definition"),
         required=False,
         example="赋码机关为每个公民给出的唯一的、终身不变的法定号码",
     ),
-    Column("data_type", L("Data type"), example="字符型"),
-    Column("max_length", L("Maximum length"), required=False, example="18"),
-    Column("min_length", L("Minimum length"), required=False),
-    Column("format", L("Representation format"), required=False, example="an18"),
-    Column("pattern", L("Regular expression"), required=False),
-    Column("code_set", L("Code set identifier"), required=False),
-    Column("validator", L("Validator"), required=False, example="resident_id"),
-    Column("standard", L("Source standard"), required=False, example="GB 11643-1999"),
-    Column("owner", L("Maintaining bureau code"), example="440000-SJJ"),
-    Column("status", L("Status"), required=False),
+    Column("data_type", gettext_lazy("Data type"), example="字符型"),
+    Column("max_length", gettext_lazy("Maximum length"), required=False, example="18"),
+    Column("min_length", gettext_lazy("Minimum length"), required=False),
+    Column("format", gettext_lazy("Representation format"), required=False, example="an18"),
+    Column("pattern", gettext_lazy("Regular expression"), required=False),
+    Column("code_set", gettext_lazy("Code set identifier"), required=False),
+    Column("validator", gettext_lazy("Validator"), required=False, example="resident_id"),
+    Column("standard", gettext_lazy("Source standard"), required=False, example="GB 11643-1999"),
+    Column("owner", gettext_lazy("Maintaining bureau code"), example="440000-SJJ"),
+    Column("status", gettext_lazy("Status"), required=False),
 ]
 CODE_COLUMNS = [
-    Column("code_set", L("Code set identifier"), example="XBDM"),
-    Column("set_name", L("Code set name"), required=False, example="人的性别代码"),
-    Column("standard", L("Source standard"), required=False, example="GB/T 2261.1-2003"),
-    Column("owner", L("Maintaining bureau code"), required=False, example="440000-SJJ"),
-    Column("code", L("Code"), example="1"),
-    Column("name", L("Meaning"), example="男性"),
-    Column("parent", L("Parent code"), required=False),
+    Column("code_set", gettext_lazy("Code set identifier"), example="XBDM"),
+    Column("set_name", gettext_lazy("Code set name"), required=False, example="人的性别代码"),
+    Column("standard", gettext_lazy("Source standard"), required=False, example="GB/T 2261.1-2003"),
+    Column("owner", gettext_lazy("Maintaining bureau code"), required=False, example="440000-SJJ"),
+    Column("code", gettext_lazy("Code"), example="1"),
+    Column("name", gettext_lazy("Meaning"), example="男性"),
+    Column("parent", gettext_lazy("Parent code"), required=False),
 ]
 
 
@@ -108,7 +110,10 @@ def _workbook(element_rows, code_rows) -> Workbook:
 
 
 def template() -> bytes:
-    wb = _workbook([[c.example for c in ELEMENT_COLUMNS]], [[c.example for c in CODE_COLUMNS]])
+    wb = _workbook([example_row(ELEMENT_COLUMNS)], [example_row(CODE_COLUMNS)])
+    for sheet in wb.worksheets:
+        for cell in sheet[2]:
+            cell.font = EXAMPLE_FONT
     ws = wb.worksheets[0]
     for key, labels in (
         ("data_type", [str(label) for _v, label in DataType.choices]),
@@ -254,8 +259,9 @@ class StandardsImport:
                         % {"col": _header(CODE_COLUMNS, key), "set": identifier}
                     )
                 entry["fields"].setdefault(field, row[key])
-        for entry in sets.values():
+        for identifier, entry in sets.items():
             first = entry["rows"][0]
+            first.errors.extend(field_errors(CodeSet, {"identifier": identifier, **entry["fields"]}))
             owner_code = entry["fields"].pop("owner", "")
             if owner_code:
                 entry["owner"] = self._unit(owner_code, first)
@@ -319,6 +325,7 @@ class StandardsImport:
                         _("%(col)s: a whole number above zero.") % {"col": _header(ELEMENT_COLUMNS, key)}
                     )
                 values[key] = int(text) if text.isdigit() else None
+            row.errors.extend(e for e in field_errors(DataElement, values) if e not in row.errors)
             values["code_set"] = row["code_set"]
             values["owner"] = self._unit(row["owner"], row) if row["owner"] else None
             if values["identifier"] in seen:

@@ -12,22 +12,20 @@ from .choices import validator_choices
 from .models import CodeSet, DataElement
 from .rules import CODE_SET_FIELDS, ELEMENT_FIELDS
 
-L = gettext_lazy
-
 
 class ElementForm(BootstrapForm, forms.ModelForm):
-    owner = forms.ModelChoiceField(Unit.objects.none(), label=L("maintained by"))
-    code_set = forms.ModelChoiceField(CodeSet.objects.none(), label=L("code set"), required=False)
-    validator = forms.ChoiceField(label=L("validator"), required=False)
+    owner = forms.ModelChoiceField(Unit.objects.none(), label=gettext_lazy("maintained by"))
+    code_set = forms.ModelChoiceField(CodeSet.objects.none(), label=gettext_lazy("code set"), required=False)
+    validator = forms.ChoiceField(label=gettext_lazy("validator"), required=False)
 
     class Meta:
         model = DataElement
         fields = ["owner", *ELEMENT_FIELDS]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "format": L("e.g. an18, an..50, c..200, n6, n..12,2, YYYYMMDD, YYYY-MM-DD hh:mm:ss"),
-            "pattern": L("Leave empty to use the format's pattern."),
-            "identifier": L("Letters, digits and . _ / -, e.g. DE00001"),
+            "format": gettext_lazy("e.g. an18, an..50, c..200, n6, n..12,2, YYYYMMDD, YYYY-MM-DD hh:mm:ss"),
+            "pattern": gettext_lazy("Leave empty to use the format's pattern."),
+            "identifier": gettext_lazy("Letters, digits and . _ / -, e.g. DE00001"),
         }
 
     def __init__(self, *args, owners=None, code_sets=None, **kwargs):
@@ -45,12 +43,12 @@ class ElementForm(BootstrapForm, forms.ModelForm):
 
 
 class CodeSetForm(BootstrapForm, forms.ModelForm):
-    owner = forms.ModelChoiceField(Unit.objects.none(), label=L("maintained by"))
+    owner = forms.ModelChoiceField(Unit.objects.none(), label=gettext_lazy("maintained by"))
     values_text = forms.CharField(
-        label=L("values"),
+        label=gettext_lazy("values"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
-        help_text=L(
+        help_text=gettext_lazy(
             "One value a line: code, meaning and, for a hierarchical set, the parent code — separated "
             "by tabs (as pasted from Excel) or, in a line without tabs, by commas."
         ),

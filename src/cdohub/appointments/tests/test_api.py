@@ -430,3 +430,27 @@ def test_lists_take_a_fixed_number_of_queries(client_for, django_assert_max_num_
         with django_assert_max_num_queries(10):
             response = client.get(url, {"program": PROGRAM, "page_size": 500})
         assert response.status_code == 200 and response.json()["count"] > 10, url
+
+
+def test_implausible_dates_and_phones_are_refused_by_api_and_service(client_for, english):
+    lgo = client_for("maoming_lgo")
+    created = lgo.post("/api/appointments/", city_cdo_fields(document=pdf(), effective_on="9999-12-31"))
+    assert created.status_code == 400 and "9999-12-31" in created.content.decode()
+    created = lgo.post("/api/appointments/", city_cdo_fields(document=pdf(), phone="=1+1"))
+    assert created.status_code == 400 and "phone" in created.json()
+    term = Appointment.objects.get(unit__code="440902", post="government_cdo", status=FilingStatus.FILED)
+    ended = post_json(lgo, detail(term.pk, "end"), {"ends_on": "9999-12-31", "document_number": "x"})
+    assert ended.status_code == 400 and "9999-12-31" in ended.content.decode()
+
+
+def test_a_formula_entered_through_the_api_is_exported_inert(client_for):
+    from openpyxl import load_workbook
+
+    lgo = client_for("maoming_lgo")
+    payload = "=cmd|' /C calc'!A0"
+    created = lgo.post("/api/appointments/", city_cdo_fields(document=pdf(), position=payload))
+    assert created.status_code == 201, created.content
+    export = lgo.get(reverse("appointments:appointment_list") + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    positions = [row[4] for row in sheet.iter_rows(min_row=2) if row[4].value and "calc" in row[4].value]
+    assert [(c.value, c.data_type) for c in positions] == [("'" + payload, "s")]

@@ -160,3 +160,86 @@ def test_campaign_import_attaches_to_the_campaign_and_needs_participants(
         workbook([resource_row(1, "失业保险信息", unit="440900-RS")], []), rs_registrar
     )
     assert not result.ok and "未参加" in result.resources[0].errors[0]
+
+
+# Formula injection and validation (issue 13) ----------------------------------------------------
+
+PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def test_formulas_imported_come_back_inert_in_the_export_and_re_import_unchanged(rs_registrar, units):
+    wb = load_workbook(io.BytesIO(workbook([resource_row(n, "") for n in range(1, len(PAYLOADS) + 1)], [])))
+    for row, payload in enumerate(PAYLOADS, start=2):
+        cell = wb.worksheets[0].cell(row, 4, payload)
+        cell.data_type = "s"  # typed as text, as a user's cell beginning with ' or a program's output
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = excel.CatalogImport().run(buffer.getvalue(), rs_registrar)
+    assert result.ok, [r.errors for r in result.error_rows]
+    exported = excel.export(Resource.objects.filter(name__in=PAYLOADS))
+    sheet = load_workbook(io.BytesIO(exported)).worksheets[0]
+    names = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(c.value for c in names) == sorted("'" + p for p in PAYLOADS)
+    assert all(c.data_type == "s" for c in names)
+    again = excel.CatalogImport().run(exported, rs_registrar)
+    assert again.ok and again.updated == len(PAYLOADS)
+    assert set(Resource.objects.filter(name__in=PAYLOADS).values_list("name", flat=True)) == set(PAYLOADS)
+
+
+def test_an_imported_row_passes_the_models_validation_and_shows_every_error(rs_registrar):
+    existing = Resource.objects.count()
+    data = workbook(
+        [
+            resource_row(1, "x" * 10_000),
+            resource_row(2, "发布日期", released_on="9999-12-31"),
+            resource_row(3, "y" * 300, classification="999", released_on="9999-12-31", update_cycle="每十年"),
+        ],
+        [],
+    )
+    result = excel.CatalogImport().run(data, rs_registrar)
+    assert not result.ok and Resource.objects.count() == existing
+    errors = {row.number: row.errors for row in result.resources}
+    assert any("200" in e for e in errors[2])
+    assert any("9999-12-31" in e for e in errors[3])
+    assert len(errors[4]) >= 4  # classification, cycle, the name's length and the date
+
+
+def test_the_templates_example_rows_are_never_imported(rs_registrar):
+    from cdohub.core.excel import ImportFileError
+
+    with pytest.raises(ImportFileError):
+        excel.CatalogImport().run(excel.template(), rs_registrar)
+
+
+def test_a_release_date_of_9999_is_refused_by_the_api_as_by_the_import(client_for, rs_registrar, units):
+    body = {
+        "unit": units["440900-RS"].pk,
+        "classification": "203001",
+        "name": "养老保险缴费信息",
+        "released_on": "9999-12-31",
+        "items": [],
+    }
+    response = client_for("rs_specialist").post("/api/resources/", body, content_type="application/json")
+    assert response.status_code == 400 and "released_on" in response.json(), response.content
+    assert not Resource.objects.filter(name="养老保险缴费信息").exists()
+
+
+def test_the_template_and_its_header_messages_are_in_chinese(db):
+    from django.utils import translation
+
+    from cdohub.core.excel import ImportFileError
+    from cdohub.standards import excel as standards_excel
+
+    with translation.override("zh-hans"):
+        resources, items = load_workbook(io.BytesIO(excel.template())).worksheets
+        elements = load_workbook(io.BytesIO(standards_excel.template())).worksheets[0]
+    assert resources["D1"].value == "资源名称*" and items["B1"].value == "信息项名称*"
+    assert elements["A1"].value == "内部标识符*"
+    wb = Workbook()
+    wb.active.append(["Row key", "Resource name"])
+    wb.active.append([1, "人口基础信息"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with translation.override("en"), pytest.raises(ImportFileError) as caught:
+        excel.CatalogImport().run(buffer.getvalue(), None)
+    assert "分类代码" in str(caught.value) and "提供方单位编码" in str(caught.value)

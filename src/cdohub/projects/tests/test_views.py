@@ -254,3 +254,16 @@ def test_project_and_finding_lists_export_what_the_user_sees(wj, client):
     assert all(r[0].startswith("茂名") for r in rows[1:])  # only what the 茂名 CDO may see
     sheet = load_workbook(io.BytesIO(c.get("/findings/?export=xlsx").content)).active
     assert sheet.cell(1, 1).value == "被监督单位"
+
+
+@pytest.mark.django_db
+def test_a_formula_entered_as_a_project_name_is_exported_inert(wj, client):
+    payloads = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+    for payload in payloads:
+        new_project(wj["specialist"], name=payload)
+    c = client_as(client, wj["cdo"], "zh-hans")
+    sheet = load_workbook(io.BytesIO(c.get("/projects/?export=xlsx").content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    exported = {cell.value for cell in names if cell.value.startswith("'")}
+    assert exported == {"'" + p for p in payloads}
+    assert all(cell.data_type == "s" for cell in names)

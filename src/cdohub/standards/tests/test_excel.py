@@ -137,3 +137,30 @@ def test_import_page_and_list_exports(client_for):
 
     response = bureau.post("/standards/import/", {"file": SimpleUploadedFile("s.xlsx", bad)})
     assert response.status_code == 422 and "import-errors" in response.content.decode()
+
+
+def test_an_imported_row_passes_the_models_field_validation(users):
+    data = workbook(
+        [element_row("MM-DE-0200", "名" * 10_000, max_length="1"), element_row("MM-DE-0201", "合格数据元")],
+        [["MM-XX", "码" * 10_000, "", "440900-SJJ", "1", "一", ""]],
+    )
+    result = excel.StandardsImport().run(data, users["maoming_bureau"])
+    assert not result.ok and not DataElement.objects.filter(identifier__startswith="MM-DE-02").exists()
+    assert any("10000" in e for e in result.elements[0].errors) and not result.elements[1].errors
+    assert any("10000" in e for e in result.codes[0].errors)
+
+
+def test_the_templates_example_rows_are_never_imported(users):
+    from cdohub.core.excel import ImportFileError
+
+    with pytest.raises(ImportFileError):
+        excel.StandardsImport().run(excel.template(), users["gd_bureau"])
+
+
+def test_a_formula_imported_as_a_name_is_exported_inert(users):
+    data = workbook([element_row("MM-DE-0300", "@SUM(A1)"), element_row("MM-DE-0301", "+1+1")], [])
+    result = excel.StandardsImport().run(data, users["maoming_bureau"])
+    assert result.ok, [r.errors for r in result.error_rows]
+    exported = excel.export(elements=DataElement.objects.filter(identifier__startswith="MM-DE-030"))
+    names = [row[1] for row in load_workbook(io.BytesIO(exported)).worksheets[0].iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in names] == [("'@SUM(A1)", "s"), ("'+1+1", "s")]
