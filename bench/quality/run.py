@@ -533,8 +533,8 @@ def main() -> None:
     engine = None
     if tools & {"engine", "pg", "ge-pg"}:
         engine, why = engine_api()
-        if engine is None:
-            print(f"\nengine: not available yet ({why}); skipped")
+        if engine is None:  # a report without the engine would say nothing about it
+            raise SystemExit(f"engine: cannot be imported ({why})")
         else:
             versions["engine"] = engine_version()
 
