@@ -16,7 +16,7 @@ from cdohub.org.choices import DIMENSIONS, ScopeCategory
 from cdohub.org.models import PilotProgram, Unit
 
 from .. import rules, services
-from ..choices import UnitFilingState
+from ..choices import EndReason, UnitFilingState
 from ..models import Appointment, FilingDecision, ImplementationPlan
 
 # The six dimensions of an implementation plan, when the program file does not name its own.
@@ -54,7 +54,7 @@ def post_ref(program: PilotProgram, key: str, context: dict) -> dict:
 
 
 class FilingDecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = FilingDecision
@@ -83,8 +83,8 @@ class FilingSerializer(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = UnitRefSerializer(read_only=True)
     filing_body = UnitRefSerializer(read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     document_url = serializers.SerializerMethodField()
     decisions = FilingDecisionSerializer(many=True, read_only=True)
@@ -124,6 +124,7 @@ class AppointmentSerializer(FilingSerializer):
 
     post = serializers.SerializerMethodField()
     appointing_body = UnitRefSerializer(read_only=True)
+    end_reason = serializers.ChoiceField(choices=EndReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appointment

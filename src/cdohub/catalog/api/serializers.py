@@ -3,7 +3,7 @@ from rest_framework import serializers
 from cdohub.org.models import Unit
 
 from .. import rules
-from ..choices import CAMPAIGN_FIELDS, DataType
+from ..choices import CAMPAIGN_FIELDS, DataType, ShareMethod
 from ..models import (
     CensusCampaign,
     Classification,
@@ -15,7 +15,7 @@ from ..models import (
 
 
 class ClassificationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Classification
@@ -32,7 +32,7 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ResourceDecision
@@ -47,6 +47,7 @@ class ResourceSerializer(serializers.ModelSerializer):
     classification = serializers.SlugRelatedField(slug_field="code", read_only=True)
     items = ItemSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
+    share_method = serializers.ChoiceField(choices=ShareMethod.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Resource

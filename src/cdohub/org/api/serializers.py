@@ -4,7 +4,7 @@ from ..models import Milestone, PilotProgram, Region, ScopeMember, Unit
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -91,10 +91,11 @@ class ScopeMemberSerializer(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # Null for a member the program file names; a nomination must name its pilot city.
     parent = serializers.PrimaryKeyRelatedField(
-        queryset=ScopeMember.objects.all(), help_text="The pilot city's scope member id."
+        queryset=ScopeMember.objects.all(), allow_null=True, help_text="The pilot city's scope member id."
     )
-    nominated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    nominated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ScopeMember
@@ -110,6 +111,11 @@ class ScopeMemberSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["category", "created_at"]
+
+    def validate_parent(self, parent):
+        if parent is None:
+            raise serializers.ValidationError(serializers.Field.default_error_messages["null"])
+        return parent
 
 
 class ComplianceSerializer(serializers.Serializer):

@@ -112,11 +112,12 @@ class ReviewSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     unit = serializers.CharField(source="project.unit.code", read_only=True)
     reviewing_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    submitted_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    submitted_by = serializers.StringRelatedField(allow_null=True)
+    decided_by = serializers.StringRelatedField(allow_null=True)
     checks = CheckSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     status = code_field(ReviewStatus, read_only=True)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Review
@@ -167,7 +168,7 @@ class SeenVersionSerializer(serializers.Serializer):
 
 
 class FindingStepSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
     from_status = code_field(FindingStatus, read_only=True)
     to_status = code_field(FindingStatus, read_only=True)
 
@@ -180,7 +181,7 @@ class FindingSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     opened_by = serializers.StringRelatedField()
     is_overdue = serializers.BooleanField(read_only=True)
     steps = FindingStepSerializer(many=True, read_only=True)

@@ -88,7 +88,7 @@ class CodeSetCreateSerializer(StandardCreateFields, CodeSetWriteSerializer):
 
 class DataElementSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    code_set = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    code_set = serializers.SlugRelatedField(slug_field="identifier", read_only=True, allow_null=True)
     status = StatusField()
     rules = serializers.SerializerMethodField(help_text="The quality rules it implies for a text column.")
 
