@@ -7,8 +7,6 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import is_list_serializer
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, generics, mixins, views, viewsets
 from rest_framework import status as http
 from rest_framework.response import Response
@@ -43,17 +41,15 @@ class ConflictError(exceptions.APIException):
     default_code = "conflict"
 
 
-CONFLICT = OpenApiResponse(
-    OpenApiTypes.OBJECT, description=_("The version is stale: someone else acted first.")
-)
-
-
 class AutoSchema(openapi.AutoSchema):
     """A plain ViewSet's `list` (a search, a set of scores) answers one object, not an array of
     them, unless its response is declared `many`; only `list` pages, an action's rows come whole."""
 
     def _get_paginator(self) -> Any:
-        return super()._get_paginator() if getattr(self.view, "action", "list") == "list" else None
+        pagination_class = getattr(self.view, "pagination_class", None)
+        if pagination_class is None or getattr(self.view, "action", "list") != "list":
+            return None
+        return pagination_class()
 
     def _is_list_view(self, serializer: Any = None) -> bool:
         if isinstance(self.view, generics.GenericAPIView):
