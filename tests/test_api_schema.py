@@ -102,3 +102,13 @@ def test_every_operation_answers_as_its_schema_says(users):
     print(f"{time.monotonic() - started:.0f} s")
     report = "\n".join(f"{n}× {label}: {kind}: {text}" for (label, kind, text), n in sorted(problems.items()))
     assert not problems, report
+
+
+def test_a_nomination_still_names_its_pilot_city(client_for, units):
+    """The schema says a scope member's parent may be null (the program names the city itself);
+    a nomination without one is still refused."""
+    response = client_for("gd_bureau", lang="en").post(
+        "/api/scope-members/", {"unit": units["440000-SJJ"].code, "parent": None}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"parent": ["This field may not be null."]}
