@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 EXAMPLES_PER_OPERATION = 8
+JSON = "application/json"
 
 
 class Rollback(Exception):
@@ -107,8 +108,7 @@ def test_every_operation_answers_as_its_schema_says(users):
 def test_a_nomination_still_names_its_pilot_city(client_for, units):
     """The schema says a scope member's parent may be null (the program names the city itself);
     a nomination without one is still refused."""
-    response = client_for("gd_bureau", lang="en").post(
-        "/api/scope-members/", {"unit": units["440000-SJJ"].code, "parent": None}, content_type="application/json"
-    )
+    body = {"unit": units["440000-SJJ"].code, "parent": None}
+    response = client_for("gd_bureau", lang="en").post("/api/scope-members/", body, content_type=JSON)
     assert response.status_code == 400
     assert response.json() == {"parent": ["This field may not be null."]}
