@@ -1,5 +1,6 @@
 """DRF base classes: every viewset reads through the permission gate and writes through services."""
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,7 +8,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import is_list_serializer
-from rest_framework import exceptions, generics, mixins, views, viewsets
+from rest_framework import exceptions, generics, mixins, serializers, views, viewsets
 from rest_framework import status as http
 from rest_framework.response import Response
 
@@ -33,6 +34,21 @@ class ScopedViewSet(
     """Writes go through the app's services, which check the change permission (403)."""
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+
+class ModelSerializer(serializers.ModelSerializer[Any]):
+    # No docstring: the schema would show it for every serializer without its own.
+    # Read-only fields keep the model's `blank`, which DRF drops: a draft's unset choice is `""`,
+    # and the schema says so.
+
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank:
+            kwargs["allow_blank"] = True
+        return kwargs
 
 
 class ConflictError(exceptions.APIException):

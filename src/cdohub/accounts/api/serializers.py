@@ -6,7 +6,7 @@ from ..models import RoleAssignment, User
 
 
 class UserSerializer(serializers.ModelSerializer):
-    home_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    home_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = User

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cdohub.core.api import ModelSerializer
 from cdohub.core.permissions import restrict
 from cdohub.org.choices import DIMENSIONS, ScopeCategory
 from cdohub.org.models import PilotProgram, Unit
 
 from .. import rules, services
-from ..choices import EndReason, UnitFilingState
+from ..choices import UnitFilingState
 from ..models import Appointment, FilingDecision, ImplementationPlan
 
 # The six dimensions of an implementation plan, when the program file does not name its own.
@@ -77,7 +78,7 @@ class FilingDecisionSerializer(serializers.ModelSerializer):
         }
 
 
-class FilingSerializer(serializers.ModelSerializer):
+class FilingSerializer(ModelSerializer):
     """What an appointment and a plan share: where it stands in the filing workflow."""
 
     program = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -124,7 +125,6 @@ class AppointmentSerializer(FilingSerializer):
 
     post = serializers.SerializerMethodField()
     appointing_body = UnitRefSerializer(read_only=True)
-    end_reason = serializers.ChoiceField(choices=EndReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appointment

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from cdohub.core.api import ModelSerializer
 from cdohub.org.models import Unit
 
 from .. import rules
-from ..choices import CAMPAIGN_FIELDS, DataType, ShareMethod
+from ..choices import CAMPAIGN_FIELDS, DataType
 from ..models import (
     CensusCampaign,
     Classification,
@@ -39,7 +40,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "version", "comment", "actor", "at"]
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     """A resource as the catalog publishes it; a classified one shows its title only."""
 
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -47,7 +48,6 @@ class ResourceSerializer(serializers.ModelSerializer):
     classification = serializers.SlugRelatedField(slug_field="code", read_only=True)
     items = ItemSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
-    share_method = serializers.ChoiceField(choices=ShareMethod.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Resource

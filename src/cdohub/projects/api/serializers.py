@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cdohub.catalog.choices import ShareType
 from cdohub.catalog.models import Resource
+from cdohub.core.api import ModelSerializer
 from cdohub.org.models import Unit
 
 from ..choices import (
@@ -108,7 +109,7 @@ class OpinionSerializer(serializers.ModelSerializer):
         fields = ["id", "bureau", "author", "at", "recommendation", "text"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     unit = serializers.CharField(source="project.unit.code", read_only=True)
     reviewing_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -117,7 +118,6 @@ class ReviewSerializer(serializers.ModelSerializer):
     checks = CheckSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     status = code_field(ReviewStatus, read_only=True)
-    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Review
