@@ -51,6 +51,15 @@ class ModelSerializer(serializers.ModelSerializer[Any]):
         return kwargs
 
 
+class SlugRelatedField(serializers.SlugRelatedField[Any]):
+    """A slug with a NUL character names nothing; PostgreSQL would refuse the lookup with an error."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ConflictError(exceptions.APIException):
     status_code = http.HTTP_409_CONFLICT
     default_detail = _("Someone else acted first. Reload to see the current state.")
