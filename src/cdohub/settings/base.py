@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cdohub.core.api.AutoSchema",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cdohub.core.api.exception_handler",
 }
@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cdohub.core.api.document_common_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "cdohub.sources.choices.SourceKind",
         "SourceHealthEnum": "cdohub.sources.choices.Health",

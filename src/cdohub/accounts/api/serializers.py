@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from cdohub.core.api import SlugRelatedField
 from cdohub.org.models import Unit
 
 from ..models import RoleAssignment, User
 
 
 class UserSerializer(serializers.ModelSerializer):
-    home_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    home_unit = SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -14,10 +15,10 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    user = SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    unit = SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    granted_by = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = RoleAssignment

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cdohub.core.api import ModelSerializer, SlugRelatedField
 from cdohub.core.permissions import restrict
 from cdohub.org.choices import DIMENSIONS, ScopeCategory
 from cdohub.org.models import PilotProgram, Unit
@@ -23,7 +24,7 @@ from ..models import Appointment, FilingDecision, ImplementationPlan
 DIMENSION_KEYS = tuple(key for key, _label in DIMENSIONS)
 
 
-class VisibleSlugRelatedField(serializers.SlugRelatedField):
+class VisibleSlugRelatedField(SlugRelatedField):
     """A slug lookup among the objects the requesting user may see (through the permission gate)."""
 
     def get_queryset(self):
@@ -54,7 +55,7 @@ def post_ref(program: PilotProgram, key: str, context: dict) -> dict:
 
 
 class FilingDecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = FilingDecision
@@ -77,15 +78,15 @@ class FilingDecisionSerializer(serializers.ModelSerializer):
         }
 
 
-class FilingSerializer(serializers.ModelSerializer):
+class FilingSerializer(ModelSerializer):
     """What an appointment and a plan share: where it stands in the filing workflow."""
 
-    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    program = SlugRelatedField(slug_field="code", read_only=True)
     unit = UnitRefSerializer(read_only=True)
     filing_body = UnitRefSerializer(read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by = SlugRelatedField(slug_field="username", read_only=True)
     document_url = serializers.SerializerMethodField()
     decisions = FilingDecisionSerializer(many=True, read_only=True)
 

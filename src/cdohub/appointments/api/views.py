@@ -14,7 +14,7 @@ from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
+from cdohub.core.api import ScopedReadOnlyViewSet
 
 from .. import rules, services
 from .. import status as filing_status
@@ -133,7 +133,7 @@ class FilingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRead
         )
 
 
-WORKFLOW_ERRORS = {400: OpenApiResponse(description=_("Refused by the program's rules.")), 409: CONFLICT}
+WORKFLOW_ERRORS = {400: OpenApiResponse(description=_("Refused by the program's rules."))}
 
 
 def filing_schema(read, create, update):

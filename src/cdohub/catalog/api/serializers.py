@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cdohub.core.api import ModelSerializer, SlugRelatedField
 from cdohub.org.models import Unit
 
 from .. import rules
@@ -15,7 +16,7 @@ from ..models import (
 
 
 class ClassificationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Classification
@@ -32,19 +33,19 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ResourceDecision
         fields = ["action", "from_status", "to_status", "version", "comment", "actor", "at"]
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     """A resource as the catalog publishes it; a classified one shows its title only."""
 
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    classification = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    classification = SlugRelatedField(slug_field="code", read_only=True)
     items = ItemSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
 
@@ -90,7 +91,7 @@ class ResourceSerializer(serializers.ModelSerializer):
 class ResourceWriteSerializer(serializers.ModelSerializer):
     """What a registrar sends: the metadata and, optionally, the whole list of items."""
 
-    classification = serializers.SlugRelatedField(slug_field="code", queryset=Classification.objects.all())
+    classification = SlugRelatedField(slug_field="code", queryset=Classification.objects.all())
     items = ItemSerializer(many=True, required=False)
     related_codes = serializers.ListField(child=serializers.CharField(), required=False)
 
@@ -101,7 +102,7 @@ class ResourceWriteSerializer(serializers.ModelSerializer):
 
 
 class ResourceCreateSerializer(ResourceWriteSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    unit = SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     campaign = serializers.PrimaryKeyRelatedField(queryset=CensusCampaign.objects.all(), required=False)
 
     class Meta(ResourceWriteSerializer.Meta):
@@ -118,7 +119,7 @@ class ResourceReturnSerializer(VersionSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -128,7 +129,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    organiser = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organiser = SlugRelatedField(slug_field="code", read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -149,9 +150,9 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class CampaignCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    organiser = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    organiser = SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     deadline = serializers.DateField()
-    units = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), many=True)
+    units = SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), many=True)
     required_fields = serializers.ListField(
         child=serializers.ChoiceField(choices=CAMPAIGN_FIELDS), required=False, default=list
     )

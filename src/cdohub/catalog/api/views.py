@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
+from cdohub.core.api import ScopedReadOnlyViewSet
 from cdohub.core.permissions import restrict
 
 from .. import census, search, services
@@ -92,19 +92,19 @@ class ResourceViewSet(
         services.delete_resource(request.user, self.get_object())
         return Response(status=http.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=VersionSerializer, responses={200: ResourceSerializer, 409: CONFLICT})
+    @extend_schema(request=VersionSerializer, responses={200: ResourceSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         data = _body(request, VersionSerializer)
         return self.respond(services.submit_resource(request.user, self.get_object(), data.get("version")))
 
-    @extend_schema(request=VersionSerializer, responses={200: ResourceSerializer, 409: CONFLICT})
+    @extend_schema(request=VersionSerializer, responses={200: ResourceSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = _body(request, VersionSerializer)
         return self.respond(services.publish_resource(request.user, self.get_object(), data.get("version")))
 
-    @extend_schema(request=ResourceReturnSerializer, responses={200: ResourceSerializer, 409: CONFLICT})
+    @extend_schema(request=ResourceReturnSerializer, responses={200: ResourceSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_resource(self, request, pk=None):
         data = _body(request, ResourceReturnSerializer)

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from cdohub.core.api import SlugRelatedField
+
 from ..models import Milestone, PilotProgram, Region, ScopeMember, Unit
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -12,7 +14,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     parent = serializers.SerializerMethodField()
     ancestors = serializers.SerializerMethodField()
 
@@ -50,9 +52,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class UnitCreateSerializer(UnitSerializer):
-    parent_code = serializers.SlugRelatedField(
-        slug_field="code", queryset=Unit.objects.all(), write_only=True
-    )
+    parent_code = SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), write_only=True)
 
     class Meta(UnitSerializer.Meta):
         fields = [*UnitSerializer.Meta.fields, "parent_code"]
@@ -65,8 +65,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class PilotProgramSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    owner_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = SlugRelatedField(slug_field="code", read_only=True)
+    owner_unit = SlugRelatedField(slug_field="code", read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
@@ -88,13 +88,14 @@ class PilotProgramSerializer(serializers.ModelSerializer):
 
 
 class ScopeMemberSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    program = SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # Null for a member the program file names; a nomination must name its pilot city.
     parent = serializers.PrimaryKeyRelatedField(
-        queryset=ScopeMember.objects.all(), help_text="The pilot city's scope member id."
+        queryset=ScopeMember.objects.all(), allow_null=True, help_text="The pilot city's scope member id."
     )
-    nominated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    nominated_by = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ScopeMember
@@ -110,6 +111,11 @@ class ScopeMemberSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["category", "created_at"]
+
+    def validate_parent(self, parent):
+        if parent is None:
+            raise serializers.ValidationError(serializers.Field.default_error_messages["null"])
+        return parent
 
 
 class ComplianceSerializer(serializers.Serializer):

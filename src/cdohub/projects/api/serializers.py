@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cdohub.catalog.choices import ShareType
 from cdohub.catalog.models import Resource
+from cdohub.core.api import ModelSerializer, SlugRelatedField
 from cdohub.org.models import Unit
 
 from ..choices import (
@@ -29,7 +30,7 @@ def code_field(choices, **kwargs):
 
 
 class OutputSerializer(serializers.ModelSerializer):
-    resource = serializers.SlugRelatedField(
+    resource = SlugRelatedField(
         slug_field="code", queryset=Resource.objects.all(), required=False, allow_null=True
     )
     share_type = serializers.ChoiceField(choices=ShareType.choices, required=False, allow_blank=True)
@@ -40,10 +41,10 @@ class OutputSerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     outputs = OutputSerializer(many=True, read_only=True)
-    uses = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    uses = SlugRelatedField(slug_field="code", many=True, read_only=True)
     kind = code_field(ProjectKind, read_only=True)
     status = code_field(ProjectStatus, read_only=True)
 
@@ -68,9 +69,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
     systems = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     collects = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
     outputs = OutputSerializer(many=True, required=False)
-    uses = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Resource.objects.all(), required=False
-    )
+    uses = SlugRelatedField(slug_field="code", many=True, queryset=Resource.objects.all(), required=False)
     version = serializers.IntegerField(required=False, help_text="The version you saw; a stale one is a 409.")
     kind = code_field(ProjectKind)
 
@@ -81,7 +80,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
 
 class ProjectCreateSerializer(ProjectWriteSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.filter(is_active=True))
+    unit = SlugRelatedField(slug_field="code", queryset=Unit.objects.filter(is_active=True))
 
     class Meta(ProjectWriteSerializer.Meta):
         fields = ["unit", *ProjectWriteSerializer.Meta.fields]
@@ -99,7 +98,7 @@ class CheckSerializer(serializers.ModelSerializer):
 
 
 class OpinionSerializer(serializers.ModelSerializer):
-    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    bureau = SlugRelatedField(slug_field="code", read_only=True)
     author = serializers.StringRelatedField()
     recommendation = code_field(Recommendation, read_only=True)
 
@@ -108,12 +107,12 @@ class OpinionSerializer(serializers.ModelSerializer):
         fields = ["id", "bureau", "author", "at", "recommendation", "text"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     unit = serializers.CharField(source="project.unit.code", read_only=True)
-    reviewing_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    submitted_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    reviewing_body = SlugRelatedField(slug_field="code", read_only=True)
+    submitted_by = serializers.StringRelatedField(allow_null=True)
+    decided_by = serializers.StringRelatedField(allow_null=True)
     checks = CheckSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     status = code_field(ReviewStatus, read_only=True)
@@ -167,7 +166,7 @@ class SeenVersionSerializer(serializers.Serializer):
 
 
 class FindingStepSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
     from_status = code_field(FindingStatus, read_only=True)
     to_status = code_field(FindingStatus, read_only=True)
 
@@ -177,10 +176,10 @@ class FindingStepSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    issuer = SlugRelatedField(slug_field="code", read_only=True)
+    escalated_to = SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     opened_by = serializers.StringRelatedField()
     is_overdue = serializers.BooleanField(read_only=True)
     steps = FindingStepSerializer(many=True, read_only=True)
@@ -221,7 +220,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingCreateSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.filter(is_active=True))
+    unit = SlugRelatedField(slug_field="code", queryset=Unit.objects.filter(is_active=True))
     category = code_field(FindingCategory)
 
     class Meta:

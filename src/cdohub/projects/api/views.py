@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
+from cdohub.core.api import ScopedReadOnlyViewSet
 from cdohub.core.permissions import can, restrict
 
 from .. import services, stats
@@ -66,18 +66,14 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRea
         project = services.create_project(request.user, unit=unit, **data)
         return self.respond(project, http.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=ProjectWriteSerializer, responses={200: ProjectSerializer, 400: REFUSED, 409: CONFLICT}
-    )
+    @extend_schema(request=ProjectWriteSerializer, responses={200: ProjectSerializer, 400: REFUSED})
     def partial_update(self, request, *args, **kwargs):
         project = self.get_object()
         data = _body(request, ProjectWriteSerializer, partial=True)
         version = data.pop("version", None)
         return self.respond(services.update_project(request.user, project, seen_version=version, **data))
 
-    @extend_schema(
-        request=ProjectSubmitSerializer, responses={201: ReviewSerializer, 400: REFUSED, 409: CONFLICT}
-    )
+    @extend_schema(request=ProjectSubmitSerializer, responses={201: ReviewSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for the initiation or the acceptance review: a new round, with its pre-checks."""
@@ -112,7 +108,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
     def respond(self, review):
         return Response(ReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
 
-    @extend_schema(request=DecideSerializer, responses={200: ReviewSerializer, 400: REFUSED, 409: CONFLICT})
+    @extend_schema(request=DecideSerializer, responses={200: ReviewSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """The CDO's decision: approve, return (reasons) or veto (reasons, may cite failed checks). Final."""
@@ -129,9 +125,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
             )
         )
 
-    @extend_schema(
-        request=OpinionCreateSerializer, responses={201: OpinionSerializer, 400: REFUSED, 409: CONFLICT}
-    )
+    @extend_schema(request=OpinionCreateSerializer, responses={201: OpinionSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def opinions(self, request, pk=None):
         """Add the same-level data bureau's joint-review opinion (联审意见) before the decision."""
@@ -142,9 +136,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
         )
         return Response(OpinionSerializer(opinion).data, http.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=SeenVersionSerializer, responses={200: ReviewSerializer, 400: REFUSED, 409: CONFLICT}
-    )
+    @extend_schema(request=SeenVersionSerializer, responses={200: ReviewSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"], url_path="rerun-checks", url_name="rerun-checks")
     def rerun_checks(self, request, pk=None):
         """Compute the pre-checks again on today's data while the round is open."""
@@ -177,7 +169,7 @@ class FindingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             raise NotFound
         return self.respond(services.open_finding(request.user, unit=unit, **data), http.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswerSerializer, responses={200: FindingSerializer, 400: REFUSED, 409: CONFLICT})
+    @extend_schema(request=AnswerSerializer, responses={200: FindingSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """The unit reports its rectification, with evidence."""
@@ -189,7 +181,7 @@ class FindingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             )
         )
 
-    @extend_schema(request=CloseSerializer, responses={200: FindingSerializer, 400: REFUSED, 409: CONFLICT})
+    @extend_schema(request=CloseSerializer, responses={200: FindingSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The issuer verifies the rectification and closes the finding."""
@@ -197,7 +189,7 @@ class FindingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = _body(request, CloseSerializer)
         return self.respond(services.close_finding(request.user, finding, data["comment"], data["version"]))
 
-    @extend_schema(request=RejectSerializer, responses={200: FindingSerializer, 400: REFUSED, 409: CONFLICT})
+    @extend_schema(request=RejectSerializer, responses={200: FindingSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """The issuer rejects the rectification; the order stands."""

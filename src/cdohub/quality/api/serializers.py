@@ -143,8 +143,8 @@ class IssueSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     resource = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    answered_by = serializers.StringRelatedField()
+    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    answered_by = serializers.StringRelatedField(allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from cdohub.catalog.models import Resource
-from cdohub.core.api import CONFLICT, ScopedReadOnlyViewSet
+from cdohub.core.api import ScopedReadOnlyViewSet
 from cdohub.core.permissions import restrict
 from cdohub.org.models import Unit
 from cdohub.sources.models import DataSource
@@ -171,7 +171,7 @@ class IssueViewSet(ScopedReadOnlyViewSet):
     serializer_class = IssueSerializer
     filterset_class = IssueFilter
 
-    @extend_schema(request=IssueAnswerSerializer, responses={200: IssueSerializer, 409: CONFLICT})
+    @extend_schema(request=IssueAnswerSerializer, responses={200: IssueSerializer})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         data = _body(request, IssueAnswerSerializer)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from cdohub.core.api import SlugRelatedField
 from cdohub.org.models import Unit
 
 from .. import services
@@ -26,7 +27,7 @@ class DataSourceSerializer(serializers.ModelSerializer):
     """A registered source: where it is, how it is, never its password."""
 
     unit = SourceUnitSerializer(read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = SlugRelatedField(slug_field="username", read_only=True)
     has_password = serializers.BooleanField(read_only=True)
     schemas = serializers.CharField(read_only=True)
 
@@ -95,7 +96,7 @@ class DataSourceUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
 
 
 class DataSourceCreateSerializer(DataSourceUpdateSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    unit = SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=SourceKind.choices)
 
@@ -108,7 +109,7 @@ class DataSourceCreateSerializer(DataSourceUpdateSerializer):
 class DiscoveryRunSerializer(serializers.ModelSerializer):
     """A discovery run and its progress."""
 
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = SlugRelatedField(slug_field="username", read_only=True)
     percent = serializers.IntegerField(read_only=True)
 
     class Meta:

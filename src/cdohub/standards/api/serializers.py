@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cdohub.catalog.choices import DataType
+from cdohub.core.api import SlugRelatedField
 from cdohub.org.models import Unit
 
 from .. import rules, services
@@ -32,7 +33,7 @@ class CodeValueSerializer(serializers.Serializer):
 
 
 class CodeSetSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = SlugRelatedField(slug_field="code", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     status = StatusField()
     values = serializers.SerializerMethodField()
@@ -65,7 +66,7 @@ class StandardWriteSerializer(serializers.Serializer):
     identifier = serializers.CharField(max_length=64, required=False)
     name = serializers.CharField(max_length=200, required=False)
     standard = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False)
+    owner = SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False)
     version = serializers.IntegerField(required=False, help_text="The version you saw (409 when stale).")
 
 
@@ -74,7 +75,7 @@ class StandardCreateFields(serializers.Serializer):
 
     identifier = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    owner = SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
 
 
 class CodeSetWriteSerializer(StandardWriteSerializer):
@@ -87,8 +88,8 @@ class CodeSetCreateSerializer(StandardCreateFields, CodeSetWriteSerializer):
 
 
 class DataElementSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    code_set = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    owner = SlugRelatedField(slug_field="code", read_only=True)
+    code_set = SlugRelatedField(slug_field="identifier", read_only=True, allow_null=True)
     status = StatusField()
     rules = serializers.SerializerMethodField(help_text="The quality rules it implies for a text column.")
 
@@ -109,7 +110,7 @@ class DataElementWriteSerializer(StandardWriteSerializer):
     min_length = serializers.IntegerField(required=False, allow_null=True)
     format = serializers.CharField(max_length=64, required=False, allow_blank=True)
     pattern = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    code_set = serializers.SlugRelatedField(
+    code_set = SlugRelatedField(
         slug_field="identifier", queryset=CodeSet.objects.all(), required=False, allow_null=True
     )
     validator = serializers.ChoiceField(choices=validator_choices(), required=False, allow_blank=True)
@@ -127,7 +128,7 @@ class ElementLinkSerializer(serializers.ModelSerializer):
     item_name = serializers.CharField(source="item.name", read_only=True)
     column_name = serializers.CharField(source="item.column_name", read_only=True)
     resource = serializers.CharField(source="item.resource.code", read_only=True)
-    element = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    element = SlugRelatedField(slug_field="identifier", read_only=True)
     linked_by = serializers.StringRelatedField()
     rules = serializers.SerializerMethodField(help_text="The quality rules the link implies for the item.")
 
@@ -153,4 +154,4 @@ class ElementLinkSerializer(serializers.ModelSerializer):
 
 class ElementLinkCreateSerializer(serializers.Serializer):
     item = serializers.IntegerField(help_text="The information item's id.")
-    element = serializers.SlugRelatedField(slug_field="identifier", queryset=DataElement.objects.all())
+    element = SlugRelatedField(slug_field="identifier", queryset=DataElement.objects.all())

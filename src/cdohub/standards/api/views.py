@@ -17,7 +17,6 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from cdohub.catalog.models import InformationItem, Resource
-from cdohub.core.api import CONFLICT
 from cdohub.core.permissions import restrict
 
 from .. import services
@@ -93,14 +92,14 @@ class DataElementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         element = services.create_element(request.user, **data)
         return self.respond(element, http.HTTP_201_CREATED)
 
-    @extend_schema(request=DataElementWriteSerializer, responses={200: DataElementSerializer, 409: CONFLICT})
+    @extend_schema(request=DataElementWriteSerializer, responses={200: DataElementSerializer})
     def partial_update(self, request, *args, **kwargs):
         element = self.get_object()
         data = _body(request, DataElementWriteSerializer, partial=True)
         version = data.pop("version", None)
         return self.respond(services.update_element(request.user, element, seen_version=version, **data))
 
-    @extend_schema(request=StandardVersionSerializer, responses={200: DataElementSerializer, 409: CONFLICT})
+    @extend_schema(request=StandardVersionSerializer, responses={200: DataElementSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = _body(request, StandardVersionSerializer)
@@ -130,14 +129,14 @@ class CodeSetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         data.pop("version", None)
         return self.respond(services.create_code_set(request.user, **data), http.HTTP_201_CREATED)
 
-    @extend_schema(request=CodeSetWriteSerializer, responses={200: CodeSetSerializer, 409: CONFLICT})
+    @extend_schema(request=CodeSetWriteSerializer, responses={200: CodeSetSerializer})
     def partial_update(self, request, *args, **kwargs):
         code_set = self.get_object()
         data = _body(request, CodeSetWriteSerializer, partial=True)
         version = data.pop("version", None)
         return self.respond(services.update_code_set(request.user, code_set, seen_version=version, **data))
 
-    @extend_schema(request=StandardVersionSerializer, responses={200: CodeSetSerializer, 409: CONFLICT})
+    @extend_schema(request=StandardVersionSerializer, responses={200: CodeSetSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = _body(request, StandardVersionSerializer)
