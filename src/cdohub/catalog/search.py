@@ -20,7 +20,6 @@ from operator import itemgetter
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
-from pypinyin import Style, lazy_pinyin
 
 from cdohub.core.permissions import Scope, policy_for
 
@@ -43,6 +42,8 @@ def _han_terms(run: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def initials(text: str) -> str:
     """身份证号 → sfzh: the pinyin initials of the Chinese in `text` (empty when there is none)."""
+    from pypinyin import Style, lazy_pinyin  # its phrase dictionary is some 50 MB: loaded when first needed
+
     han = "".join(HAN.findall(text))
     return "".join(lazy_pinyin(han, style=Style.FIRST_LETTER)).lower() if han else ""
 

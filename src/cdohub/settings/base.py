@@ -22,8 +22,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def database_from_env(default_url: str) -> dict:
-    """Database from CDOHUB_DATABASE_URL; SQLite runs in WAL mode with immediate transactions."""
-    config = dj_database_url.parse(os.environ.get("CDOHUB_DATABASE_URL", default_url))
+    """Database from CDOHUB_DATABASE_URL; SQLite runs in WAL mode with immediate transactions.
+
+    Connections are kept between requests (checked before reuse): opening one per request (a
+    PostgreSQL handshake, SQLite's pragmas) was a large share of a short request's time."""
+    config = dj_database_url.parse(
+        os.environ.get("CDOHUB_DATABASE_URL", default_url),
+        conn_max_age=int(os.environ.get("CDOHUB_DATABASE_CONN_MAX_AGE", 600)),
+        conn_health_checks=True,
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "

@@ -24,3 +24,8 @@ def secret_key_file() -> str:
 DEBUG = False
 SECRET_KEY = SECRET_KEY or secret_key_file()
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Mail goes to an outbox folder the operator can read (one .log file per sending, plain text), not to
+# the console as raw MIME; CDOHUB_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend sends it.
+EMAIL_BACKEND = os.environ.get("CDOHUB_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "outbox"

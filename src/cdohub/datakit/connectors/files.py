@@ -1,12 +1,13 @@
 """A folder of files: CSV and Parquet read by an in-process DuckDB confined to the folder, Excel
 and ODS workbooks by python-calamine (each sheet a table, its first row the column names, types
-inferred from the rows sampled). Each file must be read within the statement timeout."""
+inferred from the rows sampled). Each file must be read within the statement timeout.
+
+DuckDB (some 90 MB resident) is imported where a folder is read, not when the platform starts."""
 
 import datetime
 import threading
 from pathlib import Path
 
-import duckdb
 import python_calamine
 from django.utils.translation import gettext as _
 
@@ -113,6 +114,8 @@ class FilesSession(Session):
         self.con = connector._duckdb(connector.base())
 
     def query(self, sql: str, params=None, max_rows: int | None = None):
+        import duckdb
+
         timer = threading.Timer(self.connector.limits.statement_timeout, self.con.interrupt)
         timer.start()
         try:
@@ -248,6 +251,8 @@ class FilesConnector(Connector):
 
     def _duckdb(self, base: Path):
         """An in-memory DuckDB that may read only the source's folder, with nothing to load."""
+        import duckdb
+
         con = duckdb.connect(":memory:")
         folder = str(base).rstrip("/") + "/"
         for statement in (
@@ -263,6 +268,8 @@ class FilesConnector(Connector):
         return con
 
     def _duckdb_query(self, con, query: str, params):
+        import duckdb
+
         timer = threading.Timer(self.limits.statement_timeout, con.interrupt)
         timer.start()
         try:
@@ -273,6 +280,8 @@ class FilesConnector(Connector):
             timer.cancel()
 
     def _duckdb_table(self, con, path: Path, relative: Path) -> TableInfo:
+        import duckdb
+
         fmt = DUCKDB_FORMATS[path.suffix.lower()]
         reader = "read_csv_auto(?)" if fmt == "csv" else "read_parquet(?)"
         try:

@@ -1,6 +1,4 @@
 import os
-import signal
-import subprocess
 import sys
 from typing import Any
 
@@ -20,43 +18,26 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS),
-        }
-        # Beside the web server: the job worker, and the periodic commands (reminders, escalations,
-        # due quality checks).
-        helpers = [
-            subprocess.Popen([sys.executable, "-m", "cdohub", "db_worker"], env=env),
-            subprocess.Popen([sys.executable, "-m", "cdohub", "periodic"], env=env),
-        ]
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
         self.stdout.write(
             f"CDO Hub on http://{options['bind']}/  (database: "
             f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
         )
-        # A service manager stops us with SIGTERM: leave through `finally`, taking the children along.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        web = subprocess.Popen(
+        self.stdout.flush()
+        # This process becomes the gunicorn master (no supervisor left holding the project's memory);
+        # the master starts and stops the background process (core/gunicorn_config.py).
+        os.execv(
+            sys.executable,
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
                 "cdohub.wsgi:application",
+                "--config",
+                "python:cdohub.core.gunicorn_config",
                 "--bind",
                 options["bind"],
                 "--workers",
                 str(options["workers"]),
-                "--access-logfile",
-                "-",
             ],
-            env=env,
         )
-        try:
-            web.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for child in (web, *helpers):
-                child.terminate()
-            for child in (web, *helpers):
-                child.wait(timeout=10)
