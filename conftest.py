@@ -106,6 +106,18 @@ def client_for(db):
     return make
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in English leaves English active in
+    the thread, and the next test would meet it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def english():
     """Service-level messages in English, for tests that match on them."""

@@ -21,7 +21,9 @@ def test_every_response_carries_the_content_security_policy(client, path):
 
 
 def production_env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CDOHUB_")}
+    # a fresh process as an operator starts it: none of the test session's own settings (the
+    # browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process, for one)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CDOHUB_", "DJANGO_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="cdohub.settings.prod",
         CDOHUB_DATA_DIR=str(tmp_path),
