@@ -53,7 +53,7 @@ def schedule(year: int) -> Schedule:
     if year in _shipped_years():
         days_off = frozenset(d for d in shipped.holidays if d.year == year)
         worked = frozenset(d for d in shipped.workdays if d.year == year)
-        return Schedule(year, days_off, worked, True, "chinese-calendar")
+        return Schedule(year, days_off, worked, True, "")  # the notice is shipped as data
     return Schedule(
         year, frozenset(statutory.country_holidays("CN", years=year, observed=False)), frozenset(), False, ""
     )

@@ -12,7 +12,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         unread = user.notifications.filter(read_at__isnull=True).count()
     return {
-        "site_name": settings.CDOHUB["SITE_NAME"],
+        "platform_name": settings.CDOHUB["SITE_NAME"],  # not "site_name": auth views set that to the host
         "version": __version__,
         "unread_notifications": unread,
     }

@@ -159,3 +159,10 @@ def test_an_administrator_sends_a_reset_link_that_sets_a_new_password(
     assert entry.data == {"user": "maonan_bureau", "via": "reset_link"}
     assert 'id="invalid-link"' in client.get(link, follow=True).content.decode()  # used once only
     assert _sign_in(client, "maonan_bureau", "Zuruecksetzen-2026").status_code == 302  # no longer locked
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_names_the_platform_not_the_host(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert '<a class="navbar-brand fw-bold" href="/">首席数据官工作平台</a>' in page
+    assert "testserver" not in page
