@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import pytest
 from django.conf import settings
@@ -238,3 +239,19 @@ class RoutePermissions:
         """What the outsider's and the department's lists must not hold: the permitted user's must."""
         absent = [self.who(route, kind) for kind in ("outsider", "department")]
         return [text for who in absent if isinstance(who, Absent) for text in who.texts(world)]
+
+
+# Real servers ----------------------------------------------------------------------------------
+
+
+def servers_required() -> bool:
+    """In CI (any non-empty CI: `true`, `1`, a provider's name) or when CDOHUB_REQUIRE_SERVERS is set."""
+    return bool(os.environ.get("CI", "").strip() or os.environ.get("CDOHUB_REQUIRE_SERVERS", "").strip())
+
+
+def unavailable(what: str, exc: Exception) -> NoReturn:
+    """A database server a test needs does not answer: skip, or fail where servers are required."""
+    message = f"{what} is not reachable: {exc}"
+    if servers_required():
+        pytest.fail(message)
+    pytest.skip(message)

@@ -3,7 +3,8 @@ each, dropped afterwards), folders under a temporary allowed root, and discovery
 
 The servers come from CDOHUB_TEST_SOURCE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432)
 and CDOHUB_TEST_SOURCE_MARIADB_URL (default mysql://root@127.0.0.1:3306). A server that is not
-reachable skips its tests, except where servers are required (`servers_required`), where it fails them.
+reachable skips its tests, except where servers are required (`core.testing.servers_required`),
+where it fails them.
 """
 
 import os
@@ -17,6 +18,7 @@ import pymysql
 import pytest
 from psycopg import sql
 
+from cdohub.core.testing import unavailable
 from cdohub.sources import services
 
 PG_URL = os.environ.get("CDOHUB_TEST_SOURCE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -31,18 +33,6 @@ def server(url: str, default_port: int) -> dict:
         "user": unquote(parts.username or ""),
         "password": unquote(parts.password or ""),
     }
-
-
-def servers_required() -> bool:
-    """In CI (any non-empty CI: `true`, `1`, a provider's name) or when CDOHUB_REQUIRE_SERVERS is set."""
-    return bool(os.environ.get("CI", "").strip() or os.environ.get("CDOHUB_REQUIRE_SERVERS", "").strip())
-
-
-def unavailable(what: str, exc: Exception):
-    message = f"{what} is not reachable: {exc}"
-    if servers_required():
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 class Database:

@@ -3,7 +3,7 @@ skipping them. Elsewhere they are skipped."""
 
 import pytest
 
-from cdohub.sources.tests.conftest import unavailable
+from cdohub.core.testing import unavailable
 
 
 def outcome_of_a_missing_server() -> BaseException:
