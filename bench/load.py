@@ -114,6 +114,18 @@ def footprint(root: int) -> list[tuple[int, str, float]]:
     return rows
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) so far of every process in the tree under `root`."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 # A signed-in user ---------------------------------------------------------------------------------
 
 
@@ -358,8 +370,13 @@ def bench(db: str, seconds: float, saturation_users: int, workers: int | None) -
             ("10 users, ~1 request/s each", 10, 1.0),
             ("50 users, ~1 request/s each", 50, 1.0),
         ]:
-            tally, elapsed = run_phase(users(count), seconds, period, writes=True)
+            phase_users = users(count)
+            server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
+            tally, elapsed = run_phase(phase_users, seconds, period, writes=True)
+            served = max(len(tally.latencies), 1)
             results["phases"][label] = {
+                "server_cpu_ms": (cpu_seconds(server.pid) - server_cpu) / served * 1000,
+                "client_cpu_ms": (time.process_time() - own_cpu) / served * 1000,
                 "requests": len(tally.latencies),
                 "rps": len(tally.latencies) / elapsed,
                 "p50": percentile(tally.latencies, 0.50) * 1000,
@@ -395,7 +412,9 @@ def report(label: str, results: dict[str, dict], seconds: float, load_before: st
         f"sends 80% page and API reads, 20% API writes (a new draft resource or a change to one of its "
         f"own drafts); {seconds:.0f} s per phase. Every acknowledged write is looked up in the database "
         "afterwards. Targets: ≥ 100 requests/s at saturation, p95 < 300 ms for 50 users at ~1 request/s, "
-        "0 errors, 0 writes lost; under 500 MB resident idle on the embedded default.",
+        "0 errors, 0 writes lost; under 500 MB resident idle on the embedded default. Server CPU is the "
+        "CPU time of serve's processes (workers and background) per request served; the load generator "
+        "runs on the same two cores.",
         "",
         f"Machine load (shared machine) before: {load_before}; after: {load_after}.",
     ]
@@ -405,13 +424,14 @@ def report(label: str, results: dict[str, dict], seconds: float, load_before: st
             "",
             f"### {db}",
             "",
-            "| phase | requests | requests/s | p50 ms | p95 ms | errors |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| phase | requests | requests/s | p50 ms | p95 ms | errors | server CPU ms/request "
+            "| load generator CPU ms/request |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for phase, row in result["phases"].items():
             lines.append(
                 f"| {phase} | {row['requests']} | {row['rps']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} "
-                f"| {len(row['errors'])} |"
+                f"| {len(row['errors'])} | {row['server_cpu_ms']:.1f} | {row['client_cpu_ms']:.1f} |"
             )
         lines += [
             "",

@@ -53,12 +53,12 @@ def catalog_search(request):
     if request.GET.get("export") == "xlsx":
         ids = search.search(request.user, text, filters, limit=50000).ids
         return xlsx_response(excel.export(Resource.objects.filter(pk__in=ids)), _("data-catalog") + ".xlsx")
-    found = (
-        Resource.objects.select_related("unit", "classification")
-        .prefetch_related(Prefetch("items", queryset=InformationItem.objects.order_by("position")))
-        .in_bulk(results.ids)
-    )
     query = search.Query.parse(text)
+    found = Resource.objects.select_related("unit", "classification")
+    if query:  # the items are read only to show which of them matched
+        in_order = InformationItem.objects.order_by("position")
+        found = found.prefetch_related(Prefetch("items", queryset=in_order))
+    found = found.in_bulk(results.ids)
     resources = [found[pk] for pk in results.ids if pk in found]
     for resource in resources:
         resource.matched_items = _matched_items(resource, query)

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit, checks  # noqa: F401  (connects the change signals, registers the checks)
+        from . import audit, checks, tables  # noqa: F401  (connects the change signals, registers the checks)
+
+        tables.install()
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py

@@ -1,5 +1,6 @@
 """Framework models: base classes, the audit log and in-app notifications. No domain models."""
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection
@@ -10,11 +11,18 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .jobs import ACTIVE_RUN, RunStatus
 
 GENESIS_HASH = "0" * 64
+
+
+@functools.cache
+def _choice_labels(field: "models.Field[Any, Any]", language: str | None) -> dict[Any, str]:
+    return {make_hashable(value): str(label) for value, label in field.flatchoices}
 
 
 class TimeStampedModel(models.Model):
@@ -23,6 +31,15 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: "models.Field[Any, Any]") -> Any:
+        """`get_<field>_display()`, with each field's labels translated once per language.
+
+        Django rebuilds the label dictionary on every call, translating every choice again: a
+        search page's 60 status and format labels cost a fifth of its time (bench/load.py profile).
+        """
+        value = getattr(self, field.attname)
+        return _choice_labels(field, get_language()).get(make_hashable(value), value)
 
 
 class TrackedModel(TimeStampedModel):
