@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.models import TrackedModel
+from cdohub.datakit.validators import validate_phone
 from cdohub.org.choices import Role
 
 
@@ -16,7 +17,7 @@ class User(AbstractUser, TrackedModel):
     audit_exclude = ("created_at", "updated_at", "last_login", "password")
 
     display_name = models.CharField(_("name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     home_unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("home unit"),

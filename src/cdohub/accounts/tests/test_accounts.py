@@ -1,6 +1,7 @@
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.hashers import identify_hasher
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from cdohub.accounts import services
@@ -166,3 +167,17 @@ def test_the_sign_in_page_names_the_platform_not_the_host(client):
     page = client.get("/accounts/login/").content.decode()
     assert '<a class="navbar-brand fw-bold" href="/">首席数据官工作平台</a>' in page
     assert "testserver" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phone", ["13800138000", "020-83133333", ""])
+def test_a_plausible_phone_number_is_kept(phone):
+    User(username="with-phone", phone=phone).full_clean(exclude=["password"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phone", ["12345", "1380013800099", "phone me"])
+def test_an_implausible_phone_number_is_refused_in_chinese(phone):
+    with pytest.raises(ValidationError) as refused:
+        User(username="with-phone", phone=phone).full_clean(exclude=["password"])
+    assert "电话" in " ".join(refused.value.message_dict["phone"])
