@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cdohub.standards",
     "cdohub.quality",
     "cdohub.projects",
+    "cdohub.auditlog",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,8 @@ DATABASES = {"default": database_from_env(f"sqlite:///{DATA_DIR / 'cdohub.sqlite
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The units of the organisation tree: the audit log is read by unit scope (core names no app).
+CDOHUB_UNIT_MODEL = "org.Unit"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
