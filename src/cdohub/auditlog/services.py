@@ -5,7 +5,8 @@ shown); an object's own history; the chain check; the export.
 The log itself is written by `core.audit`; nothing here changes an entry.
 """
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -162,7 +163,9 @@ class Described:
 
 def describe(found: Iterable[AuditEntry]) -> list[Described]:
     """Each entry in words: the act, the object's kind, who, which unit, and what changed."""
+    found = list(found)
     names = _Names()
+    names.preload(found)
     described = []
     for entry in found:
         model = _model(entry.object_type)
@@ -199,6 +202,7 @@ def _actor(entry: AuditEntry) -> str:
 SYSTEM = gettext_lazy("the system")
 
 
+@functools.cache
 def _model(label: str) -> type[Model] | None:
     if not label:
         return None
@@ -227,6 +231,7 @@ def _changes(entry: AuditEntry, model: type[Model] | None, names: "_Names") -> l
     return [_fact(model, key, value, names) for key, value in data.items()]
 
 
+@functools.cache
 def _field_of(model: type[Model] | None, attname: str) -> Any:
     if model is None:
         return None
@@ -269,11 +274,15 @@ def _coded(model: type[Model] | None, value: Any) -> str:
     codes = value if isinstance(value, list) else [value]
     if model is None or not codes or not all(isinstance(code, str) for code in codes):
         return ""
-    for model_field in model._meta.concrete_fields:
-        labels = dict(model_field.flatchoices) if model_field.choices else {}
-        if labels and all(code in labels for code in codes):
+    for labels in _choice_labels(model):
+        if all(code in labels for code in codes):
             return "、".join(str(labels[code]) for code in codes)
     return ""
+
+
+@functools.cache
+def _choice_labels(model: type[Model]) -> list[dict[Any, Any]]:
+    return [dict(f.flatchoices) for f in model._meta.concrete_fields if f.choices]
 
 
 def _value(model_field: Any, value: Any, names: "_Names") -> str:
@@ -342,14 +351,59 @@ class _Names:
     def __init__(self) -> None:
         self.known: dict[tuple[str, Any], str] = {}
 
-    def of(self, label: str, pk: Any) -> str:
-        if (label, pk) not in self.known:
+    def preload(self, found: list[AuditEntry]) -> None:
+        """Fetch, one query per kind of object, every object the entries refer to by id."""
+        wanted: dict[str, set[int]] = {}
+        for entry in found:
+            for label, pk in _references(entry):
+                if isinstance(pk, int) and not isinstance(pk, bool):
+                    wanted.setdefault(label, set()).add(pk)
+        for label, pks in wanted.items():
             model = _model(label)
-            obj = model._default_manager.filter(pk=pk).first() if model else None
-            self.known[label, pk] = (
-                str(obj) if obj is not None else _("#%(id)s (no longer exists)") % {"id": pk}
-            )
+            if model is None:
+                continue
+            objects = model._default_manager.in_bulk(pks)
+            for pk in pks:
+                obj = objects.get(pk)
+                self.known[label, pk] = str(obj) if obj is not None else _GONE % {"id": pk}
+
+    def of(self, label: str, pk: Any) -> str:
+        if isinstance(pk, (list, dict, bool)):
+            return _item(pk)
+        if (label, pk) not in self.known:
+            self.known[label, pk] = self._look_up(label, pk)
         return self.known[label, pk]
+
+    @staticmethod
+    def _look_up(label: str, pk: Any) -> str:
+        model = _model(label)
+        if model is None:
+            return _item(pk)
+        try:
+            obj = model._default_manager.filter(pk=pk).first()
+        except (ValueError, TypeError, ValidationError):  # a fact that names it otherwise (a code)
+            return _item(pk)
+        return str(obj) if obj is not None else _GONE % {"id": pk}
+
+
+_GONE = gettext_lazy("#%(id)s (no longer exists)")
+
+
+def _references(entry: AuditEntry) -> Iterator[tuple[str, Any]]:
+    """The (model label, id) pairs an entry's values refer to."""
+    model = _model(entry.object_type)
+    data = entry.data if isinstance(entry.data, dict) else {}
+    for key, value in data.items():
+        if entry.kind == AuditEntry.Kind.EVENT and key in FACT_MODELS:
+            yield FACT_MODELS[key], value
+            continue
+        model_field = _field_of(model, key)
+        if model_field is None or not model_field.is_relation or model_field.related_model is None:
+            continue
+        label = model_field.related_model._meta.label_lower
+        values = value if entry.kind == AuditEntry.Kind.CHANGE and isinstance(value, list) else [value]
+        for pk in values:
+            yield label, pk
 
 
 # An object's own history ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from cdohub.org.models import Unit
 
 PROBE = audit.event("test.auditlog_route_probe", "Route probe", "note")
 NOT_READERS = {"department": 403}
-ANY_READER = "the check covers the whole chain and the export the reader's own scope: any reader of the log may run them"
+ANY_READER = "the check covers the whole chain, the export the reader's own scope: any reader may run them"
 
 
 class TestAuditLogRoutes(RoutePermissions):
