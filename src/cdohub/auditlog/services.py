@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import FileField, Model, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from cdohub.core.permissions import VIEW, Scope, can, policies, restrict, subtre
 from cdohub.core.services import service
 from cdohub.org.choices import Role
 from cdohub.org.models import Unit
+from cdohub.projects import services as projects
 
 from . import events
 from .labels import CHANGE_ACTIONS, FACT_MODELS, FACTS, SECRET_WORDS
@@ -260,12 +261,17 @@ def _fact(model: type[Model] | None, key: str, value: Any, names: "_Names") -> C
     label = str(FACTS.get(key, _("other detail")))
     if _is_secret(key):
         return Change(label, secret=True)
+    if key in CHECK_FACTS and isinstance(value, list):
+        return Change(label, value="、".join(projects.check_title(str(code)) for code in value))
     if key in FACT_MODELS and isinstance(value, int) and not isinstance(value, bool):
         return Change(label, value=names.of(FACT_MODELS[key], value))
     model_field = _field_of(model, key) or _field_of(model, key.removeprefix("from_").removeprefix("to_"))
     if model_field is None or not model_field.choices:
         return Change(label, value=_coded(model, value) or _value(model_field, value, names))
     return Change(label, value=_value(model_field, value, names))
+
+
+CHECK_FACTS = ("cited_checks", "failed_checks")  # a project review's pre-checks, by code
 
 
 def _coded(model: type[Model] | None, value: Any) -> str:
@@ -294,6 +300,8 @@ def _value(model_field: Any, value: Any, names: "_Names") -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field is not None and model_field.name.endswith("role") and value in Role.values:
         return str(Role(value).label)
+    if isinstance(model_field, FileField) and isinstance(value, str):
+        return value.rsplit("/", 1)[-1]  # the file's name, not where it is stored
     if model_field is not None and model_field.is_relation and model_field.related_model:
         return names.of(model_field.related_model._meta.label_lower, value)
     if isinstance(value, bool):

@@ -13,11 +13,11 @@ from conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def shot(page, name):
+def shot(page, name, full_page=True):
     folder = os.environ.get("CDOHUB_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
 
 def test_auditor_filters_verifies_and_exports(browser_page):
@@ -38,7 +38,9 @@ def test_auditor_filters_verifies_and_exports(browser_page):
     assert "审计日志完整" in page.locator("#verification").inner_text()
     assert AuditEntry.objects.latest("id").action == "audit.verified"
     page.set_viewport_size({"width": 390, "height": 844})
-    shot(page, "audit-log-verified-390")
+    shot(page, "audit-log-verified-390", full_page=False)
+    page.locator(".audit-entry").nth(2).scroll_into_view_if_needed()
+    shot(page, "audit-log-entries-390", full_page=False)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"the page scrolls sideways at 390 px ({width})"
 
@@ -58,5 +60,5 @@ def test_auditor_filters_verifies_and_exports(browser_page):
     )
     shot(page, "project-history-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("#history").scroll_into_view_if_needed()
-    shot(page, "project-history-390")
+    page.locator("#history .audit-entry").first.scroll_into_view_if_needed()
+    shot(page, "project-history-390", full_page=False)
