@@ -41,7 +41,8 @@ TEXT_LIMIT = 300  # longer texts are cut in pages and exports; the log keeps the
 
 def export_limit() -> int:
     """The most entries one export holds: a larger selection is refused, to be narrowed first."""
-    return int(settings.CDOHUB.get("AUDIT_EXPORT_MAX_ROWS", 20000))
+    limit: Any = settings.CDOHUB["AUDIT_EXPORT_MAX_ROWS"]
+    return int(limit)
 
 
 def may_read_log(user: Any) -> bool:

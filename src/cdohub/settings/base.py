@@ -297,4 +297,6 @@ CDOHUB["AUDIT_CHECKPOINTS"] = Path(
     os.environ.get("CDOHUB_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
 )
 CDOHUB["AUDIT_CHECKPOINT_EVERY"] = int(os.environ.get("CDOHUB_AUDIT_CHECKPOINT_EVERY", 100))
+# The most audit entries one Excel export of the audit log page holds (narrow the filters for more).
+CDOHUB["AUDIT_EXPORT_MAX_ROWS"] = int(os.environ.get("CDOHUB_AUDIT_EXPORT_MAX_ROWS", 20000))
 CDOHUB["PERIODIC"].append((600, ["audit", "checkpoint"]))
