@@ -262,17 +262,34 @@ def _fact(model: type[Model] | None, key: str, value: Any, names: "_Names") -> C
     label = str(FACTS.get(key, _("other detail")))
     if _is_secret(key):
         return Change(label, secret=True)
+    if value is None or value == "" or value == [] or value == {}:
+        return Change(label, value=EMPTY)
+    if key in FIELD_NAME_FACTS and isinstance(value, list):
+        named = _model(FIELD_NAME_FACTS[key]) or model
+        return Change(label, value="、".join(_field_label(named, str(name)) for name in value))
+    if key == "units" and isinstance(value, list) and all(isinstance(code, str) for code in value):
+        names_by_code = dict(Unit.objects.filter(code__in=value).values_list("code", "name"))
+        return Change(label, value="、".join(str(names_by_code.get(code) or code) for code in value))
     if key in CHECK_FACTS and isinstance(value, list):
         return Change(label, value="、".join(projects.check_title(str(code)) for code in value))
     if key in FACT_MODELS and isinstance(value, int) and not isinstance(value, bool):
         return Change(label, value=names.of(FACT_MODELS[key], value))
+    if key in FACT_MODELS and isinstance(value, str):
+        return Change(label, value=names.by_code(FACT_MODELS[key], value))
     model_field = _field_of(model, key) or _field_of(model, key.removeprefix("from_").removeprefix("to_"))
-    if model_field is None or not model_field.choices:
-        return Change(label, value=_coded(model, value) or _value(model_field, value, names))
-    return Change(label, value=_value(model_field, value, names))
+    if model_field is not None and model_field.choices and value in dict(model_field.flatchoices):
+        return Change(label, value=_value(model_field, value, names))
+    return Change(label, value=_coded(model, value) or _value(None, value, names))
 
 
 CHECK_FACTS = ("cited_checks", "failed_checks")  # a project review's pre-checks, by code
+# Facts that list field names: of this model, or ("") of the entry's object.
+FIELD_NAME_FACTS = {"fields": "", "required": "catalog.resource"}
+
+
+def _field_label(model: type[Model] | None, name: str) -> str:
+    model_field = _field_of(model, name)
+    return str(model_field.verbose_name) if model_field is not None else _unnamed(name)
 
 
 def _coded(model: type[Model] | None, value: Any) -> str:
@@ -289,7 +306,17 @@ def _coded(model: type[Model] | None, value: Any) -> str:
 
 @functools.cache
 def _choice_labels(model: type[Model]) -> list[dict[Any, Any]]:
-    return [dict(f.flatchoices) for f in model._meta.concrete_fields if f.choices]
+    """The choices of the model's fields, then of the models it refers to (a review's facts speak
+    of its project's states too)."""
+    own = [dict(f.flatchoices) for f in model._meta.concrete_fields if f.choices]
+    related = [
+        dict(f.flatchoices)
+        for relation in model._meta.concrete_fields
+        if relation.many_to_one and relation.related_model not in (None, model)
+        for f in relation.related_model._meta.concrete_fields
+        if f.choices
+    ]
+    return own + related
 
 
 def _value(model_field: Any, value: Any, names: "_Names") -> str:
@@ -382,6 +409,15 @@ class _Names:
         if (label, pk) not in self.known:
             self.known[label, pk] = self._look_up(label, pk)
         return self.known[label, pk]
+
+    def by_code(self, label: str, code: str) -> str:
+        """The name of the object whose code is `code` (a program named by its code), else the code."""
+        if (label, code) not in self.known:
+            model = _model(label)
+            has_code = model is not None and _field_of(model, "code") is not None
+            obj = model._default_manager.filter(code=code).first() if has_code and model else None
+            self.known[label, code] = str(obj) if obj is not None else _item(code)
+        return self.known[label, code]
 
     @staticmethod
     def _look_up(label: str, pk: Any) -> str:
