@@ -255,3 +255,17 @@ def test_history_is_shown_to_those_who_may_view_the_object_only(rf, users):
         request.user = users[username]
         html = template.render(Context({"request": request, "resource": resource}))
         assert ('id="history"' in html) is shown, username
+
+
+@pytest.mark.django_db
+def test_event_facts_are_told_in_words_not_codes():
+    launched = services.describe(AuditEntry.objects.filter(action="census.launched"))
+    told = {c.label: c.value for d in launched for c in d.changes}
+    assert "发布日期" in told["必填项"] and "released_on" not in told["必填项"]
+    assert "茂名市公安局" in str([c.value for d in launched for c in d.changes])
+    vetoes = services.describe(AuditEntry.objects.filter(action="project.vetoed"))
+    cited = [c.value for d in vetoes for c in d.changes if c.label == "引用的预审项"]
+    assert cited and not [value for value in cited if value.isascii()]
+    submitted = services.describe(AuditEntry.objects.filter(action="project.submitted"))
+    states = {c.value for d in submitted for c in d.changes if c.label == "原状态"}
+    assert "草稿" in states and not [state for state in states if state.isascii() and state != "—"]
