@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("cdohub.standards.urls")),
     path("", include("cdohub.quality.urls")),
     path("", include("cdohub.projects.urls")),
+    path("", include("cdohub.auditlog.urls")),
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

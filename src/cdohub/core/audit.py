@@ -19,8 +19,16 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_noop
 
-from .checkpoints import checkpoint_every, write_checkpoint
+from .checkpoints import (
+    Checkpoint,
+    CheckpointFileError,
+    checkpoint_every,
+    read_checkpoints,
+    verify_checkpoints,
+    write_checkpoint,
+)
 from .models import GENESIS_HASH, AuditChainHead, AuditEntry, TrackedModel
 
 
@@ -195,6 +203,12 @@ def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
 # Verification --------------------------------------------------------------------------------
 
 
+# What a broken chain says, in English; marked so pages show it translated.
+LINK_BROKEN = gettext_noop("link broken: an entry before it was removed or altered")
+ALTERED = gettext_noop("content altered after it was written")
+TAIL_REMOVED = gettext_noop("entries removed from the end of the log")
+
+
 @dataclass
 class ChainReport:
     checked: int
@@ -209,14 +223,51 @@ def verify_chain() -> ChainReport:
     checked = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if entry.prev_hash != prev:
-            return ChainReport(
-                checked, False, entry.pk, "link broken: an entry before it was removed or altered"
-            )
+            return ChainReport(checked, False, entry.pk, LINK_BROKEN)
         if entry.compute_hash() != entry.hash:
-            return ChainReport(checked, False, entry.pk, "content altered after it was written")
+            return ChainReport(checked, False, entry.pk, ALTERED)
         prev = entry.hash
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return ChainReport(checked, False, head.last_entry_id, "entries removed from the end of the log")
+        return ChainReport(checked, False, head.last_entry_id, TAIL_REMOVED)
     return ChainReport(checked, True)
+
+
+@dataclass
+class LogReport:
+    """The whole check `cdohub audit verify` and the audit log page run: the chain, then the
+    signed checkpoints. `reason` is English, marked for translation (pages show `gettext(reason)`)."""
+
+    ok: bool
+    checked: int  # entries whose link and content were recomputed
+    checkpoints: int = 0
+    unanchored: int = 0  # entries newer than the last checkpoint
+    last_checkpoint: Checkpoint | None = None
+    entry_id: int | None = None  # the first entry found tampered
+    reason: str = ""
+    stage: str = "chain"  # where it broke: "chain", "checkpoints" or "file" (unreadable checkpoints)
+
+
+def verify_log(checkpoints_path: Any = None) -> LogReport:
+    """Recompute the chain, then check it against the signed checkpoints (the local file, or
+    `checkpoints_path`, e.g. a third party's copy); the first tampered entry if any."""
+    chain = verify_chain()
+    if not chain.ok:
+        return LogReport(False, chain.checked, entry_id=chain.entry_id, reason=chain.reason)
+    try:
+        anchor = verify_checkpoints(checkpoints_path)
+        signed = read_checkpoints(checkpoints_path)
+    except CheckpointFileError as error:
+        return LogReport(False, chain.checked, reason=str(error), stage="file")
+    last = max(signed, key=lambda c: c.entry_id) if signed else None
+    return LogReport(
+        anchor.ok,
+        chain.checked,
+        checkpoints=anchor.checkpoints,
+        unanchored=anchor.unanchored,
+        last_checkpoint=last,
+        entry_id=anchor.entry_id,
+        reason=anchor.reason,
+        stage="chain" if anchor.ok else "checkpoints",
+    )

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .models import AuditChainHead, AuditEntry
 
@@ -168,6 +169,9 @@ def export_checkpoints(target: Path) -> int:
 # Verification ----------------------------------------------------------------------------------
 
 
+CONTRADICTS = gettext_noop("the signed checkpoint contradicts the log")
+
+
 @dataclass
 class AnchorReport:
     checkpoints: int
@@ -188,30 +192,34 @@ def verify_checkpoints(path: Path | None = None) -> AnchorReport:
     for checkpoint in checkpoints:
         if not checkpoint.is_signed_by(trusted):
             return AnchorReport(
-                len(checkpoints), False, 0, checkpoint.entry_id, "its checkpoint's signature is not valid"
+                len(checkpoints),
+                False,
+                0,
+                checkpoint.entry_id,
+                gettext_noop("its checkpoint's signature is not valid"),
             )
     pending = iter(checkpoints)
     due = next(pending, None)
     count = 0
     for entry_id, entry_hash in _entries():
         if due is not None and due.entry_id < entry_id:  # the checkpointed entry is gone
-            return _contradicted(len(checkpoints), due, "entries removed, this one among them")
+            return _contradicted(len(checkpoints), due, gettext_noop("entries removed, this one among them"))
         count += 1
         while due is not None and due.entry_id == entry_id:
             if entry_hash != due.hash:
-                return _contradicted(len(checkpoints), due, "entries rewritten: its hash differs")
+                return _contradicted(
+                    len(checkpoints), due, gettext_noop("entries rewritten: its hash differs")
+                )
             if count != due.count:
                 return _contradicted(
                     len(checkpoints), due, f"it counted {due.count} entries up to it, the log has {count}"
                 )
             due = next(pending, None)
     if due is not None:
-        return _contradicted(len(checkpoints), due, "entries removed from the end of the log")
+        return _contradicted(len(checkpoints), due, gettext_noop("entries removed from the end of the log"))
     anchored = checkpoints[-1].count if checkpoints else 0
     return AnchorReport(len(checkpoints), True, count - anchored)
 
 
 def _contradicted(checked: int, checkpoint: Checkpoint, reason: str) -> AnchorReport:
-    return AnchorReport(
-        checked, False, 0, checkpoint.entry_id, f"the signed checkpoint contradicts the log: {reason}"
-    )
+    return AnchorReport(checked, False, 0, checkpoint.entry_id, f"{CONTRADICTS}: {reason}")

@@ -177,11 +177,36 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("data"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Joins without columns or constraints: the log outlives the users and units it names, and
+    # reading it by unit scope or actor's name is a join on the ids above.
+    actor = models.ForeignObject(
+        settings.AUTH_USER_MODEL,
+        from_fields=["actor_id"],
+        to_fields=["id"],
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        null=True,
+        verbose_name=_("actor"),
+    )
+    unit = models.ForeignObject(
+        settings.CDOHUB_UNIT_MODEL,
+        from_fields=["unit_id"],
+        to_fields=["id"],
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        null=True,
+        verbose_name=_("unit"),
+    )
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The audit log page reads newest first by actor or by unit (keyset on id).
+            models.Index(fields=["actor_id", "id"], name="core_audit_actor_id_idx"),
+            models.Index(fields=["unit_id", "id"], name="core_audit_unit_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_repr}"

@@ -789,3 +789,8 @@ def _escalate_one(pk) -> bool:
         }
         notify_on_commit(recipients, title, finding.order_text, finding.get_absolute_url(), email=True)
         return True
+
+
+def check_title(code: str) -> str:
+    """A pre-check's name, for other apps' pages (the audit log names the checks a decision cited)."""
+    return checks.title_of(code)

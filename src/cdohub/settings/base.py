@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cdohub.standards",
     "cdohub.quality",
     "cdohub.projects",
+    "cdohub.auditlog",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,8 @@ DATABASES = {"default": database_from_env(f"sqlite:///{DATA_DIR / 'cdohub.sqlite
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The units of the organisation tree: the audit log is read by unit scope (core names no app).
+CDOHUB_UNIT_MODEL = "org.Unit"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -294,4 +297,6 @@ CDOHUB["AUDIT_CHECKPOINTS"] = Path(
     os.environ.get("CDOHUB_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
 )
 CDOHUB["AUDIT_CHECKPOINT_EVERY"] = int(os.environ.get("CDOHUB_AUDIT_CHECKPOINT_EVERY", 100))
+# The most audit entries one Excel export of the audit log page holds (narrow the filters for more).
+CDOHUB["AUDIT_EXPORT_MAX_ROWS"] = int(os.environ.get("CDOHUB_AUDIT_EXPORT_MAX_ROWS", 20000))
 CDOHUB["PERIODIC"].append((600, ["audit", "checkpoint"]))

@@ -4,13 +4,8 @@ from typing import Any
 from django.core.management import BaseCommand, CommandError
 from django.core.management.base import CommandParser
 
-from cdohub.core.audit import verify_chain
-from cdohub.core.checkpoints import (
-    CheckpointFileError,
-    export_checkpoints,
-    verify_checkpoints,
-    write_checkpoint,
-)
+from cdohub.core.audit import verify_log
+from cdohub.core.checkpoints import export_checkpoints, write_checkpoint
 
 
 class Command(BaseCommand):
@@ -44,21 +39,19 @@ class Command(BaseCommand):
         self._verify(options["checkpoints"])
 
     def _verify(self, checkpoints: Path | None) -> None:
-        chain = verify_chain()
-        if not chain.ok:
+        report = verify_log(checkpoints)
+        if report.stage == "file":
+            raise CommandError(report.reason)
+        if not report.ok and report.stage == "chain":
             raise CommandError(
-                f"Audit chain broken at entry #{chain.entry_id}: {chain.reason} "
-                f"({chain.checked} entries verified before it)."
+                f"Audit chain broken at entry #{report.entry_id}: {report.reason} "
+                f"({report.checked} entries verified before it)."
             )
-        try:
-            anchor = verify_checkpoints(checkpoints)
-        except CheckpointFileError as error:
-            raise CommandError(str(error)) from None
-        if not anchor.ok:
-            raise CommandError(f"Audit log tampered at entry #{anchor.entry_id}: {anchor.reason}.")
+        if not report.ok:
+            raise CommandError(f"Audit log tampered at entry #{report.entry_id}: {report.reason}.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Audit chain intact: {chain.checked} entries verified against {anchor.checkpoints} "
-                f"signed checkpoints ({anchor.unanchored} entries newer than the last one)."
+                f"Audit chain intact: {report.checked} entries verified against {report.checkpoints} "
+                f"signed checkpoints ({report.unanchored} entries newer than the last one)."
             )
         )
