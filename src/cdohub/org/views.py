@@ -151,7 +151,11 @@ def unit_tree(request):
     """The organisation as an expandable tree, opened at the units the user holds roles on."""
     scope = Scope.of(request.user)
     own = Unit.objects.filter(path__in={path for _role, path in scope.grants}).order_by("path")
-    context = {"own_units": own[:20], "query": request.GET.get("q", ""), "search_limit": services.TREE_SEARCH_LIMIT}
+    context = {
+        "own_units": own[:20],
+        "query": request.GET.get("q", ""),
+        "search_limit": services.TREE_SEARCH_LIMIT,
+    }
     return render(request, "org/unit_tree.html", context)
 
 
