@@ -152,6 +152,7 @@ def unit_tree(request):
     scope = Scope.of(request.user)
     own = Unit.objects.filter(path__in={path for _role, path in scope.grants}).order_by("path")
     context = {
+        "open_unit": int_or_none(request.GET.get("open")),
         "own_units": own[:20],
         "query": request.GET.get("q", ""),
         "search_limit": services.TREE_SEARCH_LIMIT,

@@ -84,14 +84,22 @@ def test_the_unit_tree_opens_by_click_and_keyboard_and_a_search_reveals_a_unit(b
     page.wait_for_url("**/units/*/")
     assert "茂南区人民政府" in page.locator("h1").inner_text()
 
+    from cdohub.org.models import Unit
+
+    foshan_wj = Unit.objects.get(code="440600-WJ")
+    page.goto(f"{base}/units/tree/?open={foshan_wj.pk}")  # a link from elsewhere opens the tree there
+    page.wait_for_selector("#unit-tree li[aria-label='佛山市卫生健康局'] > .node.found")
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/units/tree/")
     page.fill("#unit-tree-q", "局")
     page.wait_for_selector("#unit-tree-results li")
     assert page.locator("#unit-tree-results li").count() == 30
     assert "仅显示前 30 个结果" in page.locator("#unit-tree-results").inner_text()
+    page.locator("#unit-tree-results").scroll_into_view_if_needed()
+    page.screenshot(path=os.path.join(shots_dir(), "unit-tree-390-search.png"))
     page.locator("button[data-reveal]").first.click()
     page.wait_for_selector("#unit-tree .node.found")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways at 390 px ({width})"
-    page.screenshot(path=os.path.join(shots_dir(), "unit-tree-390.png"), full_page=True)
+    page.screenshot(path=os.path.join(shots_dir(), "unit-tree-390.png"))

@@ -53,7 +53,7 @@
     link.href = unit.url;
     link.tabIndex = -1;
     row.appendChild(link);
-    var meta = unit.kind + (unit.children > 0 ? " · " + unit.children : "");
+    var meta = unit.kind + (unit.children > 0 ? " · " + text.textBelow.replace("%(n)s", unit.children) : "");
     if (!unit.active) meta += " · " + text.textInactive;
     row.appendChild(el("span", "meta", meta));
     li.appendChild(row);
@@ -313,11 +313,15 @@
     search(input.value);
   });
 
+  function revealById(id) {
+    return getJSON(text.searchUrl + "?unit=" + encodeURIComponent(id)).then(function (answer) {
+      if (answer.results.length) return reveal(answer.results[0]);
+    });
+  }
+
   document.querySelectorAll("[data-reveal]").forEach(function (button) {
     button.addEventListener("click", function () {
-      getJSON(text.searchUrl + "?unit=" + button.dataset.reveal).then(function (answer) {
-        if (answer.results.length) reveal(answer.results[0]);
-      });
+      revealById(button.dataset.reveal);
     });
   });
 
@@ -325,5 +329,6 @@
     var first = tree.querySelector('[role="treeitem"]');
     if (first) first.tabIndex = 0;
     if (input.value) search(input.value);
+    if (text.open) revealById(text.open);
   });
 })();
