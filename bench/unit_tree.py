@@ -11,6 +11,7 @@ name and a unit code prefix; with the SQL queries each costs.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,8 @@ def run(db: str) -> dict:
         )
     from cdohub.org.models import Unit
 
-    return {"db": db, "units": Unit.objects.count(), "rows": rows}
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
+    return {"db": db, "units": Unit.objects.count(), "load": round(load, 1), "rows": rows}
 
 
 def report(results: list[dict]) -> str:
@@ -74,14 +76,16 @@ def report(results: list[dict]) -> str:
         "",
         "`bench/unit_tree.py` on the tree of `bench/org_tree.py`, as a province bureau administrator; "
         "in-process Django test client, 100 timed requests after 5 warm-up ones, on the shared 2-core "
-        "machine. An expand answers at most 200 children (then a next page), a search at most 30 "
-        "units, each with its ancestor path; both are index range scans on the tree path, so the "
-        "query count is fixed and the time does not grow with the tree.",
+        "machine (the load average at the end of each run is given: other work shared the cores). "
+        "An expand answers at most 200 children (then a next page) and a search at most 30 units, each "
+        "with its ancestor path, in a fixed number of queries. An expand and a code search are index "
+        "range scans (tree level and path; code), whatever the size of the tree; a name search reads "
+        "names until it has 30 matches, so a rare name reads the whole table.",
         "",
     ]
     for result in results:
         lines += [
-            f"### {result['db']} ({result['units']:,} units)",
+            f"### {result['db']} ({result['units']:,} units; load average {result.get('load', '?')})",
             "",
             "| request | p50 ms | p95 ms | queries |",
             "| --- | ---: | ---: | ---: |",

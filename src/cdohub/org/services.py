@@ -1,6 +1,7 @@
 """Every change to regions, units, programs and pilot scope."""
 
 import hashlib
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -319,6 +320,7 @@ def search_units(queryset: QuerySet[Unit], text: str) -> QuerySet[Unit]:
 
 TREE_PAGE = 200  # children per expand; a "more" link fetches the next page
 TREE_SEARCH_LIMIT = 30  # matches per search; the answer says when there were more
+UNIT_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")  # what a search for a unit code looks like
 
 
 @dataclass
@@ -366,7 +368,11 @@ def tree_search(units: QuerySet[Unit], text: str, limit: int = TREE_SEARCH_LIMIT
     text = text.strip()
     if not text:
         return TreeMatches([], {}, False)
-    found = list(search_units(units, text).order_by("path")[: limit + 1])
+    if UNIT_CODE.fullmatch(text):  # a code: an index range, not a scan of every name
+        matching = units.filter(Q(code__subtree=text) | Q(code__subtree=text.upper()))
+    else:
+        matching = search_units(units, text)
+    found = list(matching.order_by("path")[: limit + 1])
     shown = found[:limit]
     return TreeMatches(shown, Unit.ancestors_of(shown), len(found) > limit)
 
