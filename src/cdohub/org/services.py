@@ -370,6 +370,8 @@ def tree_search(units: QuerySet[Unit], text: str, limit: int = TREE_SEARCH_LIMIT
         return TreeMatches([], {}, False)
     if UNIT_CODE.fullmatch(text):  # a code: an index range, not a scan of every name
         matching = units.filter(Q(code__subtree=text) | Q(code__subtree=text.upper()))
+    elif text.lower() == text.upper():  # no letter has a case (Chinese): no UPPER() on every row
+        matching = units.filter(Q(name__contains=text) | Q(short_name__contains=text))
     else:
         matching = search_units(units, text)
     found = list(matching.order_by("path")[: limit + 1])
