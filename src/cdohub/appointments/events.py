@@ -11,6 +11,14 @@ APPOINTMENT_SUBMITTED = event("appointment.submitted", _("Appointment submitted 
 APPOINTMENT_FILED = event("appointment.filed", _("Appointment filed"), *FILING)
 APPOINTMENT_RETURNED = event("appointment.returned", _("Appointment filing returned"), *FILING)
 APPOINTMENT_ENDED = event("appointment.ended", _("Appointment ended"), "post", "person", "ends_on", "reason")
+CDO_ACCOUNT_GRANTED = event(
+    "appointment.cdo_account_granted",
+    _("Chief data officer role granted to the appointee's account"),
+    "post",
+    "person",
+    "account",
+    "created",
+)
 PLAN_DRAFTED = event("plan.drafted", _("Implementation plan drafted"))
 PLAN_SUBMITTED = event("plan.submitted", _("Implementation plan submitted for filing"), *FILING)
 PLAN_FILED = event("plan.filed", _("Implementation plan filed"), *FILING)

@@ -103,3 +103,40 @@ class DecisionForm(BootstrapForm, forms.Form):
 class EndForm(BootstrapForm, forms.Form):
     ends_on = forms.DateField(label=_("Term ends on"), widget=DATE)
     document_number = forms.CharField(label=_("Removal document number"), max_length=100)
+
+
+class CdoAccountForm(BootstrapForm, forms.Form):
+    """Grant the appointed CDO the CDO role: on an account of the unit, or on a new account."""
+
+    EXISTING, NEW = "existing", "new"
+
+    mode = forms.ChoiceField(
+        label=_("Account"),
+        choices=[(EXISTING, _("An existing account of the unit")), (NEW, _("A new account"))],
+        widget=forms.RadioSelect,
+        initial=NEW,
+    )
+    account = forms.ModelChoiceField(label=_("Existing account"), queryset=None, required=False)
+    username = forms.CharField(label=_("User name of the new account"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail of the new account"),
+        required=False,
+        help_text=_("A link to set a password is sent there."),
+    )
+
+    def __init__(self, *args, candidates, candidate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = candidates
+        self.fields["account"].label_from_instance = lambda u: (
+            f"{u.display_name or u.username}（{u.username}）"
+        )
+        if candidate is not None:
+            self.initial.update(mode=self.EXISTING, account=candidate.pk)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.EXISTING and not data.get("account"):
+            self.add_error("account", _("Choose the account."))
+        if data.get("mode") == self.NEW and not (data.get("username") or "").strip():
+            self.add_error("username", _("Give a user name for the new account."))
+        return data

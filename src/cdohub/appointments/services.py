@@ -5,7 +5,7 @@ filed, or → returned (with a reason) → submitted again; filing an appointmen
 holder's term on the new one's effective date.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,16 +14,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cdohub.accounts.models import User
+from cdohub.accounts import services as accounts
+from cdohub.accounts.models import RoleAssignment, User
 from cdohub.appointments import events
 from cdohub.core import audit, clock
 from cdohub.core.files import validate_pdf
 from cdohub.core.forms import field_label
-from cdohub.core.permissions import require
+from cdohub.core.permissions import can, require
 from cdohub.core.services import Notice, notify_on_commit, service
 from cdohub.core.validators import plausible_date
 from cdohub.core.workflow import Step, Workflow
-from cdohub.org.choices import ScopeCategory
+from cdohub.org.choices import Role, ScopeCategory
 from cdohub.org.models import PilotProgram, ScopeMember, Unit
 
 from . import rules
@@ -441,3 +442,131 @@ def holds_required_post(unit: Unit) -> bool:
     return (
         Appointment.objects.holding(clock.today()).filter(unit=unit, post__in=required_posts(unit)).exists()
     )
+
+
+# The CDO in the register and in the accounts ---------------------------------------------------
+#
+# A filed CDO acts in the platform through an account holding the CDO role granted on exactly the
+# unit: that account decides the unit's project reviews (projects asks `cdo_accounts`), and the
+# roster checks each filed CDO against the same answer, so the two cannot disagree.
+
+
+def is_cdo_post(appointment: Appointment) -> bool:
+    """Whether the appointment is to a required post (政府/部门首席数据官), which the CDO role goes with."""
+    return rules.post(appointment.program, appointment.post).required
+
+
+def cdo_accounts(body: Unit):
+    """Active accounts holding the CDO role granted on exactly `body`: those who decide its project
+    reviews. A CDO role higher up the tree does not count."""
+    return (
+        User.objects.filter(is_active=True, role_assignments__role=Role.CDO, role_assignments__unit=body)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def cdo_accounts_by_unit(unit_ids) -> dict[int, list[User]]:
+    """`cdo_accounts` of many units in one query."""
+    found: dict[int, list[User]] = {}
+    grants = RoleAssignment.objects.filter(role=Role.CDO, unit_id__in=unit_ids, user__is_active=True)
+    for grant in grants.select_related("user").order_by("user__username"):
+        found.setdefault(grant.unit_id, []).append(grant.user)
+    return found
+
+
+@dataclass
+class CdoAccountCheck:
+    """Whether an appointment's CDO can act: the accounts holding the CDO role of its unit, and when
+    there is none, an account of the unit under the appointee's name that lacks it."""
+
+    appointment: Appointment
+    accounts: list[User]
+    candidate: User | None = None
+
+    @property
+    def missing(self) -> bool:
+        return not self.accounts
+
+    def message(self) -> str:
+        unit = self.appointment.unit
+        if self.candidate is not None:
+            return _(
+                "The account %(account)s of %(person)s does not hold the chief data officer role of "
+                "%(unit)s. Until an account does, the unit's IT project reviews cannot be decided."
+            ) % {"account": self.candidate.username, "person": self.appointment.person_name, "unit": unit}
+        return _(
+            "%(person)s has no account holding the chief data officer role of %(unit)s. Until an account "
+            "does, the unit's IT project reviews cannot be decided."
+        ) % {"person": self.appointment.person_name, "unit": unit}
+
+
+def cdo_account_check(appointment: Appointment) -> CdoAccountCheck | None:
+    """For an appointment to a CDO post not yet ended: who holds the CDO role of its unit (None for
+    other posts and for ended terms)."""
+    if not is_cdo_post(appointment) or appointment.ends_on is not None:
+        return None
+    found = list(cdo_accounts(appointment.unit))
+    candidate = None
+    if not found:
+        candidate = User.objects.filter(
+            is_active=True, home_unit=appointment.unit, display_name=appointment.person_name
+        ).first()
+    return CdoAccountCheck(appointment, found, candidate)
+
+
+def may_grant_cdo_account(user, appointment: Appointment) -> bool:
+    """Whoever manages the accounts of the appointment's unit (an administrator over it)."""
+    return can(user, "change", RoleAssignment(unit=appointment.unit))
+
+
+def cdo_account_candidates(appointment: Appointment):
+    """Accounts of the unit that could be the appointee's: active, working there, without the role."""
+    return (
+        User.objects.filter(is_active=True, home_unit=appointment.unit)
+        .exclude(pk__in=RoleAssignment.objects.filter(role=Role.CDO, unit=appointment.unit).values("user_id"))
+        .order_by("display_name", "username")
+    )
+
+
+GRANTABLE = (FilingStatus.SUBMITTED, FilingStatus.FILED)
+
+
+@service
+def grant_cdo_account(
+    actor, appointment: Appointment, *, account: User | None = None, username: str = "", email: str = ""
+) -> User:
+    """Give the appointed CDO the CDO role of the unit in one step: on an existing account, or on a
+    new one (named after the appointee, working at the unit, with no password until they set one)."""
+    require(actor, "view", appointment)
+    if not is_cdo_post(appointment):
+        raise ValidationError(_("Only a chief data officer post goes with the chief data officer role."))
+    if not may_grant_cdo_account(actor, appointment):
+        raise PermissionDenied(
+            _("Only an administrator of the accounts of %(unit)s grants its roles.")
+            % {"unit": appointment.unit}
+        )
+    if appointment.status not in GRANTABLE or appointment.ends_on is not None:
+        raise ValidationError(_("The role is granted for an appointment submitted for filing or in force."))
+    created = account is None
+    if account is None:
+        if not username.strip():
+            raise ValidationError({"username": _("Give a user name for the new account.")})
+        account = accounts.create_user(
+            actor,
+            username=username.strip(),
+            password=None,
+            home_unit=appointment.unit,
+            display_name=appointment.person_name,
+            email=email.strip(),
+        )
+    accounts.grant_role(actor, account, Role.CDO, appointment.unit)
+    audit.record_event(
+        events.CDO_ACCOUNT_GRANTED,
+        appointment,
+        post=appointment.post,
+        person=appointment.person_name,
+        account=account.username,
+        created=created,
+    )
+    return account

@@ -15,7 +15,7 @@ from cdohub.core.calendar import working_days_between
 from cdohub.org.choices import ScopeCategory
 from cdohub.org.models import Milestone, PilotProgram, ScopeMember
 
-from . import rules
+from . import rules, services
 from .choices import FilingStatus, UnitFilingState
 from .models import Appointment, ImplementationPlan
 
@@ -169,10 +169,27 @@ class RosterEntry:
     unit: object
     post: rules.Post
     appointment: Appointment | None  # None: vacancy
+    # For a CDO post: the accounts holding the CDO role of the unit, who decide its project reviews
+    # (the same answer the projects app asks: services.cdo_accounts).
+    accounts: list = field(default_factory=list)
 
     @property
     def vacant(self) -> bool:
         return self.appointment is None
+
+    @property
+    def without_account(self) -> bool:
+        """A CDO filed and in force, but no account holds the CDO role: reviews cannot be decided."""
+        return self.post.required and not self.vacant and not self.accounts
+
+    @property
+    def account_without_appointment(self) -> bool:
+        """An account holds the CDO role (and decides reviews) while the register shows a vacancy."""
+        return self.post.required and self.vacant and bool(self.accounts)
+
+    @property
+    def disagrees(self) -> bool:
+        return self.without_account or self.account_without_appointment
 
 
 def roster(program: PilotProgram, members=None, today: date | None = None) -> list[RosterEntry]:
@@ -191,6 +208,7 @@ def roster(program: PilotProgram, members=None, today: date | None = None) -> li
     )
     for a in current:
         holders[(a.unit_id, a.post)].append(a)
+    accounts = services.cdo_accounts_by_unit([m.unit_id for m in members])
     entries = []
     for member in members:
         for key in listed:
@@ -198,7 +216,8 @@ def roster(program: PilotProgram, members=None, today: date | None = None) -> li
             if member.unit.kind not in post.unit_kinds:
                 continue
             found = holders.get((member.unit_id, key), [])
-            entries.extend(RosterEntry(member.unit, post, a) for a in found)
+            cdos = accounts.get(member.unit_id, []) if post.required else []
+            entries.extend(RosterEntry(member.unit, post, a, cdos) for a in found)
             if not found and member.category in post.holders:
-                entries.append(RosterEntry(member.unit, post, None))
+                entries.append(RosterEntry(member.unit, post, None, cdos))
     return entries

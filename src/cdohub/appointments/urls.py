@@ -14,6 +14,7 @@ urlpatterns = [
     path("cdo/roster/", views.roster, name="roster"),
     path("cdo/<int:pk>/", views.AppointmentDetailView.as_view(), name="appointment_detail"),
     path("cdo/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
+    path("cdo/<int:pk>/cdo-account/", views.appointment_grant_cdo, name="appointment_grant_cdo"),
     path("cdo/<int:pk>/end/", views.appointment_end, name="appointment_end"),
     path("cdo/<int:pk>/submit/", views.filing_submit, A, name="appointment_submit"),
     path("cdo/<int:pk>/decide/", views.filing_decide, A, name="appointment_decide"),

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cdohub.accounts import services as accounts
 from cdohub.core import clock
 from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import restrict
@@ -21,7 +22,15 @@ from cdohub.org.services import milestone_countdown, primary_program
 from . import exports, rules, services, status
 from .choices import UnitFilingState
 from .filtersets import AppointmentFilter, PlanFilter
-from .forms import AppointmentForm, DecisionForm, EndForm, NewAppointmentForm, NewPlanForm, PlanForm
+from .forms import (
+    AppointmentForm,
+    CdoAccountForm,
+    DecisionForm,
+    EndForm,
+    NewAppointmentForm,
+    NewPlanForm,
+    PlanForm,
+)
 from .models import Appointment, ImplementationPlan
 from .policies import may_prepare, members_in_scope
 from .tables import AppointmentTable, PlanTable
@@ -59,6 +68,7 @@ class AppointmentListView(ScopedTableView):
 class AppointmentDetailView(ScopedDetailView):
     model = Appointment
     template_name = "appointments/appointment_detail.html"
+    grant_form = None  # the CDO account form as posted, when it was refused
 
     def get_queryset(self):
         return (
@@ -80,7 +90,65 @@ class AppointmentDetailView(ScopedDetailView):
             **_workflow_context(user, a, may_prepare(user, a.appointing_body)),
             can_end=a.status == "filed" and a.ends_on is None and may_prepare(user, a.appointing_body),
             end_form=EndForm(initial={"ends_on": clock.today()}),
+            **_cdo_account_context(user, a, self.grant_form),
             **kwargs,
+        )
+
+
+def _cdo_account_context(user, appointment, form=None) -> dict:
+    """Whether the appointee can act as the unit's CDO, and for an account administrator the form
+    that grants the role (on an account of the unit or a new one)."""
+    check = services.cdo_account_check(appointment)
+    if check is None or not check.missing:
+        return {"cdo_check": check}
+    may_grant = services.may_grant_cdo_account(user, appointment) and appointment.status in services.GRANTABLE
+    if may_grant and form is None:
+        candidates = services.cdo_account_candidates(appointment)
+        form = CdoAccountForm(candidates=candidates, candidate=check.candidate)
+    return {"cdo_check": check, "grant_form": form if may_grant else None}
+
+
+@login_required
+@require_POST
+def appointment_grant_cdo(request, pk):
+    """The account administrator grants the appointee the CDO role, creating the account if need be."""
+    appointment = _filing(request, Appointment, pk)
+    if not services.may_grant_cdo_account(request.user, appointment):
+        raise PermissionDenied
+    candidates = services.cdo_account_candidates(appointment)
+    form = CdoAccountForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        data = form.cleaned_data
+        existing = data["mode"] == CdoAccountForm.EXISTING
+        try:
+            account = services.grant_cdo_account(
+                request.user,
+                appointment,
+                account=data["account"] if existing else None,
+                username=data["username"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            _send_password_link(request, account, created=not existing)
+            messages.success(
+                request,
+                _("%(account)s now holds the chief data officer role of %(unit)s.")
+                % {"account": account.username, "unit": appointment.unit},
+            )
+            return redirect(appointment)
+    view = AppointmentDetailView(grant_form=form)
+    view.setup(request, pk=pk)
+    return view.get(request, pk=pk)
+
+
+def _send_password_link(request, account, created: bool) -> None:
+    """A new account with an e-mail address gets the link to set its password."""
+    if created and account.email:
+        send = partial(accounts.send_password_reset, request.user, account, request.build_absolute_uri("/"))
+        flash_outcome(
+            request, send, _("A link to set a password was sent to %(email)s.") % {"email": account.email}
         )
 
 
@@ -216,7 +284,10 @@ def filing_decide(request, pk, model):
         return redirect(filing)
     decision, version = form.cleaned_data["decision"], form.cleaned_data["version"]
     if decision == "file":
-        flash_outcome(request, partial(services.file, request.user, filing, version), _("Filed."))
+        filed = flash_outcome(request, partial(services.file, request.user, filing, version), _("Filed."))
+        check = services.cdo_account_check(filing) if filed and isinstance(filing, Appointment) else None
+        if check is not None and check.missing:
+            messages.warning(request, check.message())
     else:
         reason = form.cleaned_data["reason"]
         decide = partial(services.return_filing, request.user, filing, reason, version)
@@ -374,7 +445,14 @@ def roster(request):
     entries = status.roster(program, members_in_scope(request.user, program))
     if request.GET.get("export") == "xlsx":
         return xlsx_response(exports.roster(entries), _("cdo-roster") + ".xlsx")
-    return render(request, "appointments/roster.html", {"program": program, "entries": entries, "full": True})
+    context = {
+        "program": program,
+        "entries": entries,
+        "full": True,
+        "without_account": sum(e.without_account for e in entries),
+        "account_only": sum(e.account_without_appointment for e in entries),
+    }
+    return render(request, "appointments/roster.html", context)
 
 
 def public_roster(request, code):

@@ -67,7 +67,11 @@ class Unit(MP_Node, TrackedModel):
         ordering = ["path"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        indexes = [models.Index(fields=["kind", "level"])]
+        indexes = [
+            models.Index(fields=["kind", "level"]),
+            # One level of the tree in order (the top units, a node's children): the unit tree.
+            models.Index(fields=["depth", "path"], name="org_unit_depth_path"),
+        ]
 
     def __str__(self):
         return self.name

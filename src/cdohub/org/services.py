@@ -1,6 +1,7 @@
 """Every change to regions, units, programs and pilot scope."""
 
 import hashlib
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -313,6 +314,69 @@ def search_units(queryset: QuerySet[Unit], text: str) -> QuerySet[Unit]:
     if not text:
         return queryset
     return queryset.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__startswith=text))
+
+
+# The unit tree: bounded answers, whatever the size of the tree ----------------------------------
+
+TREE_PAGE = 200  # children per expand; a "more" link fetches the next page
+TREE_SEARCH_LIMIT = 30  # matches per search; the answer says when there were more
+UNIT_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")  # what a search for a unit code looks like
+
+
+@dataclass
+class TreePage:
+    units: list[Unit]
+    total: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + len(self.units)
+        return following if following < self.total else None
+
+
+def tree_children(
+    units: QuerySet[Unit], parent: Unit | None, offset: int = 0, limit: int = TREE_PAGE
+) -> TreePage:
+    """One page of the units directly below `parent` (the top-level units when None), in tree
+    order: an index range on the path, so an expand costs the same anywhere in the tree."""
+    offset, limit = max(0, offset), max(1, min(limit, TREE_PAGE))
+    if parent is None:
+        level = units.filter(depth=1)
+        total = level.count()
+    else:
+        level = units.filter(path__subtree=parent.path, depth=parent.depth + 1)
+        total = parent.numchild
+    page = list(level.order_by("path").select_related("region")[offset : offset + limit])
+    return TreePage(page, total, offset)
+
+
+@dataclass
+class TreeMatches:
+    units: list[Unit]
+    ancestors: dict[str, Unit]
+    more: bool
+
+    def path_of(self, unit: Unit) -> list[Unit]:
+        """The unit's ancestors from the top, so the tree can open down to it."""
+        return [self.ancestors[p] for p in unit.ancestor_paths() if p in self.ancestors]
+
+
+def tree_search(units: QuerySet[Unit], text: str, limit: int = TREE_SEARCH_LIMIT) -> TreeMatches:
+    """The first `limit` units (in tree order) matching `text`, each with its ancestor path: two
+    queries whatever the number of matches or the depth of the tree."""
+    text = text.strip()
+    if not text:
+        return TreeMatches([], {}, False)
+    if UNIT_CODE.fullmatch(text):  # a code: an index range, not a scan of every name
+        matching = units.filter(Q(code__subtree=text) | Q(code__subtree=text.upper()))
+    elif text.lower() == text.upper():  # no letter has a case (Chinese): no UPPER() on every row
+        matching = units.filter(Q(name__contains=text) | Q(short_name__contains=text))
+    else:
+        matching = search_units(units, text)
+    found = list(matching.order_by("path")[: limit + 1])
+    shown = found[:limit]
+    return TreeMatches(shown, Unit.ancestors_of(shown), len(found) > limit)
 
 
 def milestone_countdown(milestones: Iterable[Milestone], today: date | None = None) -> list[dict[str, Any]]:

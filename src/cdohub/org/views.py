@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,12 +14,13 @@ from django.views.generic import DetailView, ListView
 
 from cdohub.core import calendar, clock
 from cdohub.core.models import OfficialCalendar
-from cdohub.core.permissions import Scope, can, require
+from cdohub.core.permissions import Scope, can, require, restrict
 from cdohub.core.views import (
     ScopedDetailView,
     ScopedTableView,
     ScopedUpdateView,
     flash_outcome,
+    int_or_none,
     run_import,
     xlsx_response,
 )
@@ -139,6 +141,70 @@ def unit_create(request, pk):
             messages.success(request, _("Unit %(name)s added.") % {"name": unit.name})
             return redirect(unit)
     return render(request, "org/unit_form.html", {"form": form, "parent": parent})
+
+
+# The unit tree: the page, then its two JSON answers (children of a node, search) -------------
+
+
+@login_required
+def unit_tree(request):
+    """The organisation as an expandable tree, opened at the units the user holds roles on."""
+    scope = Scope.of(request.user)
+    own = Unit.objects.filter(path__in={path for _role, path in scope.grants}).order_by("path")
+    context = {
+        "open_unit": int_or_none(request.GET.get("open")),
+        "own_units": own[:20],
+        "query": request.GET.get("q", ""),
+        "search_limit": services.TREE_SEARCH_LIMIT,
+    }
+    return render(request, "org/unit_tree.html", context)
+
+
+def _tree_node(unit: Unit) -> dict:
+    return {
+        "id": unit.pk,
+        "name": unit.name,
+        "code": unit.code,
+        "kind": unit.get_kind_display(),
+        "children": unit.numchild,
+        "active": unit.is_active,
+        "url": unit.get_absolute_url(),
+    }
+
+
+@login_required
+def unit_tree_children(request):
+    """JSON: one page of a node's children (`parent`, none for the top), from `offset`."""
+    units = restrict(request.user, "view", Unit.objects.all())
+    parent_pk = int_or_none(request.GET.get("parent"))
+    parent = get_object_or_404(units, pk=parent_pk) if parent_pk is not None else None
+    page = services.tree_children(units, parent, offset=int_or_none(request.GET.get("offset")) or 0)
+    return JsonResponse(
+        {
+            "parent": parent.pk if parent else None,
+            "total": page.total,
+            "offset": page.offset,
+            "next": page.next_offset,
+            "nodes": [_tree_node(u) for u in page.units],
+        }
+    )
+
+
+@login_required
+def unit_tree_search(request):
+    """JSON: the units matching `q` (or the one unit `unit`), each with the path down to it."""
+    units = restrict(request.user, "view", Unit.objects.all())
+    unit_pk = int_or_none(request.GET.get("unit"))
+    if unit_pk is not None:
+        unit = get_object_or_404(units, pk=unit_pk)
+        matches = services.TreeMatches([unit], Unit.ancestors_of([unit]), False)
+    else:
+        matches = services.tree_search(units, request.GET.get("q", "")[:100])
+    results = [
+        {**_tree_node(u), "path": [{"id": a.pk, "name": a.name} for a in matches.path_of(u)]}
+        for u in matches.units
+    ]
+    return JsonResponse({"results": results, "more": matches.more, "limit": services.TREE_SEARCH_LIMIT})
 
 
 @login_required

@@ -47,10 +47,9 @@ def reviewing_body(unit: Unit) -> Unit:
 
 
 def body_cdos(body: Unit):
-    """Active accounts holding the CDO role granted on exactly `body`."""
-    return User.objects.filter(
-        is_active=True, role_assignments__role__in=DECIDERS, role_assignments__unit=body
-    ).distinct()
+    """Active accounts holding the CDO role granted on exactly `body`: the appointments app's answer,
+    which its roster checks every filed CDO against, so the register and the review agree."""
+    return appointments.cdo_accounts(body)
 
 
 def is_cdo_of(user, body: Unit) -> bool:

@@ -111,3 +111,39 @@ def test_city_cdo_returned_corrected_filed_and_a_department_cdo_filed_in_the_cit
         == filed_before + 1
     )
     page.screenshot(path=os.path.join(os.environ.get("CDOHUB_ARTIFACTS", "/tmp"), "filing-status.png"))
+
+
+def test_the_city_bureau_files_the_police_cdo_is_told_no_account_acts_and_grants_one(browser_page):
+    from cdohub.accounts.models import User
+    from cdohub.appointments.tests.test_cdo_account import submitted_police_cdo
+    from cdohub.org.models import PilotProgram, Unit
+
+    page, base = browser_page
+    users = {u.username: u for u in User.objects.filter(username__startswith="maoming_")}
+    units = {u.code: u for u in Unit.objects.filter(code__startswith="440900")}
+    submitted_police_cdo(users, PilotProgram.objects.get(code="guangdong-2021"), units)
+    shots = os.environ.get("CDOHUB_ARTIFACTS", "/tmp")
+
+    sign_in(page, base, "maoming_bureau")
+    open_appointment(page, base, "林涛")
+    assert "林涛没有持有茂名市公安局首席数据官角色的账号" in page.locator("#cdo-account").inner_text()
+    page.click("#file")
+    assert page.locator("#filing-status").inner_text() == "已备案"
+    assert "项目审查无人可以作出决定" in page.locator("#messages").inner_text()
+    page.check("#cdo-mode-new")
+    page.fill("#id_username", "ga_cdo")
+    page.fill("#id_email", "ga_cdo@demo.gdzwfw.gov.cn")
+    page.screenshot(path=os.path.join(shots, "cdo-account-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#cdo-account").screenshot(path=os.path.join(shots, "cdo-account-390.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.click("#grant-cdo")
+    assert "ga_cdo 已持有茂名市公安局首席数据官角色" in page.locator("#messages").inner_text()
+    assert "(ga_cdo)" in page.locator("#cdo-account").inner_text()
+
+    page.goto(f"{base}/cdo/roster/")
+    police = page.locator("#roster tr[data-unit='440900-GA'][data-post='department_cdo']")
+    assert "林涛" in police.inner_text() and police.locator("[data-flag]").count() == 0
+    city = page.locator("#roster tr[data-unit='440900'][data-post='government_cdo']")
+    assert city.locator("[data-flag='account-without-appointment']").count() == 1
+    page.screenshot(path=os.path.join(shots, "roster-desktop.png"))

@@ -316,6 +316,14 @@ class TestAppointmentsRoutes(RoutePermissions):
             label="appointments:appointment_decide-submitted",
         ),
         Route(
+            "appointments:appointment_grant_cdo",
+            **SUBMITTED,
+            method="post",
+            data={"mode": "new", "username": "ga_cdo", "email": "ga_cdo@example.gov.cn"},
+            permitted="maoming_bureau",
+            note="the account administrators of 茂名市公安局 grant its filed CDO the CDO role",
+        ),
+        Route(
             "appointment-file",
             **SUBMITTED,
             method="post",

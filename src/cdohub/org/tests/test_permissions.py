@@ -31,6 +31,22 @@ class TestOrgRoutes(RoutePermissions):
     routes = [
         Route("org:dashboard", expect=SIGNED_IN),
         Route("org:unit_list", expect=SIGNED_IN),
+        Route("org:unit_tree", expect=SIGNED_IN),
+        Route("org:unit_tree_children", expect=SIGNED_IN, label="org:unit_tree_children-top"),
+        Route(
+            "org:unit_tree_children",
+            data={"parent": link("other_unit", "pk")},
+            expect=SIGNED_IN,
+            note="the directory is read by every signed-in user",
+            label="org:unit_tree_children-node",
+        ),
+        Route("org:unit_tree_search", data={"q": "茂名"}, expect=SIGNED_IN, label="org:unit_tree_search-q"),
+        Route(
+            "org:unit_tree_search",
+            data={"unit": link("other_unit", "pk")},
+            expect=SIGNED_IN,
+            label="org:unit_tree_search-unit",
+        ),
         Route(
             "org:unit_import",
             expect={"outsider": 200, "department": 403},
