@@ -608,7 +608,8 @@ def import_synonyms(actor, entries: list[dict], sha256: str) -> tuple[int, int]:
     """Add or change the entries of an Excel file (term, alternatives, two_way, note), all or none."""
     _require_keeper(actor)
     existing = {s.term.lower(): s for s in Synonym.objects.all()}
-    created, updated = [], []
+    created: list[str] = []
+    updated: list[str] = []
     for entry in entries:
         synonym = existing.get(entry["term"].lower()) or Synonym()
         (updated if synonym.pk else created).append(entry["term"])

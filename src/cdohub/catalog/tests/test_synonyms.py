@@ -87,7 +87,9 @@ def test_only_the_provincial_bureau_keeps_the_dictionary_and_it_is_audited(users
     keeper = users["gd_bureau"]
     saved = services.save_synonym(keeper, None, term="个体户", alternatives=["个体工商户"])
     assert "个体工商户" in synonyms.dictionary()["个体户"]
-    services.save_synonym(keeper, saved, term="个体户", alternatives=["个体工商户", "个体经营"], two_way=False)
+    services.save_synonym(
+        keeper, saved, term="个体户", alternatives=["个体工商户", "个体经营"], two_way=False
+    )
     assert "个体户" not in synonyms.dictionary().get("个体经营", ())
     with pytest.raises(ValidationError):
         services.save_synonym(keeper, None, term="社保", alternatives=["社会保险"])  # already there
@@ -95,9 +97,15 @@ def test_only_the_provincial_bureau_keeps_the_dictionary_and_it_is_audited(users
         services.save_synonym(keeper, None, term="空", alternatives=[])
     services.delete_synonym(keeper, Synonym.objects.get(term="个体户"))
     events = list(
-        AuditEntry.objects.filter(action__startswith="catalog.synonym").order_by("pk").values_list("action", "data")
+        AuditEntry.objects.filter(action__startswith="catalog.synonym")
+        .order_by("pk")
+        .values_list("action", "data")
     )
-    assert [a for a, _d in events] == ["catalog.synonym_saved", "catalog.synonym_saved", "catalog.synonym_deleted"]
+    assert [a for a, _d in events] == [
+        "catalog.synonym_saved",
+        "catalog.synonym_saved",
+        "catalog.synonym_deleted",
+    ]
     assert events[1][1]["before"]["alternatives"] == ["个体工商户"]
     assert events[1][1]["alternatives"] == ["个体工商户", "个体经营"]
 
@@ -115,13 +123,20 @@ def _workbook(rows) -> bytes:
 
 def test_excel_import_is_all_or_nothing_and_audited(users):
     keeper = users["gd_bureau"]
-    bad = _workbook([["个体户", "个体工商户、个体经营", "是", ""], ["社保", "", "是", ""], ["车辆", "机动车", "也许", ""]])
+    bad = _workbook(
+        [["个体户", "个体工商户、个体经营", "是", ""], ["社保", "", "是", ""], ["车辆", "机动车", "也许", ""]]
+    )
     result = SynonymImport().run(bad, keeper)
     assert not result.ok and result.annotated
     assert [row.number for row in result.error_rows] == [3, 4]
     assert not Synonym.objects.filter(term="个体户").exists()
 
-    good = _workbook([["个体户", "个体工商户、个体经营", "否", "市场监管口径"], ["社保", "社会保险，社会保障，社会保险费", "", ""]])
+    good = _workbook(
+        [
+            ["个体户", "个体工商户、个体经营", "否", "市场监管口径"],
+            ["社保", "社会保险，社会保障，社会保险费", "", ""],
+        ]
+    )
     result = SynonymImport().run(good, keeper)
     assert result.ok and result.applied == 2
     assert Synonym.objects.get(term="个体户").two_way is False
@@ -137,10 +152,14 @@ def test_pages_list_export_and_add(client_for, users):
     response = reader.get(reverse("catalog:synonym_list") + "?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(1, 1).value == "词语" and sheet.max_row == Synonym.objects.count() + 1
-    assert reader.post(reverse("catalog:synonym_list"), {"term": "甲", "alternatives": "乙"}).status_code == 403
+    assert (
+        reader.post(reverse("catalog:synonym_list"), {"term": "甲", "alternatives": "乙"}).status_code == 403
+    )
 
     keeper = client_for("gd_bureau")
-    response = keeper.post(reverse("catalog:synonym_list"), {"term": "个体户", "alternatives": "个体工商户、个体经营"})
+    response = keeper.post(
+        reverse("catalog:synonym_list"), {"term": "个体户", "alternatives": "个体工商户、个体经营"}
+    )
     assert response.status_code == 302
     assert Synonym.objects.get(term="个体户").alternatives == ["个体工商户", "个体经营"]
     page = reader.get(reverse("catalog:search") + "?q=身份证").content.decode()
