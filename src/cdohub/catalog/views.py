@@ -198,6 +198,7 @@ def classification_nodes(request):
         {
             "nodes": [
                 {
+                    "id": n.pk,  # the <select>'s value
                     "code": n.code,
                     "name": n.name,
                     "assignable": n.is_assignable,

@@ -79,7 +79,10 @@ def explain(result: RuleResult, row: dict, names: dict[str, str] | None = None) 
         table = params.get("table")
         table = ".".join(table) if isinstance(table, list | tuple) else str(table or "")
         return _("%(col)s = %(value)s: not found in %(table)s.") % {**said, "table": table}
-    return _("The row does not meet the rule: %(rule)s.") % {"rule": result.heading}
+    rule = result.rule if result.rule_id else None  # its description says what the condition means
+    return _("The row does not meet the rule: %(rule)s.") % {
+        "rule": (rule and rule.description) or result.heading
+    }
 
 
 def _value(row: dict, column: str):

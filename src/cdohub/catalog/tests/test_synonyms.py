@@ -28,7 +28,8 @@ def test_a_dictionary_word_becomes_a_clause_of_alternatives():
     assert clause[1] == search.Alternative(("公民", "民身", "身份", "份号", "号码"), ("号",))
     assert query.synonyms == ("公民身份号码号",)
     assert query.fts5() == (
-        '"查询" AND (("身份" AND "份证" AND "证号") OR ("公民" AND "民身" AND "身份" AND "份号" AND "号码" AND "号"*))'
+        '"查询" AND (("身份" AND "份证" AND "证号")'
+        ' OR ("公民" AND "民身" AND "身份" AND "份号" AND "号码" AND "号"*))'
     )
     assert query.tsquery() == (
         "'查询' & (('身份' & '份证' & '证号') | ('公民' & '民身' & '身份' & '份号' & '号码' & '号':*))"

@@ -103,10 +103,14 @@
     }
 
     function choose(node, item) {
-      select.value = node.code;
+      select.value = String(node.id);
       select.dispatchEvent(new Event("change", { bubbles: true }));
-      tree.querySelectorAll(".chosen").forEach(function (el) { el.classList.remove("chosen"); });
+      tree.querySelectorAll(".chosen").forEach(function (el) {
+        el.classList.remove("chosen");
+        el.setAttribute("aria-selected", "false");
+      });
       item.classList.add("chosen");
+      item.setAttribute("aria-selected", "true");
       showChosen();
     }
 
@@ -114,6 +118,7 @@
       const item = document.createElement("li");
       item.setAttribute("role", "treeitem");
       item.dataset.code = node.code;
+      item.setAttribute("aria-selected", String(String(node.id) === select.value));
       const line = document.createElement("div");
       line.className = "d-flex align-items-center gap-1";
       const toggle = document.createElement("button");
@@ -135,7 +140,7 @@
         line.append(toggle, label);
       }
       item.appendChild(line);
-      if (node.code === select.value) item.classList.add("chosen");
+      if (String(node.id) === select.value) item.classList.add("chosen");
       if (node.assignable) label.addEventListener("click", function () { choose(node, item); });
       let children = null;
       toggle.addEventListener("click", function () {
