@@ -33,7 +33,9 @@ def test_tree_picker_and_item_rows_added_and_removed_in_the_page(browser_page):
     page.click("#add-item")
     assert page.locator("#items tbody tr").count() == 4 and page.locator("#item-count").inner_text() == "4"
     rows = page.locator("#items tbody tr")
-    for index, (name, column) in enumerate([("姓名", "XM"), ("迁出地", "QCD"), ("迁入地", "QRD"), ("废弃", "")]):
+    for index, (name, column) in enumerate(
+        [("姓名", "XM"), ("迁出地", "QCD"), ("迁入地", "QRD"), ("废弃", "")]
+    ):
         rows.nth(index).locator("input[name$='-name']").fill(name)
         rows.nth(index).locator("input[name$='-column_name']").fill(column)
         rows.nth(index).locator("select[name$='-data_type']").select_option("C")
@@ -52,13 +54,14 @@ def test_added_rows_are_validated_by_the_server_like_the_others(browser_page):
     page, base = browser_page
     sign_in(page, base, "maoming_specialist")
     page.goto(f"{base}/catalog/resources/new/")
+    page.select_option("#id_unit", label="茂名市公安局")
+    page.fill("#id_name", "待补充的资源")  # no classification: the tree leaves that to the server too
     page.click("#add-item")
     page.click("#add-item")
     row = page.locator("#items tbody tr").nth(3)
-    row.locator("input[name$='-name']").fill("数量")
-    row.locator("select[name$='-data_type']").select_option("N")
-    row.locator("input[name$='-length']").fill("0")  # at least 1
+    row.locator("input[name$='-name']").fill("数量")  # no data type: the server's check, not the browser's
     page.click("#save-resource")
     page.wait_for_selector("#items .invalid-feedback")
     assert page.locator("#items tbody tr").count() == 4  # the added rows come back with their error
     assert page.locator("#items tbody tr").nth(3).locator(".invalid-feedback").count() >= 1
+    assert page.locator("#field-classification .invalid-feedback").count() == 1

@@ -27,6 +27,13 @@
       button.setAttribute("aria-label", table.dataset.removeLabel);
       button.addEventListener("click", function () {
         box.checked = true;
+        // The server leaves a deleted row unchecked; so does the browser (a hidden invalid field
+        // would otherwise stop the form from being sent).
+        row.querySelectorAll("input, select").forEach(function (field) {
+          ["required", "min", "max", "minlength", "maxlength", "pattern"].forEach(function (name) {
+            field.removeAttribute(name);
+          });
+        });
         row.hidden = true;
         row.classList.add("removed");
         updateCount();
