@@ -24,6 +24,11 @@ def explained_rows(result, names: dict[str, str]) -> list[tuple[str, list]]:
     return [(explain(result, row, names), [row.get(c) for c in columns]) for row in result.samples]
 
 
+def headers(result, names: dict[str, str]) -> list[str]:
+    """The result's sample columns as the catalog names their items (the column name otherwise)."""
+    return [names.get(c.lower(), c) for c in result.sample_columns]
+
+
 def failing_rows(run: Run, results) -> bytes:
     """One row per stored failing row of every rule: the rule, its severity, the reason, the values."""
     names = item_names(run.resource)

@@ -263,6 +263,7 @@ def run_detail(request, pk):
     names = exports.item_names(run.resource)
     for result in results:
         result.explained = exports.explained_rows(result, names)
+        result.headers = exports.headers(result, names)
     context = {
         "run": run,
         "resource": run.resource,
@@ -325,7 +326,9 @@ def issue_detail(request, pk):
     last = issue.last_run
     result = last.results.filter(rule_id=issue.rule_id).first() if last and issue.rule_id else None
     if result is not None:
-        result.explained = exports.explained_rows(result, exports.item_names(issue.resource))
+        names = exports.item_names(issue.resource)
+        result.explained = exports.explained_rows(result, names)
+        result.headers = exports.headers(result, names)
     context = {
         "issue": issue,
         "result": result,
