@@ -535,11 +535,11 @@ def reference_search(user, text: str, filters: dict, *, limit: int) -> tuple:
     from django.db.models import Case, Count, IntegerField, Q, Value, When
 
     from cdohub.catalog.models import Resource, SearchEntry
-    from cdohub.catalog.search import FACETS, PG_VECTOR, Query
+    from cdohub.catalog.search import FACETS, PG_VECTOR, parse
     from cdohub.core.permissions import Scope, policy_for, units_where
 
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
-    query = Query.parse(text)
+    query = parse(text)  # the search dictionary widens it as search() does
     entries = SearchEntry.objects.all()
     scope = Scope.of(user)
     if not scope.superuser:

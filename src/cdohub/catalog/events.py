@@ -18,3 +18,10 @@ CENSUS_CLOSED = event("census.closed", _("Census closed"))
 CATALOG_IMPORTED = event(
     "catalog.imported", _("Catalog imported from Excel"), "file", "sha256", "created", "updated"
 )
+SYNONYM_SAVED = event(
+    "catalog.synonym_saved", _("Search synonym saved"), "term", "alternatives", "two_way", "before"
+)
+SYNONYM_DELETED = event("catalog.synonym_deleted", _("Search synonym deleted"), "term", "alternatives")
+SYNONYMS_IMPORTED = event(
+    "catalog.synonyms_imported", _("Search synonyms imported from Excel"), "sha256", "created", "updated"
+)

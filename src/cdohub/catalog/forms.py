@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cdohub.core.forms import BootstrapForm
@@ -38,6 +39,15 @@ class ResourceForm(BootstrapForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["related_codes"] = "、".join(self.instance.related_codes)
+        self.fields["classification"].widget.attrs.update(  # the tree picker's (resource-form.js)
+            {
+                "data-tree-url": reverse("catalog:classification_nodes"),
+                "data-search-label": _("Search the classification by code or name"),
+                "data-chosen-label": _("Chosen:"),
+                "data-none-label": _("Nothing found."),
+                "data-loading-label": _("Loading…"),
+            }
+        )
 
     def clean_related_codes(self):
         text = self.cleaned_data["related_codes"].translate(SEPARATORS)
@@ -107,3 +117,22 @@ class CampaignForm(BootstrapForm, forms.Form):
         self.fields["units"].queryset = units
         self.fields["required_fields"].choices = [(f, rules.label(f)) for f in CAMPAIGN_FIELDS]
         self.fields["required_fields"].widget.attrs["class"] = ""
+
+
+class SynonymForm(BootstrapForm, forms.Form):
+    term = forms.CharField(label=_("term"), max_length=40)
+    alternatives = forms.CharField(
+        label=_("also searched as"), max_length=400, help_text=_("Separate words with 、 or commas.")
+    )
+    two_way = forms.BooleanField(
+        label=_("both ways"),
+        required=False,
+        initial=True,
+        help_text=_("A search for an alternative also finds the term."),
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def clean_alternatives(self):
+        from .services import split_alternatives
+
+        return split_alternatives(self.cleaned_data["alternatives"])

@@ -285,3 +285,23 @@ class SearchChange(models.Model):
 
     def __str__(self):
         return f"{self.generation}: {self.resource_id or 'all'}"
+
+
+class Synonym(TrackedModel):
+    """A word of the search dictionary and what else it is written as (身份证 → 公民身份号码): a
+    search for the word also finds the others. Kept by the provincial data bureau."""
+
+    term = models.CharField(_("term"), max_length=40, unique=True)
+    alternatives = models.JSONField(_("also searched as"), default=list)
+    two_way = models.BooleanField(
+        _("both ways"), default=True, help_text=_("A search for an alternative also finds the term.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return f"{self.term} → {'、'.join(self.alternatives)}"

@@ -12,8 +12,8 @@ resource.
 
 from django.db.models import Q
 
-from cdohub.core.permissions import register, restrict, units_where
-from cdohub.org.choices import ALL_ROLES, REGISTRARS, Role, UnitKind
+from cdohub.core.permissions import Scope, register, restrict, units_where
+from cdohub.org.choices import ALL_ROLES, REGISTRARS, RegionLevel, Role, UnitKind
 from cdohub.org.models import Unit
 
 from .choices import CampaignStatus, ResourceStatus
@@ -61,3 +61,13 @@ def organisers(user):
 def open_campaigns(user):
     """Open census campaigns the user organises or takes part in."""
     return restrict(user, "view", CensusCampaign.objects.filter(status=CampaignStatus.OPEN))
+
+
+def keeps_dictionary(user) -> bool:
+    """The provincial data bureau (an administrator on a province-level unit) keeps the search
+    dictionary, as it keeps the calendar: one dictionary serves the whole province."""
+    scope = Scope.of(user)
+    if scope.superuser or Role.SYSADMIN in scope.roles:
+        return True
+    paths = [path for role, path in scope.grants if role == Role.BUREAU_ADMIN]
+    return Unit.objects.filter(path__in=paths, region__level=RegionLevel.PROVINCE).exists()

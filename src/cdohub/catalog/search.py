@@ -60,35 +60,122 @@ def terms(*texts: str, with_initials: bool = False) -> list[str]:
     return out
 
 
+def _piece_terms(piece: str) -> tuple[list[str], list[str]]:
+    """(words, prefixes) of one run of Chinese or of Latin letters and digits, as a query reads it."""
+    if not HAN.match(piece):
+        return [piece.lower()], []
+    if len(piece) == 1:
+        return [], [piece]
+    return [piece[i : i + 2] for i in range(len(piece) - 1)], []
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a query word may be found: all of its words, each prefix starting a term."""
+
+    words: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, *pieces: str) -> "Alternative":
+        words: list[str] = []
+        prefixes: list[str] = []
+        for piece in pieces:
+            for chunk in CHUNK.findall(piece):
+                w, p = _piece_terms(chunk)
+                words += w
+                prefixes += p
+        return cls(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(prefixes)))
+
+    def terms(self) -> list[tuple[str, bool]]:
+        return [(w, False) for w in self.words] + [(p, True) for p in self.prefixes]
+
+
+MAX_VARIANTS = 8  # alternatives of one query word, itself included
+MAX_CLAUSES = 4  # query words widened by the dictionary
+
+
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: every term must match; a lone Chinese character matches as a prefix."""
+    """A parsed query: every term must match; a lone Chinese character matches as a prefix. A word
+    the search dictionary knows (社保) is one clause of `either`: any of its alternatives (社保, or
+    社会保险, or 社会保障) must match; `synonyms` names the words so added, for the page to say."""
 
     words: tuple[str, ...]
     prefixes: tuple[str, ...]
+    either: tuple[tuple[Alternative, ...], ...] = ()
+    synonyms: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, text: str) -> "Query":
+    def parse(cls, text: str, dictionary: dict[str, tuple[str, ...]] | None = None) -> "Query":
         words, prefixes = [], []
+        either: list[tuple[Alternative, ...]] = []
+        added: list[str] = []
         for chunk in CHUNK.findall(text or ""):
-            if HAN.match(chunk):
-                if len(chunk) == 1:
-                    prefixes.append(chunk)
-                else:
-                    words.extend(chunk[i : i + 2] for i in range(len(chunk) - 1))
-            else:
-                words.append(chunk.lower())
+            variants = _variants(chunk, dictionary) if dictionary and len(either) < MAX_CLAUSES else []
+            if variants:
+                either.append(tuple(Alternative.of(*v) for v in [(chunk,), *variants][:MAX_VARIANTS]))
+                added += ["".join(v) for v in variants[: MAX_VARIANTS - 1]]
+                continue
+            w, p = _piece_terms(chunk)
+            words += w
+            prefixes += p
         words = list(dict.fromkeys(words))[:MAX_QUERY_TERMS]
-        return cls(tuple(words), tuple(dict.fromkeys(prefixes)))
+        return cls(tuple(words), tuple(dict.fromkeys(prefixes)), tuple(either), tuple(dict.fromkeys(added)))
 
     def __bool__(self):
-        return bool(self.words or self.prefixes)
+        return bool(self.words or self.prefixes or self.either)
+
+    @property
+    def all_words(self) -> set[str]:
+        """Every word any alternative looks for (to tell which items of a resource matched)."""
+        return set(self.words).union(*(a.words for clause in self.either for a in clause))
+
+    @property
+    def all_prefixes(self) -> set[str]:
+        return set(self.prefixes).union(*(a.prefixes for clause in self.either for a in clause))
 
     def fts5(self) -> str:
-        return " AND ".join([f'"{w}"' for w in self.words] + [f'"{p}"*' for p in self.prefixes])
+        parts = [f'"{w}"' for w in self.words] + [f'"{p}"*' for p in self.prefixes]
+        for clause in self.either:
+            alternatives = [
+                "(" + " AND ".join(f'"{t}"*' if prefix else f'"{t}"' for t, prefix in a.terms()) + ")"
+                for a in clause
+            ]
+            parts.append("(" + " OR ".join(alternatives) + ")")
+        return " AND ".join(parts)
 
     def tsquery(self) -> str:
-        return " & ".join([f"'{w}'" for w in self.words] + [f"'{p}':*" for p in self.prefixes])
+        parts = [f"'{w}'" for w in self.words] + [f"'{p}':*" for p in self.prefixes]
+        for clause in self.either:
+            alternatives = [
+                "(" + " & ".join(f"'{t}':*" if prefix else f"'{t}'" for t, prefix in a.terms()) + ")"
+                for a in clause
+            ]
+            parts.append("(" + " | ".join(alternatives) + ")")
+        return " & ".join(parts)
+
+
+def _variants(chunk: str, dictionary: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The other ways of writing `chunk` the dictionary knows, as pieces: the dictionary word found
+    in it replaced by each of its alternatives (身份证号 → 公民身份号码 + 号). Latin words match whole."""
+    if not HAN.match(chunk):
+        return [(other,) for other in dictionary.get(chunk.lower(), ())]
+    found = [word for word in dictionary if len(word) > 1 and word in chunk]
+    if not found:
+        return []
+    variants: list[tuple[str, ...]] = []
+    for word in sorted(found, key=len, reverse=True):
+        before, _word, after = chunk.partition(word)
+        variants += [tuple(p for p in (before, other, after) if p) for other in dictionary[word]]
+    return list(dict.fromkeys(variants))
+
+
+def parse(text: str) -> Query:
+    """`text` as a search reads it, the words of the search dictionary widened to their synonyms."""
+    from .synonyms import dictionary
+
+    return Query.parse(text, dictionary())
 
 
 # --- keeping the index ------------------------------------------------------------------------
@@ -190,7 +277,7 @@ def search(
     counts of each facet's values among all matches, most frequent first (at most `facet_limit`
     of them). Each facet is counted without its own filter, so the user can widen a choice as well
     as narrow it."""
-    query = Query.parse(text)
+    query = parse(text)
     with _reading():
         table = columns.current()
         matched, in_title = _visible(table, user), None
@@ -297,15 +384,12 @@ def matches(query: Query) -> tuple[np.ndarray, np.ndarray | None]:
     if connection.vendor == "postgresql":
         # The rows are read anyway (for their ids): each is tested for the words in its title
         # there, and a title match comes back negated, so one list carries both answers.
-        padded = "' ' || title_terms || ' '"  # a word is a whole term, a prefix starts one
-        tests = [(padded, f" {w} ") for w in query.words]
-        tests += [("' ' || title_terms", f" {p}") for p in query.prefixes]
-        in_title = " AND ".join(f"strpos({text}, %s) > 0" for text, _w in tests)
+        in_title, params = _pg_in_title(query)
         sql = (
             f"SELECT string_agg((CASE WHEN {in_title} THEN -resource_id ELSE resource_id END)::text, ',')"
             f" FROM {ENTRIES} WHERE {PG_VECTOR} @@ %s::tsquery"
         )
-        signed = _ids(sql, [*(w for _t, w in tests), query.tsquery()])
+        signed = _ids(sql, [*params, query.tsquery()])
         return np.abs(signed), -signed[signed < 0]
     everywhere = _ids_by_substrings(query, ["title_terms", "body_terms"])
     in_title = _ids_by_substrings(query, ["title_terms"])
@@ -313,6 +397,31 @@ def matches(query: Query) -> tuple[np.ndarray, np.ndarray | None]:
         np.fromiter(everywhere.values_list("resource_id", flat=True), dtype=np.int64),
         np.fromiter(in_title.values_list("resource_id", flat=True), dtype=np.int64),
     )
+
+
+def _pg_in_title(query: Query) -> tuple[str, list[str]]:
+    """The SQL condition (and its parameters) that an entry matches `query` in its title."""
+
+    def test(term: str, prefix: bool) -> tuple[str, str]:
+        if prefix:  # a prefix starts a term
+            return "strpos(' ' || title_terms, %s) > 0", f" {term}"
+        return "strpos(' ' || title_terms || ' ', %s) > 0", f" {term} "  # a word is a whole term
+
+    def all_of(terms) -> tuple[str, list[str]]:
+        tests = [test(t, p) for t, p in terms]
+        return "(" + " AND ".join(sql for sql, _p in tests) + ")", [p for _sql, p in tests]
+
+    parts, params = [], []
+    required = Alternative(query.words, query.prefixes).terms()
+    if required:
+        sql, more = all_of(required)
+        parts.append(sql)
+        params += more
+    for clause in query.either:
+        alternatives = [all_of(a.terms()) for a in clause]
+        parts.append("(" + " OR ".join(sql for sql, _p in alternatives) + ")")
+        params += [p for _sql, more in alternatives for p in more]
+    return " AND ".join(parts), params
 
 
 def _sqlite_title_matches(query: Query, *, after: int, count: int) -> np.ndarray:
@@ -341,7 +450,14 @@ def _ids(sql: str, params: list) -> np.ndarray:
 
 def _ids_by_substrings(query: Query, searched: list[str]):
     """Any other database: each term as a substring of the terms; correct but not indexed."""
+
+    def anywhere(word: str) -> Q:
+        return reduce(operator.or_, [Q(**{f"{c}__contains": word}) for c in searched])
+
     entries = SearchEntry.objects.all()
     for word in query.words + query.prefixes:
-        entries = entries.filter(reduce(operator.or_, [Q(**{f"{c}__contains": word}) for c in searched]))
+        entries = entries.filter(anywhere(word))
+    for clause in query.either:
+        alternatives = [reduce(operator.and_, [anywhere(t) for t, _p in a.terms()]) for a in clause]
+        entries = entries.filter(reduce(operator.or_, alternatives))
     return entries

@@ -5,6 +5,7 @@ reviewing bureau; a returned resource is mended and submitted again. Each step i
 version the actor saw, recorded as a decision, written to the audit chain and re-indexed for search.
 """
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from cdohub.core.workflow import Step, Workflow, lock
 from cdohub.org.choices import REGISTRARS
 from cdohub.org.models import Unit
 
-from . import columns, rules, search
+from . import columns, rules, search, synonyms
 from .choices import CampaignStatus, ParticipationStatus, ResourceFormat, ResourceStatus
 from .models import (
     CensusCampaign,
@@ -30,8 +31,9 @@ from .models import (
     Participation,
     Resource,
     ResourceDecision,
+    Synonym,
 )
-from .policies import REVIEWERS, reviewing_unit
+from .policies import REVIEWERS, keeps_dictionary, reviewing_unit
 
 # --- codes ------------------------------------------------------------------------------------
 
@@ -336,6 +338,15 @@ def submit_resource(actor, resource: Resource, seen_version=None) -> Resource:
     return fresh
 
 
+def pending_resources(participation: Participation):
+    """The unit's draft and returned resources in the campaign: what submitting the part sends."""
+    return Resource.objects.filter(
+        campaign_id=participation.campaign_id,
+        unit_id=participation.unit_id,
+        status__in=(ResourceStatus.DRAFT, ResourceStatus.RETURNED),
+    )
+
+
 @service
 def submit_participation(actor, participation: Participation, seen_version=None) -> Participation:
     """Submit every draft and returned resource of the unit in the campaign, all or none."""
@@ -347,11 +358,7 @@ def submit_participation(actor, participation: Participation, seen_version=None)
     )
     if fresh.campaign.status != CampaignStatus.OPEN:
         raise ValidationError(_("The census campaign is not under way."))
-    pending = list(
-        Resource.objects.filter(campaign=fresh.campaign, unit=fresh.unit).filter(
-            status__in=(ResourceStatus.DRAFT, ResourceStatus.RETURNED)
-        )
-    )
+    pending = list(pending_resources(fresh))
     if not pending:
         raise ValidationError(_("There is nothing to submit: register resources first."))
     errors = []
@@ -526,3 +533,88 @@ def units_for_campaign(organiser: Unit):
 def search_resources(user, text: str, *, limit: int = 20) -> search.Results:
     """The catalog search, as `user` sees it (an IT project's reuse check asks it)."""
     return search.search(user, text, limit=limit)
+
+
+# --- the search dictionary --------------------------------------------------------------------
+
+ALTERNATIVE_SEPARATORS = re.compile(r"[、，,;；/／\s]+")
+
+
+def split_alternatives(text: str) -> list[str]:
+    """身份证号码、居民身份证 → its words (separated by 、 , ; / or spaces), each once."""
+    return list(dict.fromkeys(w for w in ALTERNATIVE_SEPARATORS.split(text or "") if w))
+
+
+def synonym_problems(term: str, alternatives: list[str], exclude_pk=None) -> list[str]:
+    """What is wrong with a dictionary entry (the form, the Excel import and the service agree)."""
+    problems = []
+    if not search.CHUNK.fullmatch(term or ""):
+        problems.append(_("The term is one word of Chinese characters, letters or digits."))
+    if not alternatives:
+        problems.append(_("Give at least one word it is also written as."))
+    if len(alternatives) > synonyms.MAX_ALTERNATIVES:
+        problems.append(_("At most %(n)d alternatives.") % {"n": synonyms.MAX_ALTERNATIVES})
+    for word in alternatives:
+        if len(word) > 40 or not search.CHUNK.search(word):
+            problems.append(_("“%(w)s” is not a word to search for.") % {"w": word})
+    if term and term in alternatives:
+        problems.append(_("The term cannot be its own alternative."))
+    taken = Synonym.objects.filter(term__iexact=term or "").exclude(pk=exclude_pk)
+    if term and taken.exists():
+        problems.append(_("The dictionary already has “%(t)s”.") % {"t": term})
+    return problems
+
+
+def _require_keeper(actor) -> None:
+    if not keeps_dictionary(actor):
+        raise PermissionDenied(_("Only the provincial data bureau keeps the search dictionary."))
+
+
+@service
+def save_synonym(
+    actor,
+    synonym: Synonym | None,
+    *,
+    term: str,
+    alternatives: list[str],
+    two_way: bool = True,
+    note: str = "",
+) -> Synonym:
+    """Add an entry to the search dictionary (`synonym` None) or change one; searches use it at once."""
+    _require_keeper(actor)
+    term = term.strip()
+    problems = synonym_problems(term, alternatives, exclude_pk=synonym.pk if synonym else None)
+    if problems:
+        raise ValidationError(problems)
+    before = {"term": synonym.term, "alternatives": synonym.alternatives} if synonym else {}
+    synonym = synonym or Synonym()
+    synonym.term, synonym.alternatives, synonym.two_way, synonym.note = term, alternatives, two_way, note
+    synonym.save()
+    audit.record_event(
+        events.SYNONYM_SAVED, synonym, term=term, alternatives=alternatives, two_way=two_way, before=before
+    )
+    return synonym
+
+
+@service
+def delete_synonym(actor, synonym: Synonym) -> None:
+    _require_keeper(actor)
+    audit.record_event(events.SYNONYM_DELETED, synonym, term=synonym.term, alternatives=synonym.alternatives)
+    synonym.delete()
+
+
+@service
+def import_synonyms(actor, entries: list[dict], sha256: str) -> tuple[int, int]:
+    """Add or change the entries of an Excel file (term, alternatives, two_way, note), all or none."""
+    _require_keeper(actor)
+    existing = {s.term.lower(): s for s in Synonym.objects.all()}
+    created: list[str] = []
+    updated: list[str] = []
+    for entry in entries:
+        synonym = existing.get(entry["term"].lower()) or Synonym()
+        (updated if synonym.pk else created).append(entry["term"])
+        for field, value in entry.items():
+            setattr(synonym, field, value)
+        synonym.save()
+    audit.record_event(events.SYNONYMS_IMPORTED, None, sha256=sha256, created=created, updated=updated)
+    return len(created), len(updated)

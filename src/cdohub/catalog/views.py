@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,12 +20,20 @@ from cdohub.core.views import ScopedTableView, flash_outcome, int_or_none, run_i
 from cdohub.org.models import Region, Unit
 from cdohub.sources.services import tables_for_proposal
 
-from . import census, excel, search, services
+from . import census, excel, search, services, synonym_import
 from .choices import CampaignStatus, ResourceFormat, ShareType, UpdateCycle
 from .filtersets import ResourceFilter
-from .forms import CampaignForm, DecisionForm, ItemFormSet, NewResourceForm, ResourceForm, items_from
-from .models import CensusCampaign, Classification, InformationItem, Participation, Resource
-from .policies import open_campaigns, organisers, registrar_units
+from .forms import (
+    CampaignForm,
+    DecisionForm,
+    ItemFormSet,
+    NewResourceForm,
+    ResourceForm,
+    SynonymForm,
+    items_from,
+)
+from .models import CensusCampaign, Classification, InformationItem, Participation, Resource, Synonym
+from .policies import keeps_dictionary, open_campaigns, organisers, registrar_units, reviewing_unit
 from .tables import ResourceTable
 
 PAGE = 20
@@ -53,7 +62,7 @@ def catalog_search(request):
     if request.GET.get("export") == "xlsx":
         ids = search.search(request.user, text, filters, limit=50000).ids
         return xlsx_response(excel.export(Resource.objects.filter(pk__in=ids)), _("data-catalog") + ".xlsx")
-    query = search.Query.parse(text)
+    query = search.parse(text)
     found = Resource.objects.select_related("unit", "classification")
     if query:  # the items are read only to show which of them matched
         in_order = InformationItem.objects.order_by("position")
@@ -69,6 +78,7 @@ def catalog_search(request):
         "filters": filters,
         "resources": resources,
         "total": results.total,
+        "synonyms": query.synonyms,
         "facets": facets,
         "page_obj": paginator.get_page(number),
         "querystring": request.GET.copy(),
@@ -81,11 +91,11 @@ def _matched_items(resource: Resource, query: search.Query) -> list[InformationI
     """The items of `resource` that match the query, to show why a resource was found."""
     if resource.is_classified or not query:
         return []
-    wanted = set(query.words)
+    wanted, prefixes = query.all_words, query.all_prefixes
     matched = []
     for item in resource.items.all():
         item_terms = set(search.terms(item.name, with_initials=True) + search.terms(item.column_name))
-        if wanted & item_terms or any(t.startswith(p) for p in query.prefixes for t in item_terms):
+        if wanted & item_terms or any(t.startswith(p) for p in prefixes for t in item_terms):
             matched.append(item)
     return matched[:8]
 
@@ -166,6 +176,49 @@ def resource_create(request):
     return render(request, "catalog/resource_form.html", {"form": form, "items": items})
 
 
+TREE_SEARCH_LIMIT = 50
+
+
+@login_required
+def classification_nodes(request):
+    """The classification tree for the resource form's picker, a level at a time: the children of
+    `parent` (the roots without one), or the nodes whose code or name holds `q`, with their path."""
+    text = request.GET.get("q", "").strip()
+    nodes = Classification.objects.select_related("parent__parent__parent")
+    if text:
+        nodes = nodes.filter(Q(code__startswith=text) | Q(name__icontains=text))[:TREE_SEARCH_LIMIT]
+    else:
+        parent = request.GET.get("parent", "")
+        nodes = nodes.filter(parent__code=parent) if parent else nodes.filter(parent__isnull=True)
+    nodes = list(nodes)
+    with_children = set(
+        Classification.objects.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct()
+    )
+    return JsonResponse(
+        {
+            "nodes": [
+                {
+                    "id": n.pk,  # the <select>'s value
+                    "code": n.code,
+                    "name": n.name,
+                    "assignable": n.is_assignable,
+                    "has_children": n.pk in with_children,
+                    "path": " › ".join(a.name for a in _ancestors(n)) if text else "",
+                }
+                for n in nodes
+            ]
+        }
+    )
+
+
+def _ancestors(node: Classification) -> list[Classification]:
+    found = []
+    while node.parent_id is not None:
+        node = node.parent
+        found.insert(0, node)
+    return found
+
+
 def _resource(request, pk) -> Resource:
     resources = Resource.objects.select_related("unit", "classification", "campaign")
     return get_object_or_404(restrict(request.user, "view", resources), pk=pk)
@@ -201,6 +254,12 @@ def resource_detail(request, pk):
     resource = _resource(request, pk)
     context = {
         "resource": resource,
+        "reviewer": reviewing_unit(resource),
+        "part": Participation.objects.filter(campaign_id=resource.campaign_id, unit_id=resource.unit_id)
+        .select_related("campaign__organiser")
+        .first()
+        if resource.campaign_id
+        else None,
         "items": resource.items.select_related("element_link__element"),  # its data standard
         "decisions": resource.decisions.select_related("actor"),
         "in_scope": can(request.user, "inspect", resource),
@@ -383,11 +442,15 @@ def participation_detail(request, pk):
         .prefetch_related(Prefetch("items", queryset=InformationItem.objects.only("id", "resource_id")))
     )
     rows = census.unit_rows(part.campaign, Participation.objects.filter(pk=part.pk))
+    may_register = part.campaign.status == CampaignStatus.OPEN and can(request.user, "submit", part)
+    pending = services.pending_resources(part).count()
     context = {
         "part": part,
         "resources": resources,
         "figures": rows[0].figures,
-        "may_register": part.campaign.status == CampaignStatus.OPEN and can(request.user, "submit", part),
+        "may_register": may_register,
+        "pending": pending,
+        "may_submit": may_register and pending > 0,  # once all is submitted, nothing is left to send
     }
     return render(request, "catalog/participation_detail.html", context)
 
@@ -403,3 +466,85 @@ def participation_submit(request, pk):
         _("Submitted to %(org)s for review.") % {"org": part.campaign.organiser},
     )
     return redirect(part)
+
+
+# The search dictionary -----------------------------------------------------------------------
+
+
+@login_required
+def synonym_list(request):
+    """Every signed-in user reads the dictionary (it explains their results); the provincial
+    bureau adds to it here."""
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(synonym_import.export(), _("search-synonyms") + ".xlsx")
+    may_keep = keeps_dictionary(request.user)
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST":
+        if not may_keep:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.save_synonym(request.user, None, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("catalog:synonym_list")
+    text = request.GET.get("q", "").strip()
+    entries = Synonym.objects.all()
+    if text:
+        entries = entries.filter(Q(term__icontains=text) | Q(alternatives__icontains=text))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    context = {"page": page, "q": text, "form": form if may_keep else None, "may_keep": may_keep}
+    return render(request, "catalog/synonym_list.html", context)
+
+
+def _synonym_keeper(request):
+    if not keeps_dictionary(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def synonym_edit(request, pk):
+    _synonym_keeper(request)
+    synonym = get_object_or_404(Synonym, pk=pk)
+    initial = {
+        "term": synonym.term,
+        "alternatives": "、".join(synonym.alternatives),
+        "two_way": synonym.two_way,
+        "note": synonym.note,
+    }
+    form = SynonymForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_synonym(request.user, synonym, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("catalog:synonym_list")
+    return render(request, "catalog/synonym_form.html", {"form": form, "synonym": synonym})
+
+
+@login_required
+@require_POST
+def synonym_delete(request, pk):
+    _synonym_keeper(request)
+    synonym = get_object_or_404(Synonym, pk=pk)
+    flash_outcome(request, partial(services.delete_synonym, request.user, synonym), _("Deleted."))
+    return redirect("catalog:synonym_list")
+
+
+@login_required
+def synonym_import_page(request):
+    _synonym_keeper(request)
+    importer = synonym_import.SynonymImport()
+    if request.GET.get("template"):
+        return xlsx_response(importer.template(), _("search-synonyms-template") + ".xlsx")
+    return run_import(
+        request,
+        importer,
+        title=_("Import search synonyms"),
+        template_url=reverse("catalog:synonym_import") + "?template=1",
+        done_url=reverse("catalog:synonym_list"),
+    )

@@ -17,12 +17,12 @@ from cdohub.core import clock
 from cdohub.core.forms import add_service_errors
 from cdohub.core.jobs import ACTIVE_RUN
 from cdohub.core.permissions import can, require, restrict
-from cdohub.core.views import flash_outcome, int_or_none
+from cdohub.core.views import flash_outcome, int_or_none, xlsx_response
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Unit
 from cdohub.sources.models import DataSource
 
-from . import scoring, services
+from . import exports, scoring, services
 from .choices import IssueStatus
 from .forms import AnswerForm, BindingForm, RuleForm
 from .models import Binding, Issue, Rule, Run
@@ -258,6 +258,12 @@ def run_start(request, pk):
 def run_detail(request, pk):
     run = _run(request, pk)
     results = list(run.results.all())
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(exports.failing_rows(run, results), _("failing-rows") + f"-{run.pk}.xlsx")
+    names = exports.item_names(run.resource)
+    for result in results:
+        result.explained = exports.explained_rows(result, names)
+        result.headers = exports.headers(result, names)
     context = {
         "run": run,
         "resource": run.resource,
@@ -303,7 +309,10 @@ def issue_list(request):
         issues = issues.filter(unit__path__startswith=chosen.path) if chosen else issues.none()
     if request.GET.get("overdue"):
         issues = issues.overdue(clock.today())
-    page = Paginator(issues.order_by("due_on", "pk"), 50).get_page(request.GET.get("page"))
+    issues = issues.order_by("due_on", "pk")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(exports.issues(issues, clock.today()), _("quality-issues") + ".xlsx")
+    page = Paginator(issues, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/issue_list.html",
@@ -316,6 +325,10 @@ def issue_detail(request, pk):
     issue = _issue(request, pk)
     last = issue.last_run
     result = last.results.filter(rule_id=issue.rule_id).first() if last and issue.rule_id else None
+    if result is not None:
+        names = exports.item_names(issue.resource)
+        result.explained = exports.explained_rows(result, names)
+        result.headers = exports.headers(result, names)
     context = {
         "issue": issue,
         "result": result,

@@ -7,7 +7,7 @@ import datetime
 from cdohub.accounts.models import User
 from cdohub.accounts.tests.factories import cast, person
 from cdohub.catalog import services
-from cdohub.catalog.models import CensusCampaign, Classification, Participation, Resource
+from cdohub.catalog.models import CensusCampaign, Classification, Participation, Resource, Synonym
 from cdohub.core.testing import IN_SCOPE, SIGNED_IN, Absent, Route, RoutePermissions, link, pk, row
 from cdohub.org.models import Unit
 from cdohub.sources.tests.factories import make_source
@@ -41,6 +41,15 @@ COMPLETE = {
 PUBLISHED_STAYS = {**SEEN_BY_ALL, "permitted": 400}
 # 茂名市公安局's resource submitted for review: 茂名's bureau publishes or returns it.
 SUBMITTED = {**THEIRS, "kwargs": {"pk": pk("submitted_resource")}, "permitted": "maoming_bureau"}
+
+
+# The search dictionary serves the province: its provincial data bureau alone keeps it.
+KEEPER = {
+    "reader": "maonan_bureau",
+    "permitted": "gd_bureau",
+    "expect": {"outsider": 403, "department": 403},
+    "note": "only the provincial data bureau keeps the search dictionary",
+}
 
 
 def submitted_resource():
@@ -90,6 +99,7 @@ class TestCatalogRoutes(RoutePermissions):
             "other_part": Participation.objects.get(campaign=census, unit__code="440900-GA"),
             "other_tables": [t.pk for t in other_source.runs.get().tables.all()],
             "own_tables": [t.pk for t in own_source.runs.get().tables.all()],
+            "synonym": Synonym.objects.get(term="社保"),
         }
 
     routes = [
@@ -153,6 +163,34 @@ class TestCatalogRoutes(RoutePermissions):
             note="a bureau does not register; tables out of sight are not offered",
         ),
         Route("catalog:import", reader="maonan_bureau", expect={"outsider": 403, "department": 200}),
+        Route(
+            "catalog:classification_nodes", data={"parent": "1"}, permitted="maonan_bureau", expect=SIGNED_IN
+        ),
+        Route(
+            "catalog:synonym_list",
+            data={"q": "社保"},
+            permitted="maonan_bureau",
+            expect=SIGNED_IN,
+            note="the search dictionary explains everyone's results: all may read it",
+        ),
+        Route(
+            "catalog:synonym_list",
+            method="post",
+            data={"term": "个体户", "alternatives": "个体工商户"},
+            **KEEPER,
+            label="catalog:synonym_list-add",
+        ),
+        Route("catalog:synonym_import", **KEEPER),
+        Route("catalog:synonym_edit", kwargs={"pk": pk("synonym")}, **KEEPER),
+        Route(
+            "catalog:synonym_edit",
+            kwargs={"pk": pk("synonym")},
+            method="post",
+            data={"term": "社保", "alternatives": "社会保险", "two_way": "on"},
+            **KEEPER,
+            label="catalog:synonym_edit-post",
+        ),
+        Route("catalog:synonym_delete", kwargs={"pk": pk("synonym")}, method="post", **KEEPER),
         Route("catalog:campaign_list", permitted="maonan_bureau", expect=SIGNED_IN),
         Route(
             "catalog:campaign_create",

@@ -77,3 +77,36 @@ def test_create_and_edit_through_the_form(client_for, classes, units):
     assert client.post(reverse("catalog:resource_edit", args=[resource.pk]), data).status_code == 302
     resource.refresh_from_db()
     assert resource.share_type == "conditional"
+
+
+def test_census_submit_button_goes_once_submitted_and_pages_say_where(
+    client_for, users, registered, campaign, complete
+):
+    part = Participation.objects.get(campaign=campaign, unit=registered.unit)
+    organiser = campaign.organiser.name
+    specialist = client_for("maoming_specialist")
+    page = specialist.get(part.get_absolute_url()).content.decode()
+    assert 'id="submit-census"' in page and organiser in page
+    resource_page = specialist.get(registered.get_absolute_url()).content.decode()
+    assert campaign.name in resource_page and 'id="resource-destination"' in resource_page
+
+    response = specialist.post(
+        reverse("catalog:participation_submit", args=[part.pk]), {"version": part.version}
+    )
+    assert response.status_code == 302
+    page = specialist.get(part.get_absolute_url()).content.decode()
+    assert 'id="submit-census"' not in page  # nothing left to send
+    assert 'id="part-submitted"' in page and organiser in page
+    resource_page = specialist.get(registered.get_absolute_url()).content.decode()
+    assert f"等待{organiser}审核" in resource_page
+
+    # A resource registered after the part went in brings the button back, for it alone.
+    services.create_resource(
+        users["maoming_specialist"],
+        unit=registered.unit,
+        campaign=campaign,
+        items=ITEMS,
+        **complete(name="户籍迁移信息"),
+    )
+    page = specialist.get(part.get_absolute_url()).content.decode()
+    assert 'id="submit-census"' in page
