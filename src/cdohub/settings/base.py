@@ -238,7 +238,7 @@ EMAIL_HOST_USER = os.environ.get("CDOHUB_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("CDOHUB_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("CDOHUB_EMAIL_TLS", "") == "1"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/cdohub.html"
 
 LOGGING = {
     "version": 1,

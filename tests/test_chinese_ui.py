@@ -1,0 +1,164 @@
+"""No English in the Chinese interface: every page every demo account can reach, the admin, the
+spreadsheets the pages hand out, read as a zh-Hans reader sees them.
+
+The crawl starts from the home page and every route that takes no argument, follows the links, the
+htmx fragments and the GET forms it finds (GET only: nothing is changed), and reads at most a few
+addresses of each route per account, so it stays quick while new pages are covered the day they are
+linked. A word it reports is either a missing translation or data not marked as data (`<code>`,
+`translate="no"`); see cdohub.core.english.
+"""
+
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, Resolver404, get_resolver, resolve
+
+from cdohub.core.english import english_in_cells, english_in_html
+from cdohub.core.management.commands.demo import demo_modules
+
+SKIPPED_PREFIXES = ("/static/", "/media/", "/i18n/", "/api/", "/accounts/logout")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def demo_accounts() -> list[str]:
+    names = ["admin"]
+    for module in demo_modules():
+        names += [username for username, _role, _unit in module.logins() if username not in names]
+    return names
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.found.append(values["href"] or "")
+        if values.get("hx-get"):
+            self.found.append(values["hx-get"] or "")
+        if tag == "form" and (values.get("method") or "get").lower() == "get":
+            self.found.append(values.get("action") or "")
+
+
+def links(html: str, base: str) -> Iterator[str]:
+    parser = _Links()
+    parser.feed(html)
+    for href in parser.found:
+        if href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            continue
+        parts = urlsplit(urljoin(base, href))
+        if parts.netloc not in ("", "testserver"):
+            continue
+        query = urlencode(parse_qsl(parts.query))
+        yield parts.path + (f"?{query}" if query else "")
+
+
+def argument_free_routes(resolver: URLResolver | None = None, prefix: str = "/") -> Iterator[str]:
+    """The site's pages that need no argument (lists, dashboards, forms to create)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        pattern = str(entry.pattern)
+        if entry.pattern.regex.groups or "<" in pattern or pattern.startswith("^"):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from argument_free_routes(entry, prefix + pattern)
+        elif isinstance(entry, URLPattern):
+            yield prefix + pattern
+
+
+def route_key(url: str) -> tuple[str, bool] | None:
+    """The route an address is of, and whether it carries query parameters (filters, pages, sorting)."""
+    parts = urlsplit(url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    return match.view_name or match.route, bool(parts.query)
+
+
+class Crawl:
+    """One crawl over every account. A route is read at most once per kind of account (its roles)
+    and per kind of address (with or without query parameters), and at most `PER_ROUTE` times in
+    all: the pages of a route share their template, the roles change what it offers."""
+
+    PER_ROUTE = 4
+
+    def __init__(self) -> None:
+        self.per_route: dict[tuple, int] = defaultdict(int)
+        self.seen_by_kind: set[tuple] = set()
+        self.english: list[str] = []
+        self.failed: list[str] = []
+        self.read = 0
+
+    def account(self, username: str) -> None:
+        from cdohub.accounts.models import User
+
+        user = User.objects.get(username=username)
+        kind = (user.is_staff, *sorted(set(user.role_assignments.values_list("role", flat=True))))
+        client = Client(headers={"Accept-Language": "zh-hans"})
+        client.force_login(user)
+        queue = ["/", *argument_free_routes(), *(["/admin/"] if user.is_staff else [])]
+        seen: set[str] = set()
+        while queue:
+            url = queue.pop(0)
+            if url in seen or url.startswith(SKIPPED_PREFIXES):
+                continue
+            seen.add(url)
+            key = route_key(url)
+            if key is None or (kind, key) in self.seen_by_kind or self.per_route[key] >= self.PER_ROUTE:
+                continue
+            self.seen_by_kind.add((kind, key))
+            self.per_route[key] += 1
+            self.read += 1
+            queue += self.page(client, username, url)
+
+    def page(self, client: Client, username: str, url: str) -> list[str]:
+        """Read one address; the addresses it links to."""
+        response = client.get(url)
+        if response.status_code >= 500:
+            self.failed.append(f"{username} {url} → {response.status_code}")
+        if response.status_code in (301, 302):
+            return [response["Location"]]
+        if response.status_code != 200:
+            return []
+        kind = response.get("Content-Type", "")
+        found, linked = [], []
+        if kind.startswith("text/html"):
+            html = response.content.decode()
+            found = list(english_in_html(html))
+            linked = list(links(html, url))
+        elif kind.startswith(XLSX):
+            found = list(english_in_cells(spreadsheet_headers(response.content)))
+        if found:
+            self.english.append(
+                f"{username} {url}\n" + "\n".join(f"    {w}  ← {piece[:120]!r}" for piece, w in found)
+            )
+        return linked
+
+
+def spreadsheet_headers(content: bytes) -> Iterator[object]:
+    """Sheet names and the first rows of every sheet: the headers, titles and notes a reader fills in by."""
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    for sheet in book.worksheets:
+        yield sheet.title
+        for row in sheet.iter_rows(max_row=3, values_only=True):
+            yield from row
+
+
+@pytest.mark.django_db
+def test_no_english_on_any_page():
+    crawl = Crawl()
+    for username in demo_accounts():
+        crawl.account(username)
+    assert not crawl.failed, f"pages that failed: {crawl.failed}"
+    assert not crawl.english, f"English in the Chinese interface ({crawl.read} addresses read):\n" + "\n".join(
+        crawl.english
+    )
