@@ -16,13 +16,29 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, Resolver404, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils.functional import Promise
 
-from cdohub.core.english import english_in_cells, english_in_html
+from cdohub.core.english import english_in_cells, english_in_html, english_words
 from cdohub.core.management.commands.demo import demo_modules
 
-SKIPPED_PREFIXES = ("/static/", "/media/", "/i18n/", "/api/", "/accounts/logout")
+# The API speaks JSON to programs (its field names are its contract); the lockout records of
+# django-axes are named by the library in English ("Access Log for admin @ …") and hold browsers'
+# user-agent strings: its pages are read up to the list of its tables, not its records.
+SKIPPED_PREFIXES = (
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/api/",
+    "/accounts/logout",
+    "/admin/axes/accessattempt/",
+    "/admin/axes/accessfailurelog/",
+    "/admin/axes/accesslog/",
+)
+# django-treebeard's own fields of the unit tree (its materialised path, depth and child count).
+TREE_FIELDS = {"path", "depth", "numchild"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -159,6 +175,100 @@ def test_no_english_on_any_page():
     for username in demo_accounts():
         crawl.account(username)
     assert not crawl.failed, f"pages that failed: {crawl.failed}"
-    assert not crawl.english, f"English in the Chinese interface ({crawl.read} addresses read):\n" + "\n".join(
-        crawl.english
+    assert not crawl.english, (
+        f"English in the Chinese interface ({crawl.read} addresses read):\n" + "\n".join(crawl.english)
     )
+
+
+def test_the_check_reads_what_a_reader_sees_and_not_what_is_data():
+    html = (
+        '<title>目录 Export</title><p title="Row key">行键 <code>gmsfhm</code> '
+        '<span translate="no">maoming_bureau <b>admin</b></span></p><input type="submit" value="Save">'
+        '<input type="text" value="typed"><select><option>Yes</option></select>'
+        '<img src="x.svg" alt="False"><script>var x = "hello";</script>'
+    )
+    assert dict(english_in_html(html)) == {
+        "目录 Export": ["Export"],
+        "Row key": ["Row", "key"],
+        "Save": ["Save"],
+        "Yes": ["Yes"],
+        "False": ["False"],
+    }
+    codes = "用 Excel 导出 CSV、GB/T 2260、DB44/T 1、440900-GA、t_rk_jbxx、HYZKDM、an..50、v1.2"
+    assert english_words(codes) == []
+    assert english_words("Row key*") == ["Row", "key"] and english_words("用Save导出") == ["Save"]
+
+
+def test_a_broken_database_rule_is_told_in_chinese_not_by_its_name(db):
+    """Django names a check constraint in its default message ("Constraint “x” is violated."):
+    every constraint whose message would name it says what is wrong instead."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import CheckConstraint, UniqueConstraint
+    from django.utils import translation
+
+    from cdohub.projects.models import Project
+
+    named = [
+        f"{model._meta.label}.{c.name}"
+        for model in apps.get_models()
+        if model.__module__.startswith("cdohub.")
+        for c in model._meta.constraints
+        if (isinstance(c, CheckConstraint) or (isinstance(c, UniqueConstraint) and c.condition is not None))
+        and c.violation_error_message == c.default_violation_error_message
+    ]
+    assert not named, f"constraints whose error names them: {named}"
+    project = Project.objects.first()
+    project.budget = -1
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        project.validate_constraints()
+    assert caught.value.messages == ["预算不能为负数。"]
+
+
+def test_every_model_and_every_field_a_reader_sees_is_named_in_chinese():
+    """Model names (the admin, permissions, the audit log) and the fields of audited and
+    administered models (the audit log's changes, the admin's forms) are translated."""
+    from django.contrib import admin
+
+    from cdohub.core.models import TrackedModel
+
+    untranslated = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("cdohub."):
+            continue
+        if not isinstance(model._meta.verbose_name, Promise):
+            untranslated.append(model._meta.label)
+        if issubclass(model, TrackedModel) or admin.site.is_registered(model):
+            untranslated += [
+                f"{model._meta.label}.{f.name}"
+                for f in model._meta.concrete_fields
+                if not f.auto_created
+                and f.name not in TREE_FIELDS
+                and not isinstance(f.verbose_name, Promise)
+            ]
+    assert not untranslated, f"named in English only: {untranslated}"
+
+
+def test_catalog_template_headers_are_chinese_and_old_templates_still_import():
+    from django.utils import translation
+
+    from cdohub.catalog import excel
+    from cdohub.catalog.choices import ShareMethod
+    from cdohub.core.excel import header_positions
+
+    with translation.override("zh-hans"):
+        resources, items = openpyxl.load_workbook(io.BytesIO(excel.template())).worksheets
+    assert (resources["A1"].value, resources["C1"].value, items["A1"].value) == (
+        "行键*",
+        "分类代码*",
+        "所属资源行键*",
+    )
+    assert list(english_in_cells(cell.value for cell in resources[1])) == []
+    with translation.override("en"):
+        english = [f"{c.header}*" for c in excel.RESOURCE_COLUMNS]
+    assert english[0] == "Row key*"
+    with translation.override("zh-hans"):
+        assert set(header_positions(english, excel.RESOURCE_COLUMNS)) == {
+            c.key for c in excel.RESOURCE_COLUMNS
+        }
+        # the sharing method "file" was offered as 备案 by earlier templates
+        assert excel._choice_map(ShareMethod)["备案"] == excel._choice_map(ShareMethod)["文件"] == "file"

@@ -25,7 +25,7 @@ from cdohub.sources.models import DataSource
 from . import scoring, services
 from .choices import IssueStatus
 from .forms import AnswerForm, BindingForm, RuleForm
-from .models import Binding, Issue, Rule, Run
+from .models import PARAMETER_EXAMPLES, PARAMETERS, Binding, Issue, Rule, Run
 
 
 def _resource(request, pk) -> Resource:
@@ -218,7 +218,12 @@ def _rule_page(request, resource, rule=None):
         else:
             messages.success(request, _("The rule is saved."))
             return redirect("quality:resource_quality", resource.pk)
-    return render(request, "quality/rule_form.html", {"form": form, "resource": resource, "rule": rule})
+    parameters = [(name, label, PARAMETER_EXAMPLES[name]) for name, (label, _code) in PARAMETERS.items()]
+    return render(
+        request,
+        "quality/rule_form.html",
+        {"form": form, "resource": resource, "rule": rule, "parameters": parameters},
+    )
 
 
 def _rule_initial(rule) -> dict:
@@ -254,10 +259,21 @@ def run_start(request, pk):
     return redirect("quality:run_detail", run.pk)
 
 
+def item_names(resource) -> dict[str, str]:
+    """Each column the catalog describes (lower-cased) to its information item's name."""
+    return {
+        column.lower(): name
+        for column, name in resource.items.exclude(column_name="").values_list("column_name", "name")
+    }
+
+
 @login_required
 def run_detail(request, pk):
     run = _run(request, pk)
     results = list(run.results.all())
+    names = item_names(run.resource)
+    for r in results:
+        r.headings = [(c, names.get(c.lower(), "")) for c in r.sample_columns]
     context = {
         "run": run,
         "resource": run.resource,
@@ -316,6 +332,9 @@ def issue_detail(request, pk):
     issue = _issue(request, pk)
     last = issue.last_run
     result = last.results.filter(rule_id=issue.rule_id).first() if last and issue.rule_id else None
+    if result:
+        names = item_names(issue.resource)
+        result.headings = [(c, names.get(c.lower(), "")) for c in result.sample_columns]
     context = {
         "issue": issue,
         "result": result,
