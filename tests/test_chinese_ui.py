@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import openpyxl
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils.functional import Promise
@@ -101,11 +102,11 @@ def route_key(url: str) -> tuple[str, bool] | None:
 
 
 class Crawl:
-    """One crawl over every account. A route is read at most once per kind of account (its roles)
-    and per kind of address (with or without query parameters), and at most `PER_ROUTE` times in
-    all: the pages of a route share their template, the roles change what it offers."""
+    """One crawl over every account. A route is read once per kind of account (its roles), where
+    the roles change what a page offers; its addresses with query parameters (filters, pages,
+    sorting: the same template) and the admin's (one administrator) are read a few times in all."""
 
-    PER_ROUTE = 4
+    WITH_QUERY = 2
 
     def __init__(self) -> None:
         self.per_route: dict[tuple, int] = defaultdict(int)
@@ -113,6 +114,14 @@ class Crawl:
         self.english: list[str] = []
         self.failed: list[str] = []
         self.read = 0
+        # An account's name is data wherever the admin writes it ("修改密码：admin").
+        self.usernames = set(get_user_model().objects.values_list("username", flat=True))
+
+    def wanted(self, kind: tuple, key: tuple[str, bool]) -> bool:
+        route, has_query = key
+        if has_query or route.startswith("admin:"):
+            return self.per_route[key] < (self.WITH_QUERY if has_query else 1)
+        return (kind, key) not in self.seen_by_kind
 
     def account(self, username: str) -> None:
         from cdohub.accounts.models import User
@@ -129,7 +138,7 @@ class Crawl:
                 continue
             seen.add(url)
             key = route_key(url)
-            if key is None or (kind, key) in self.seen_by_kind or self.per_route[key] >= self.PER_ROUTE:
+            if key is None or not self.wanted(kind, key):
                 continue
             self.seen_by_kind.add((kind, key))
             self.per_route[key] += 1
@@ -153,6 +162,8 @@ class Crawl:
             linked = list(links(html, url))
         elif kind.startswith(XLSX):
             found = list(english_in_cells(spreadsheet_headers(response.content)))
+        found = [(piece, [w for w in words if w not in self.usernames]) for piece, words in found]
+        found = [(piece, words) for piece, words in found if words]
         if found:
             self.english.append(
                 f"{username} {url}\n" + "\n".join(f"    {w}  ← {piece[:120]!r}" for piece, w in found)
@@ -272,3 +283,71 @@ def test_catalog_template_headers_are_chinese_and_old_templates_still_import():
         }
         # the sharing method "file" was offered as 备案 by earlier templates
         assert excel._choice_map(ShareMethod)["备案"] == excel._choice_map(ShareMethod)["文件"] == "file"
+
+
+def _workbook(*rows) -> io.BytesIO:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "导入.xlsx"
+    return buffer
+
+
+def _catalog_rows() -> io.BytesIO:
+    from django.utils import translation
+
+    from cdohub.catalog import excel
+
+    with translation.override("zh-hans"):
+        book = openpyxl.load_workbook(io.BytesIO(excel.template()))
+    book.worksheets[0].append(["1", "", "999999", "", "no-such-unit", "", "卷轴", "偶尔共享"])
+    book.worksheets[1].append(["1", "", "", "no-type", "long"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "目录.xlsx"
+    return buffer
+
+
+def _not_a_workbook() -> io.BytesIO:
+    buffer = io.BytesIO(b"plain text")
+    buffer.name = "units.txt"
+    return buffer
+
+
+@pytest.mark.django_db
+def test_refused_forms_and_imports_explain_in_chinese():
+    """A few forms and imports sent wrong: the page that answers names every problem in Chinese."""
+    from cdohub.quality.models import Rule
+
+    rule = Rule.objects.filter(resource__unit__code__startswith="4409").first()
+    cases = [
+        ("gd_bureau", "/units/import/", lambda: {"file": _not_a_workbook()}),
+        ("gd_bureau", "/units/import/", lambda: {"file": _workbook(["Unit name", "Code"], ["某单位", "x"])}),
+        ("gd_bureau", "/standards/import/", lambda: {"file": _workbook(["Identifier"], ["?"])}),
+        ("gd_bureau", "/standards/elements/new/", dict),
+        ("gd_bureau", "/standards/code-sets/new/", dict),
+        ("gd_bureau", "/census/new/", lambda: {"name": "", "deadline": "someday"}),
+        ("maoming_specialist", "/catalog/import/", lambda: {"file": _catalog_rows()}),
+        ("maoming_specialist", "/catalog/resources/new/", dict),
+        ("maoming_specialist", "/projects/new/", lambda: {"name": "", "budget": "-1", "security_level": "9"}),
+        ("maoming_bureau", f"/quality/rules/{rule.pk}/edit/", lambda: {"kind": "range", "params": "{bad"}),
+    ]
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    problems = []
+    for username, url, data in cases:
+        client = Client(headers={"Accept-Language": "zh-hans"})
+        client.force_login(get_user_model().objects.get(username=username))
+        response = client.post(url, data(), follow=True)
+        html = response.content.decode()
+        if response.status_code != 200 or not any(m in html for m in ("invalid-feedback", "alert-danger")):
+            problems.append(f"{username} {url}: {response.status_code}, no error shown")
+        problems += [
+            f"{username} {url}: {words} ← {piece[:100]!r}"
+            for piece, words in english_in_html(html)
+            if set(words) - usernames
+        ]
+    assert not problems, "\n".join(problems)

@@ -3,7 +3,8 @@ header or in a message, that are English and not on the short list of terms kept
 
 What a page shows as data rather than as wording is marked so in its HTML and not read here:
 `<code>`, `<kbd>`, `<samp>`, `<pre>` and any element with `translate="no"` (the HTML way of saying
-"leave this as it is": user names, column and table names, file names, codes).
+"leave this as it is": user names, column and table names, file names, codes); what a user typed
+into a text area; and the admin's read-only values.
 """
 
 import re
@@ -36,7 +37,10 @@ LETTER = re.compile(r"[A-Za-z]")
 
 READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BUTTON_INPUTS = ("submit", "button", "reset")
-SKIPPED = {"script", "style", "code", "kbd", "samp", "pre", "svg", "math", "noscript"}
+# Not wording: scripts, data shown as written, and what a user typed (a textarea's content).
+SKIPPED = {"script", "style", "code", "kbd", "samp", "pre", "svg", "math", "noscript", "textarea"}
+# Django admin shows a read-only field's stored value in a `readonly` box: data, as stored.
+DATA_CLASSES = {"readonly"}
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
@@ -78,7 +82,12 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        skipped = self.skipping or tag in SKIPPED or values.get("translate") == "no"
+        skipped = (
+            self.skipping
+            or tag in SKIPPED
+            or values.get("translate") == "no"
+            or not DATA_CLASSES.isdisjoint((values.get("class") or "").split())
+        )
         if not skipped:
             self.pieces += [values[name] or "" for name in READ_ATTRIBUTES if values.get(name)]
             if tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUTS:

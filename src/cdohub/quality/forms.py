@@ -58,7 +58,10 @@ class RuleForm(BootstrapForm, forms.Form):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("Not valid JSON: %(e)s") % {"e": exc.msg}) from None
+            raise forms.ValidationError(
+                _("Not valid JSON: line %(line)s, column %(column)s.")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Parameters are a JSON object."))
         return value
