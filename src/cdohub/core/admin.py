@@ -1,6 +1,8 @@
 """The admin site in the platform's name and language: its titles, the libraries' app names, the
 permissions (stored by Django in English, "Can view user") named in the reader's language."""
 
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -39,7 +41,7 @@ def permission_label(permission: Permission) -> str:
 class PermissionLabels:
     """A ModelAdmin mixin: its permission lists name each permission in the reader's language."""
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
         if field is not None and db_field.remote_field.model is Permission:
             field.queryset = field.queryset.select_related("content_type")
@@ -47,10 +49,10 @@ class PermissionLabels:
         return field
 
 
-class PasswordChangeForm(AdminPasswordChangeForm):
+class PasswordChangeForm(AdminPasswordChangeForm):  # type: ignore[type-arg]
     """Django's admin form warns in English only that disabling a password loses it."""
 
-    usable_password_help_text = format_lazy(
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]
         '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
         SetUnusablePasswordMixin.usable_password_help_text,
         _("If disabled, the current password of this user is lost."),
@@ -67,11 +69,11 @@ def _boolean_icon(value: bool | None) -> str:
 
 
 # The admin looks the function up on its module each time it draws a yes/no cell.
-admin_list._boolean_icon = _boolean_icon
+admin_list._boolean_icon = _boolean_icon  # type: ignore[attr-defined]
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(PermissionLabels, BaseGroupAdmin):
+class GroupAdmin(PermissionLabels, BaseGroupAdmin):  # type: ignore[misc]
     pass
