@@ -37,8 +37,9 @@ LETTER = re.compile(r"[A-Za-z]")
 
 READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BUTTON_INPUTS = ("submit", "button", "reset")
-# Not wording: scripts, data shown as written, and what a user typed (a textarea's content).
-SKIPPED = {"script", "style", "code", "kbd", "samp", "pre", "svg", "math", "noscript", "textarea"}
+# Not wording: scripts, data shown as written (`bdi`: text isolated as the data it is, as Django's
+# admin shows a password hash), and what a user typed (a textarea's content).
+SKIPPED = {"script", "style", "code", "kbd", "samp", "pre", "bdi", "svg", "math", "noscript", "textarea"}
 # Django admin shows a read-only field's stored value in a `readonly` box: data, as stored.
 DATA_CLASSES = {"readonly"}
 VOID = {

@@ -259,7 +259,7 @@ class Check(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "code"], name="one_result_per_check")]
 
     def __str__(self):
-        return f"{self.code}: {self.result}"
+        return f"{self.title}：{self.get_result_display()}"
 
 
 class Opinion(models.Model):
