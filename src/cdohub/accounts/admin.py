@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from cdohub.core.admin import PasswordChangeForm, PermissionLabels
 
 from .models import RoleAssignment, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PermissionLabels, BaseUserAdmin):
+    change_password_form = PasswordChangeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("CDO Hub", {"fields": ("display_name", "phone", "home_unit")}),
+        (_("Platform"), {"fields": ("display_name", "phone", "home_unit")}),
     )
     raw_id_fields = ["home_unit"]
 

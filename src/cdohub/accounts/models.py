@@ -34,6 +34,10 @@ class User(AbstractUser, TrackedModel):
     def __str__(self):
         return self.display_name or self.username
 
+    def get_short_name(self):
+        """The name Django's admin greets the user by."""
+        return str(self)
+
     @property
     def audit_unit_id(self):
         return self.home_unit_id

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cdohub.core.forms import BootstrapForm
 from cdohub.org.choices import DIMENSIONS
@@ -93,7 +94,9 @@ class NewPlanForm(PlanForm):
 
 
 class DecisionForm(BootstrapForm, forms.Form):
-    decision = forms.ChoiceField(choices=[("file", _("File")), ("return", _("Return"))])
+    decision = forms.ChoiceField(
+        choices=[("file", pgettext_lazy("filing decision", "File")), ("return", _("Return"))]
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -121,15 +121,18 @@ class Appointment(Filing):
                 fields=["program", "unit", "post"],
                 condition=Q(status__in=OPEN),
                 name="one_appointment_in_progress_per_post",
+                violation_error_message=_("This post already has an appointment being filed."),
             ),
             models.UniqueConstraint(
                 fields=["program", "unit", "post"],
                 condition=Q(status=FilingStatus.FILED, ends_on__isnull=True),
                 name="one_open_term_per_post",
+                violation_error_message=_("This post already has a chief data officer in office."),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("effective_on")),
                 name="term_ends_after_it_starts",
+                violation_error_message=_("The term cannot end before it takes effect."),
             ),
         ]
 
@@ -163,10 +166,20 @@ class FilingDecision(DecisionRecord):
     """Append-only record of each step of a filing: who, when, on which version, with what comment."""
 
     appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("appointment"),
     )
     plan = models.ForeignKey(
-        ImplementationPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+        ImplementationPlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("implementation plan"),
     )
     action = models.CharField(_("action"), max_length=16, choices=FilingAction.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=FilingStatus.choices)
@@ -181,6 +194,9 @@ class FilingDecision(DecisionRecord):
                 condition=Q(appointment__isnull=False, plan__isnull=True)
                 | Q(appointment__isnull=True, plan__isnull=False),
                 name="decision_on_one_filing",
+                violation_error_message=_(
+                    "A decision is on either an appointment or an implementation plan."
+                ),
             )
         ]
 
@@ -203,6 +219,8 @@ class Reminder(models.Model):
     recipients = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["milestone", "unit", "filing", "working_days_before"], name="one_reminder_per_offset"

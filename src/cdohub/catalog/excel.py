@@ -91,9 +91,13 @@ YES, NO = {"是", "yes", "y", "true", "1", "涉密"}, {"否", "no", "n", "false"
 SEPARATORS = str.maketrans({"、": ",", "，": ",", ";": ",", "；": ",", " ": ","})
 
 
+# Labels earlier templates offered, still read: the sharing method "file" was offered as 备案.
+FORMER_LABELS = {ShareMethod: {"备案": ShareMethod.FILE}}
+
+
 def _choice_map(choices) -> dict[str, str]:
-    """Each value, and its label in every language, to the value."""
-    names = {}
+    """Each value, and its label in every language (and any former label), to the value."""
+    names = dict(FORMER_LABELS.get(choices, {}))
     for value, label in choices.choices:
         names[value.lower()] = value
         for lang in ("zh-hans", "en"):

@@ -74,7 +74,9 @@ class CensusCampaign(TrackedModel):
         _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         ordering = ["-deadline", "name"]
@@ -167,9 +169,18 @@ class Resource(TrackedModel):
     completeness = models.FloatField(_("metadata completeness"), default=0)
     return_reason = models.TextField(_("reason returned"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -198,7 +209,9 @@ class Resource(TrackedModel):
 class InformationItem(models.Model):
     """A column of a resource (信息项). Changes are audited as part of their resource's events."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="items")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="items", verbose_name=_("resource")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("item name"), max_length=200)
     column_name = models.CharField(_("column name"), max_length=128, blank=True)
@@ -221,7 +234,9 @@ class ResourceDecision(DecisionRecord):
 
     subject_field = "resource"
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="decisions")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("resource")
+    )
     from_status = models.CharField(_("from"), max_length=16, choices=ResourceStatus.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=ResourceStatus.choices)
 
@@ -239,6 +254,10 @@ class CodeSequence(models.Model):
 
     prefix = models.CharField(max_length=16, unique=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("code sequence")
+        verbose_name_plural = _("code sequences")
 
     def __str__(self):
         return f"{self.prefix}/{self.last}"
@@ -260,6 +279,10 @@ class SearchEntry(models.Model):
     title_terms = models.TextField()
     body_terms = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
     def __str__(self):
         return str(self.resource_id)
 
@@ -272,6 +295,10 @@ class SearchGeneration(models.Model):
     number = models.BigIntegerField(default=0)
     token = models.CharField(max_length=32, blank=True)
 
+    class Meta:
+        verbose_name = _("search index generation")
+        verbose_name_plural = _("search index generations")
+
     def __str__(self):
         return f"{self.number}/{self.token}"
 
@@ -282,6 +309,10 @@ class SearchChange(models.Model):
     generation = models.BigIntegerField(db_index=True)
     token = models.CharField(max_length=32)
     resource_id = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("search index change")
+        verbose_name_plural = _("search index changes")
 
     def __str__(self):
         return f"{self.generation}: {self.resource_id or 'all'}"

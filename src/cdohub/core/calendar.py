@@ -10,6 +10,7 @@ Days are cached per process. Loading a schedule clears the cache of its own proc
 every process notices a schedule loaded elsewhere within `RECHECK_SECONDS`.
 """
 
+import re
 import time
 import tomllib
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import holidays as statutory
 from chinese_calendar import constants as shipped
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import OfficialCalendar
 
@@ -115,6 +117,12 @@ def forget() -> None:
         cached.cache_clear()
 
 
+SCHEDULE_KEYS = {
+    "holidays": gettext_lazy("Holidays"),
+    "workdays": gettext_lazy("Weekend days worked in lieu (调休)"),
+}
+
+
 def parse_schedule(text: str) -> dict[str, Any]:
     """A State Council notice as a TOML file: `year`, `notice`, `holidays` and `workdays` (dates).
 
@@ -123,14 +131,21 @@ def parse_schedule(text: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(_("The file is not valid TOML: %(error)s") % {"error": exc}) from exc
+        where = re.search(r"line (\d+), column (\d+)", str(exc))  # the parser says it in English only
+        line, column = where.groups() if where else ("?", "?")
+        raise ValueError(
+            _("The file is not valid TOML: line %(line)s, column %(column)s.")
+            % {"line": line, "column": column}
+        ) from exc
     year, notice = data.get("year"), data.get("notice")
     if not isinstance(year, int) or not isinstance(notice, str) or not notice.strip():
         raise ValueError(_("The file needs a year (a number) and the notice's title."))
     days = {key: data.get(key, []) for key in ("holidays", "workdays")}
     for key, values in days.items():
         if not isinstance(values, list) or not all(type(value) is date for value in values):
-            raise ValueError(_("%(key)s must be a list of dates such as 2027-01-01.") % {"key": key})
+            raise ValueError(
+                _("%(key)s must be a list of dates such as 2027-01-01.") % {"key": SCHEDULE_KEYS[key]}
+            )
     return {"year": year, "notice": notice.strip(), **days}
 
 

@@ -81,8 +81,8 @@ class JobRun(TrackedModel):
     status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
-    steps_done = models.PositiveIntegerField(default=0)
-    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0, verbose_name=_("steps done"))
+    steps_total = models.PositiveIntegerField(default=0, verbose_name=_("steps in all"))
     error = models.TextField(_("error"), blank=True)
     attempts_log = models.JSONField(_("earlier attempts"), default=list, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -243,8 +243,12 @@ class AuditEntry(models.Model):
 class AuditChainHead(models.Model):
     """The newest link; locked while appending so concurrent writers extend the chain in turn."""
 
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-    last_entry_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH, verbose_name=_("latest hash"))
+    last_entry_id = models.BigIntegerField(null=True, verbose_name=_("latest entry"))
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return self.last_hash

@@ -20,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CheckInline(admin.TabularInline):
     model = Check
     extra = 0
-    fields = ["code", "result", "summary"]
+    fields = ["title", "result", "summary"]
     readonly_fields = fields
     can_delete = False
 

@@ -84,9 +84,15 @@ class Project(TrackedModel):
         verbose_name_plural = _("IT projects")
         indexes = [models.Index(fields=["status", "unit"])]
         constraints = [
-            models.CheckConstraint(condition=Q(budget__gte=0), name="project_budget_not_negative"),
             models.CheckConstraint(
-                condition=Q(security_level__gte=1, security_level__lte=5), name="project_security_level_1_5"
+                condition=Q(budget__gte=0),
+                name="project_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(security_level__gte=1, security_level__lte=5),
+                name="project_security_level_1_5",
+                violation_error_message=_("The security protection level is from 1 to 5."),
             ),
         ]
 
@@ -113,7 +119,9 @@ class Output(models.Model):
     """A data resource the project will produce, with its declared sharing; at acceptance it is
     linked to the resource registered in the catalog."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="outputs", verbose_name=_("project")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("resource name"), max_length=200)
     share_type = models.CharField(_("declared sharing"), max_length=16, blank=True)
@@ -175,7 +183,10 @@ class Review(TrackedModel):
         constraints = [
             models.UniqueConstraint(fields=["project", "stage", "round"], name="one_review_per_round"),
             models.UniqueConstraint(
-                fields=["project"], condition=Q(status="submitted"), name="one_open_review_per_project"
+                fields=["project"],
+                condition=Q(status="submitted"),
+                name="one_open_review_per_project",
+                violation_error_message=_("This project already has a review in progress."),
             ),
             models.CheckConstraint(
                 condition=Q(status="submitted", decided_by__isnull=True, decision="")
@@ -188,14 +199,17 @@ class Review(TrackedModel):
                     )
                 ),
                 name="review_decision_matches_status",
+                violation_error_message=_("The decision does not match the state of the review."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "approved"]) | ~Q(reasons=""),
                 name="review_return_or_veto_has_reasons",
+                violation_error_message=_("A return or a veto states its reasons."),
             ),
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("submitted_by")),
                 name="review_not_decided_by_submitter",
+                violation_error_message=_("Whoever submitted the project cannot decide its review."),
             ),
         ]
 
@@ -227,8 +241,10 @@ class Check(models.Model):
     """One pre-check result as the CDO saw it: computed on submission, recomputed on request while
     the round is open, frozen with the decision."""
 
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="checks")
-    position = models.PositiveSmallIntegerField(default=0)
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="checks", verbose_name=_("review")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     code = models.CharField(_("check"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
     result = models.CharField(_("result"), max_length=16, choices=CheckResult.choices)
@@ -243,13 +259,15 @@ class Check(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "code"], name="one_result_per_check")]
 
     def __str__(self):
-        return f"{self.code}: {self.result}"
+        return f"{self.title}：{self.get_result_display()}"
 
 
 class Opinion(models.Model):
     """A joint-review opinion (联审意见) of the data bureau of the same level, before the decision."""
 
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="opinions")
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("review")
+    )
     bureau = models.ForeignKey(
         "org.Unit", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+"
     )
@@ -337,10 +355,15 @@ class Finding(TrackedModel):
         verbose_name_plural = _("supervision findings")
         indexes = [models.Index(fields=["status", "due_on"])]
         constraints = [
-            models.CheckConstraint(condition=Q(deadline_days__gte=1), name="finding_deadline_positive"),
+            models.CheckConstraint(
+                condition=Q(deadline_days__gte=1),
+                name="finding_deadline_positive",
+                violation_error_message=_("The deadline is at least one working day."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_by__isnull=False, closed_at__isnull=False),
                 name="finding_closed_by_someone",
+                violation_error_message=_("A closed finding names who closed it and when."),
             ),
         ]
 
@@ -366,7 +389,9 @@ class FindingStep(DecisionRecord):
 
     subject_field = "finding"
 
-    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="steps")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="steps", verbose_name=_("finding")
+    )
     action = models.CharField(_("action"), max_length=16, choices=FindingAction.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=FindingStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=FindingStatus.choices)

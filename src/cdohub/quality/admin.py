@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Binding, Issue, Rule, Run
 
 
 @admin.register(Binding)
 class BindingAdmin(admin.ModelAdmin):
-    list_display = ("resource", "source", "schema", "table", "schedule", "next_run_at")
+    list_display = ("resource", "source", "qualified_table", "schedule", "next_run_at")
     raw_id_fields = ("resource", "source", "created_by")
+
+    @admin.display(description=_("table"), ordering="table")
+    def qualified_table(self, binding):
+        return f"{binding.schema}.{binding.table}" if binding.schema else binding.table
 
 
 @admin.register(Rule)

@@ -39,11 +39,9 @@ class RuleForm(BootstrapForm, forms.Form):
     params = forms.CharField(
         label=_("parameters"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            'JSON, e.g. {"pattern": "[0-9]{6}"}, {"min": 0, "max": 100}, {"values": ["男", "女"]}, '
-            '{"validator": "resident_id"}, {"expression": "end_date >= start_date"}, {"sql": "SELECT …"}.'
-        ),
+        # JSON the user writes: code, not wording to translate or spell-check.
+        widget=forms.Textarea(attrs={"rows": 3, "translate": "no", "spellcheck": "false"}),
+        help_text=_("A JSON object of the parameters below, e.g. the minimum and maximum of a range."),
     )
     weight = forms.FloatField(label=_("weight"), initial=1.0)
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, initial=Severity.ERROR)
@@ -60,7 +58,10 @@ class RuleForm(BootstrapForm, forms.Form):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("Not valid JSON: %(e)s") % {"e": exc.msg}) from None
+            raise forms.ValidationError(
+                _("Not valid JSON: line %(line)s, column %(column)s.")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Parameters are a JSON object."))
         return value

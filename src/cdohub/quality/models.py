@@ -47,6 +47,61 @@ def rule_label(kind: str, columns, params) -> str:
     return f"{columns}: {text}" if columns else text
 
 
+# Each rule parameter: what it means, and whether its value is code (a pattern, an expression,
+# SQL, a table or column name) shown as written.
+PARAMETERS = {
+    "min": (_("minimum"), False),
+    "max": (_("maximum"), False),
+    "pattern": (_("pattern (regular expression)"), True),
+    "values": (_("allowed values"), False),
+    "validator": (_("identifier check"), False),
+    "codes": (_("region codes allowed"), False),
+    "expression": (_("condition every row meets"), True),
+    "fails_when": (_("condition that fails a row"), True),
+    "blank": (_("blank text counts as missing"), False),
+    "hours": (_("within hours"), False),
+    "days": (_("within days"), False),
+    "table": (_("reference table"), True),
+    "column": (_("reference column"), True),
+    "sql": (_("query returning the failing rows"), True),
+}
+PARAMETER_EXAMPLES = {
+    "min": "0",
+    "max": "100",
+    "pattern": "^[0-9]{6}$",
+    "values": '["男", "女"]',
+    "validator": '"resident_id"',
+    "codes": '["440900", "440902"]',
+    "expression": '"end_date >= start_date"',
+    "fails_when": '"amount < 0"',
+    "blank": "true",
+    "hours": "24",
+    "days": "1",
+    "table": '"dm_xzqh"',
+    "column": '"dm"',
+    "sql": '"SELECT … WHERE …"',
+}
+
+
+def describe_params(params: dict) -> list[tuple[str, str, bool]]:
+    """A rule's parameters as a reader reads them: (what it is, its value, whether the value is code)."""
+    from cdohub.datakit.validators import VALIDATORS
+
+    described = []
+    for name, value in (params or {}).items():
+        label, is_code = PARAMETERS.get(name, (name, True))
+        if name == "validator" and value in VALIDATORS:
+            shown = str(VALIDATORS[value].label)
+        elif isinstance(value, bool):
+            shown = str(_("yes") if value else _("no"))
+        elif isinstance(value, list | tuple):
+            shown = "、".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        described.append((str(label), shown, is_code))
+    return described
+
+
 class Binding(TrackedModel):
     """The table a catalog resource's data lives in."""
 
@@ -69,7 +124,9 @@ class Binding(TrackedModel):
     )
     schedule = models.CharField(_("schedule"), max_length=8, choices=Schedule.choices, blank=True)
     next_run_at = models.DateTimeField(_("next scheduled run"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("quality binding")
@@ -108,7 +165,9 @@ class Rule(TrackedModel):
     )
     element = models.CharField(_("data element"), max_length=64, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         ordering = ["resource", "pk"]
@@ -132,6 +191,10 @@ class Rule(TrackedModel):
         return self.resource.unit_id
 
     @property
+    def params_display(self) -> list[tuple[str, str, bool]]:
+        return describe_params(self.params)
+
+    @property
     def params_text(self) -> str:
         return json.dumps(self.params, ensure_ascii=False) if self.params else ""
 
@@ -150,10 +213,22 @@ class Run(JobRun):
         "catalog.Resource", verbose_name=_("resource"), on_delete=models.CASCADE, related_name="quality_runs"
     )
     binding = models.ForeignKey(
-        Binding, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+        Binding,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        verbose_name=_("binding"),
     )
     trigger = models.CharField(_("started"), max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
-    requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     source_name = models.CharField(_("data source"), max_length=200, blank=True)
     table = models.CharField(_("table"), max_length=520, blank=True)
     dialect = models.CharField(_("dialect"), max_length=16, blank=True)
@@ -203,8 +278,12 @@ class Run(JobRun):
 class RuleResult(models.Model):
     """What one run found for one rule (the rule as it was then)."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
-    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="results")
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="results", verbose_name=_("quality check")
+    )
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="results", verbose_name=_("rule")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
     columns = models.JSONField(_("columns"), default=list, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
@@ -216,7 +295,7 @@ class RuleResult(models.Model):
     error = models.TextField(_("rule error"), blank=True)
     pass_rate = models.FloatField(_("pass rate"), null=True, blank=True)
     samples = models.JSONField(_("failing rows (masked)"), default=list, blank=True)
-    sample_columns = models.JSONField(default=list, blank=True)
+    sample_columns = models.JSONField(default=list, blank=True, verbose_name=_("sample columns"))
 
     class Meta:
         ordering = ["run", "pk"]
@@ -262,20 +341,40 @@ class Issue(TrackedModel):
         related_name="quality_issues",
     )
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="issues")
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="issues", verbose_name=_("rule")
+    )
     title = models.CharField(_("title"), max_length=400)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN
     )
-    opened_run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
-    last_run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
-    closed_run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_run = models.ForeignKey(
+        Run, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("opened by check")
+    )
+    last_run = models.ForeignKey(
+        Run, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("latest check")
+    )
+    closed_run = models.ForeignKey(
+        Run,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by check"),
+    )
     failed = models.BigIntegerField(_("failing rows"), default=0)
     opened_at = models.DateTimeField(_("opened at"))
     due_on = models.DateField(_("rectify by"))
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)

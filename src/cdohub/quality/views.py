@@ -25,7 +25,7 @@ from cdohub.sources.models import DataSource
 from . import exports, scoring, services
 from .choices import IssueStatus
 from .forms import AnswerForm, BindingForm, RuleForm
-from .models import Binding, Issue, Rule, Run
+from .models import PARAMETER_EXAMPLES, PARAMETERS, Binding, Issue, Rule, Run
 
 
 def _resource(request, pk) -> Resource:
@@ -218,7 +218,12 @@ def _rule_page(request, resource, rule=None):
         else:
             messages.success(request, _("The rule is saved."))
             return redirect("quality:resource_quality", resource.pk)
-    return render(request, "quality/rule_form.html", {"form": form, "resource": resource, "rule": rule})
+    parameters = [(name, label, PARAMETER_EXAMPLES[name]) for name, (label, _code) in PARAMETERS.items()]
+    return render(
+        request,
+        "quality/rule_form.html",
+        {"form": form, "resource": resource, "rule": rule, "parameters": parameters},
+    )
 
 
 def _rule_initial(rule) -> dict:

@@ -122,6 +122,7 @@ class DiscoveryRun(JobRun):
             models.CheckConstraint(
                 condition=Q(tables_total__isnull=True) | Q(tables_done__lte=models.F("tables_total")),
                 name="discovery_progress_within_total",
+                violation_error_message=_("A discovery cannot read more tables than it found."),
             )
         ]
 

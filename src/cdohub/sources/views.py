@@ -15,6 +15,7 @@ from cdohub.core.forms import add_service_errors
 from cdohub.core.jobs import RunStatus
 from cdohub.core.permissions import can, require, restrict
 from cdohub.core.views import ScopedDetailView, ScopedTableView, flash_outcome
+from cdohub.datakit.connectors.types import type_label
 
 from . import services
 from .choices import Health
@@ -155,7 +156,14 @@ class RunDetailView(ScopedDetailView):
         tables = list(run.tables.order_by("schema", "name")) if run.status == RunStatus.SUCCEEDED else []
         marks = changes.column_marks() if changes else {}
         for table in tables:
-            table.column_rows = [{**c, "change": marks.get((table.pk, c["name"]), "")} for c in table.columns]
+            table.column_rows = [
+                {
+                    **c,
+                    "change": marks.get((table.pk, c["name"]), ""),
+                    "type_label": type_label(c["data_type"]),
+                }
+                for c in table.columns
+            ]
         return super().get_context_data(
             source=run.source,
             changes=changes,

@@ -31,7 +31,9 @@ class Standard(TrackedModel):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         abstract = True
@@ -69,7 +71,9 @@ class CodeValue(models.Model):
     """One code of a code set; `parent` makes a hierarchical set (e.g. 类 → 项). Changes are audited
     as part of their code set's events."""
 
-    code_set = models.ForeignKey(CodeSet, on_delete=models.CASCADE, related_name="values")
+    code_set = models.ForeignKey(
+        CodeSet, on_delete=models.CASCADE, related_name="values", verbose_name=_("code set")
+    )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("meaning"), max_length=200)
     parent = models.ForeignKey(

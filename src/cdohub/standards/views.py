@@ -22,6 +22,7 @@ from cdohub.core.forms import add_service_errors
 from cdohub.core.permissions import can, restrict
 from cdohub.core.views import flash_outcome, int_or_none, run_import, xlsx_response
 from cdohub.org.models import Unit
+from cdohub.quality.choices import RuleKind, Severity
 
 from . import excel, formats, rules, services
 from .choices import StandardStatus
@@ -35,7 +36,14 @@ CHOICES_SHOWN = 20
 
 def _rules_shown(element, data_type=None) -> list[dict]:
     return [
-        {**spec, "text": rules.describe_rule(spec)}
+        {
+            **spec,
+            "text": rules.describe_rule(spec),
+            "kind_label": RuleKind(spec["kind"]).label if spec["kind"] in RuleKind.values else spec["kind"],
+            "severity_label": Severity(spec["severity"]).label
+            if spec["severity"] in Severity.values
+            else spec["severity"],
+        }
         for spec in rules.implied_rules(element, data_type=data_type)
     ]
 

@@ -55,14 +55,14 @@ def test_city_cdo_returned_corrected_filed_and_a_department_cdo_filed_in_the_cit
     bodies = new_appointment(page, base, "茂名市人民政府", "government_cdo", "副市长")
     assert bodies == ("茂名市数字政府改革建设工作领导小组", "广东省政务服务数据管理局")
     page.click("#submit")
-    assert page.locator("#filing-status").inner_text() == "已提交"
+    assert page.locator("#filing-status").inner_text() == "已报送"
     sign_out(page)
 
     sign_in(page, base, "gd_bureau")
     open_appointment(page, base, "陈明")
     page.click("#return")  # no reason: refused, nothing changes
     assert "请说明理由" in page.locator("#messages").inner_text()
-    assert page.locator("#filing-status").inner_text() == "已提交"
+    assert page.locator("#filing-status").inner_text() == "已报送"
     page.fill("#id_reason", "职务应写全称：茂名市人民政府副市长")
     page.click("#return")
     assert page.locator("#filing-status").inner_text() == "已退回"
@@ -75,7 +75,7 @@ def test_city_cdo_returned_corrected_filed_and_a_department_cdo_filed_in_the_cit
     page.fill("#id_position", "茂名市人民政府副市长")
     page.click("#save")
     page.click("#submit")
-    assert page.locator("#filing-status").inner_text() == "已提交"
+    assert page.locator("#filing-status").inner_text() == "已报送"
     sign_out(page)
 
     sign_in(page, base, "gd_bureau")

@@ -98,7 +98,7 @@ def test_census_from_launch_to_discovery_return_and_dashboard(browser_page, traf
         page.goto(part_url)
     page.click("#submit-census")
     page.wait_for_selector("#part-status")
-    assert page.locator("#part-status").inner_text() == "已提交"
+    assert page.locator("#part-status").inner_text() == "已报送"
     sign_out(page)
 
     sign_in(page, base, "maoming_bureau")

@@ -3,9 +3,32 @@ and files compare and catalogue alike."""
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 STRING, INTEGER, DECIMAL, FLOAT, BOOLEAN = "string", "integer", "decimal", "float", "boolean"
 DATE, DATETIME, TIME, BINARY, JSON, OTHER = "date", "datetime", "time", "binary", "json", "other"
 PORTABLE_TYPES = (STRING, INTEGER, DECIMAL, FLOAT, BOOLEAN, DATE, DATETIME, TIME, BINARY, JSON, OTHER)
+
+# The portable types as a reader sees them.
+LABELS = {
+    STRING: _("Character"),
+    INTEGER: _("Integer"),
+    DECIMAL: _("Numeric"),
+    FLOAT: _("Floating point"),
+    BOOLEAN: _("Logical"),
+    DATE: _("Date"),
+    DATETIME: _("Date and time"),
+    TIME: _("Time"),
+    BINARY: _("Binary"),
+    JSON: "JSON",
+    OTHER: _("Other"),
+}
+
+
+def type_label(kind: str) -> str:
+    """`date` → 日期型: a portable type's name in the reader's language."""
+    return str(LABELS.get(kind, kind))
+
 
 _BY_FIRST_WORD = {
     INTEGER: (

@@ -46,7 +46,7 @@ def test_link_run_see_masked_rows_answer_and_close(browser_page, population_path
 
     page.goto(f"{base}/quality/resources/{resource.pk}/")
     rule = page.locator("#rules tr.rule[data-kind=validator]")
-    assert "resident_id" in rule.inner_text() and "DE00001" in rule.inner_text()
+    assert "标识符校验：18 位居民身份证号码" in rule.inner_text() and "DE00001" in rule.inner_text()
     page.click("#run-scan")
     page.wait_for_selector(".run-status[data-status=succeeded]")
     result = page.locator(".result[data-kind=validator]")
