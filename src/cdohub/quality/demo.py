@@ -26,8 +26,8 @@ from cdohub.sources import services as sources
 from cdohub.sources.models import DataSource
 
 from . import services
-from .choices import Trigger
-from .models import Binding
+from .choices import OPEN_ISSUE, Trigger
+from .models import Binding, Issue
 
 # Resident IDs with a wrong check digit, an impossible birth date, and a 15-digit legacy number.
 BAD_IDS = ["440902199001011235", "44090219900230123X", "440902850101123", "440981198513427711"]
@@ -163,6 +163,11 @@ def load(admin) -> None:
     for binding in Binding.objects.exclude(schedule=""):  # next scheduled run: from now on
         binding.next_run_at = services._next_run(binding.schedule, clock.now())
         binding.save(update_fields=["next_run_at"])
+
+
+def open_links() -> list[str]:
+    """Issues still to rectify or to verify: their notices stay unread."""
+    return [issue.get_absolute_url() for issue in Issue.objects.filter(status__in=OPEN_ISSUE)]
 
 
 def logins() -> list[tuple[str, str, str]]:
