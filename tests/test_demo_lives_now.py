@@ -157,3 +157,14 @@ def test_the_plans_own_dates_stay_history(program):
     assert due == {"filing": date(2021, 5, 31), "summary": date(2022, 6, 30)}
     filed_2021 = Appointment.objects.filter(program=program, status="filed", submitted_at__year=2021)
     assert filed_2021.count() > 50
+
+
+@pytest.mark.django_db
+def test_a_server_started_by_the_demo_says_how_its_dates_are_laid(client_for, settings):
+    client = client_for("maoming_cdo")
+    assert 'id="demo-banner"' not in client.get("/dashboard/").content.decode()
+    settings.CDOHUB = {**settings.CDOHUB, "DEMO": True}
+    html = client.get("/dashboard/").content.decode()
+    today = clock.today()
+    assert 'id="demo-banner"' in html and f"{today.year}年{today.month}月{today.day}日" in html
+    assert "真实" in html  # the plan's own dates are its real history

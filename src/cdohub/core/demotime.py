@@ -10,8 +10,12 @@ those about work still open stay unread (`settle_notices`).
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from . import clock
@@ -49,3 +53,24 @@ def settle_notices(open_links: Iterable[str]) -> None:
         unread.exclude(url__in=links).update(read_at=clock.now())
 
     transaction.on_commit(settle)
+
+
+_laid_on: dict[str, date] = {}
+
+
+def laid_on() -> date | None:
+    """The day the demo was loaded: its administrator's account was made then (asked once)."""
+    if "day" not in _laid_on:
+        users = get_user_model().objects.filter(username="admin")
+        joined = users.values_list("date_joined", flat=True).first()
+        if joined is None:
+            return None
+        _laid_on["day"] = timezone.localdate(joined)
+    return _laid_on["day"]
+
+
+def banner(request: HttpRequest) -> dict[str, Any]:
+    """On a server started by `cdohub demo`: the day its open work was laid around, for the banner."""
+    if not settings.CDOHUB.get("DEMO"):
+        return {}
+    return {"demo_laid_on": laid_on()}

@@ -9,7 +9,8 @@ left alone for the browser test.
 
 What is still open is laid around today: 茂名's education bureau and 广州's police submitted
 projects in the last working days for their CDOs to decide; orders to 深圳's human resources bureau
-and 广州's police are due in a few working days, or were missed by a few.
+and 广州's police, 茂名's natural resources bureau and 茂南's health bureau are due in a few working
+days, or were missed by a few.
 """
 
 import datetime
@@ -481,6 +482,21 @@ RUNNING = [
             "order_kind": "stop",
             "order_text": "立即停止非公共安全场所点位的人脸采集，五个工作日内报送整改情况。",
             "deadline_days": 5,
+        },
+    ),
+    (
+        ("government_cdo", "440900"),
+        "440900-ZR",
+        3,
+        {
+            "category": "sharing",
+            "severity": "medium",
+            "title": "不动产登记信息共享接口响应超时",
+            "description": "共享平台调用不动产登记信息接口平均响应超过十秒，影响政务服务办理。",
+            "evidence": "共享平台接口监测报表",
+            "order_kind": "correct",
+            "order_text": "十个工作日内完成接口性能优化并报送监测结果。",
+            "deadline_days": 10,
         },
     ),
     (

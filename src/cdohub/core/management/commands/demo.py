@@ -1,4 +1,5 @@
 import importlib
+import os
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -61,4 +62,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<20} {role:<24} {unit}")
         self.stdout.write("")
         if not options["no_serve"]:
+            os.environ["CDOHUB_DEMO"] = "1"  # the server it starts shows the demo banner
             call_command("serve", bind=options["bind"])
