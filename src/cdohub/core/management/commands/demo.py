@@ -25,7 +25,7 @@ def demo_modules() -> Iterator[ModuleType]:
                 continue
 
 
-def load_all(admin) -> None:
+def load_all(admin: Any) -> None:
     """Every app's part of the demo in order, then its notices settled: only those about work still
     open (each module's optional `open_links()`) are left unread."""
     modules = list(demo_modules())
