@@ -5,7 +5,8 @@ Most pilots filed on time; some filed late; 韶关's city CDO was returned; a �
 below the rank the plan asks for and is flagged; 茂名 still has to appoint its city CDO and its
 public security bureau's CDO (the browser test does it); 广州's CDO was succeeded in 2022. Those
 dates are the plan's own. Today, CDOs change as people move: a few successors were submitted in the
-last working days and wait for their filing bodies (the province, 深圳, 江门 and 茂名 bureaus).
+last working days and wait for their filing bodies (the province, 深圳, 江门 and 茂名 bureaus), as
+does 佛山's implementation plan, returned in 2021 and revised.
 """
 
 import io
@@ -31,6 +32,8 @@ TZ = ZoneInfo("Asia/Shanghai")
 # Units left for the browser test, and the exceptions that make the demo realistic.
 NOT_YET = {"440900", "440900-GA"}
 LATE = {"441600": date(2021, 6, 10), "440203": date(2021, 6, 8), "441200-ZR": date(2021, 6, 4)}
+# 佛山's plan, returned in 2021, revised and submitted again this many working days ago.
+PLAN_REVISED = {"440600": ("试点县区和部门名单与市政府确定的名单不一致，请核对后重新报送。", 5)}
 # Successors submitted this many working days ago, still waiting for their filing body's decision.
 PENDING = {"440604": 3, "440700-ST": 6, "440300-YB": 1, "440900-RS": 2, "440904": 8}
 MISSING = {"441200-YB", "440000-JR"}
@@ -157,7 +160,11 @@ def file_plan(actors, program, member, fake, submitted: date):
     with clock.travel(at(submitted)):
         plan = services.submit(preparer, plan)
     with clock.travel(at(add_working_days(submitted, 3), 16)):
-        services.file(decider, plan)
+        if unit.code not in PLAN_REVISED:
+            return services.file(decider, plan)
+        plan = services.return_filing(decider, plan, PLAN_REVISED[unit.code][0])
+    with clock.travel(at(demotime.ago(PLAN_REVISED[unit.code][1]), 10)):  # revised, sent again lately
+        return services.submit(preparer, plan)
 
 
 def succeed(actors, program, code: str, on: date, fake):
