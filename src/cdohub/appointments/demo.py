@@ -6,7 +6,8 @@ below the rank the plan asks for and is flagged; 茂名 still has to appoint its
 public security bureau's CDO (the browser test does it); 广州's CDO was succeeded in 2022. Those
 dates are the plan's own. Today, CDOs change as people move: a few successors were submitted in the
 last working days and wait for their filing bodies (the province, 深圳, 江门 and 茂名 bureaus), as
-does 佛山's implementation plan, returned in 2021 and revised.
+does 佛山's implementation plan, returned in 2021 and revised. 禅城区's CDO was removed a few weeks
+ago: the new one waits for the province.
 """
 
 import io
@@ -36,6 +37,8 @@ LATE = {"441600": date(2021, 6, 10), "440203": date(2021, 6, 8), "441200-ZR": da
 PLAN_REVISED = {"440600": ("试点县区和部门名单与市政府确定的名单不一致，请核对后重新报送。", 5)}
 # Successors submitted this many working days ago, still waiting for their filing body's decision.
 PENDING = {"440604": 3, "440700-ST": 6, "440300-YB": 1, "440900-RS": 2, "440904": 8}
+# CDOs removed this many working days ago, their posts vacant until the new appointment is filed.
+VACATED = {"440604": 12}
 MISSING = {"441200-YB", "440000-JR"}
 RETURNED = {"440200": "任免文件未加盖印章，请补充盖章页后重新报送。"}
 FLAGGED = {
@@ -173,12 +176,24 @@ def succeed(actors, program, code: str, on: date, fake):
     appoint(actors, program, unit, rules.post(program, "government_cdo"), fake, on - timedelta(days=7), on)
 
 
+def remove(actors, program, unit: Unit, post: rules.Post, on: date) -> None:
+    """The appointing body ends the term of `unit`'s CDO (moved to another post): a vacancy."""
+    holder = services.current_holder(program, unit, post.key, on=on)
+    preparer = actors.preparer(rules.derive_bodies(program, post, unit).appointing)
+    issuer = holder.appointing_body.short_name or holder.appointing_body.name
+    with clock.travel(at(on, 9)):
+        services.end_appointment(preparer, holder, on, f"{issuer}〔{on.year}〕{40 + on.day}号")
+
+
 def successors_waiting(actors, program, posts, fake) -> None:
-    """Successors to CDOs filed in 2021, submitted lately and not yet decided."""
+    """Successors to CDOs filed in 2021, submitted lately and not yet decided; where the CDO was
+    removed first (VACATED), a new appointment to the empty post."""
     for code, days in PENDING.items():
         member = ScopeMember.objects.select_related("unit").get(program=program, unit__code=code)
         submitted = demotime.ago(days)
         post = rules.required_post(posts, member)
+        if code in VACATED:
+            remove(actors, program, member.unit, post, demotime.ago(VACATED[code]))
         appoint(
             actors, program, member.unit, post, fake, submitted, submitted - timedelta(days=5), decide=False
         )
