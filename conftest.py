@@ -15,15 +15,12 @@ def pytest_report_header(config):
 
 def load_demo():
     from cdohub.accounts.models import User
-    from cdohub.core import audit
-    from cdohub.core.management.commands.demo import DEMO_PASSWORD, demo_modules
+    from cdohub.core.management.commands.demo import DEMO_PASSWORD, load_all
 
     admin = User(username="admin", is_superuser=True, is_staff=True, display_name="系统管理员")
     admin.set_password(DEMO_PASSWORD)
     admin.save()
-    with audit.acting_as(admin, "command"):
-        for module in demo_modules():
-            module.load(admin)
+    load_all(admin)
     return admin
 
 

@@ -48,6 +48,7 @@ class DemoAccounts:
         "lgo_440900": "maoming_lgo",
         "bureau_440900": "maoming_bureau",
         "bureau_440000": "gd_bureau",
+        "bureau_440902": "maonan_bureau",
         "ds_440900-GA": "maoming_specialist",
     }
 

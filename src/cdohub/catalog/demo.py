@@ -3,19 +3,22 @@ and published, and 茂名's data census under way now.
 
 In 茂名's census the public security bureau is still registering (the browser test carries on
 from there), human resources has submitted, medical insurance is accepted, ecology and environment
-had a resource returned, and market regulation has not started.
+had a resource returned, and market regulation has not started. 茂南区's own census, smaller, is
+due in a few working days: human resources has submitted and waits for the district bureau's
+review, health has not.
 """
 
 import datetime
 
 from cdohub.accounts.demo import DemoAccounts
-from cdohub.core import clock
+from cdohub.core import clock, demotime
 from cdohub.core.calendar import add_working_days
 from cdohub.datakit.identifiers import make_uscc
 from cdohub.org.models import Unit
 
 from . import services, taxonomy
-from .models import Classification, Participation
+from .choices import CampaignStatus, ResourceStatus
+from .models import CensusCampaign, Classification, Participation, Resource
 
 # Items by line of work: (name, column name, data type, length)
 PERSON = [
@@ -288,12 +291,44 @@ def maoming_census(accounts) -> None:
     register(accounts, by_line["ZR"], campaign, released, only=1)
 
 
+def maonan_census(accounts) -> None:
+    """茂南区's census of its two departments, launched six working days ago, due in four."""
+    organiser = Unit.objects.get(code="440902-SJJ")
+    reviewer = accounts.bureau(Unit.objects.get(code="440902"))
+    human_resources, health = (Unit.objects.get(code=f"440902-{line}") for line in ("RS", "WJ"))
+    deadline = demotime.ahead(4)
+    with clock.travel(demotime.at(demotime.ago(6), 9)):
+        campaign = services.launch_campaign(
+            reviewer,
+            organiser=organiser,
+            name=f"茂南区{clock.today().year}年政务数据普查登记",
+            deadline=deadline,
+            units=[human_resources, health],
+            required_fields=["items", "released_on"],
+            instructions="区直各部门登记本部门政务数据资源，报送区政务服务数据管理局审核。",
+        )
+    released = clock.today() - datetime.timedelta(days=60)
+    specialist, _ = register(accounts, human_resources, campaign, released, only=2)
+    services.submit_participation(
+        specialist, Participation.objects.get(campaign=campaign, unit=human_resources)
+    )
+    register(accounts, health, campaign, released)  # still registering
+
+
+def open_links() -> list[str]:
+    """Censuses under way and resources waiting for a review or a correction: notices stay unread."""
+    campaigns = CensusCampaign.objects.filter(status=CampaignStatus.OPEN)
+    resources = Resource.objects.filter(status__in=(ResourceStatus.SUBMITTED, ResourceStatus.RETURNED))
+    return [obj.get_absolute_url() for queryset in (campaigns, resources) for obj in queryset]
+
+
 def load(admin) -> None:
     taxonomy.load(Classification)  # again: a test database flush empties what the migration loaded
     give_credit_codes()
     accounts = DemoAccounts(admin)
     first_catalog(accounts, admin)
     maoming_census(accounts)
+    maonan_census(accounts)
 
 
 def logins() -> list[tuple[str, str, str]]:

@@ -1,5 +1,6 @@
 """The platform's clock. Services ask it for "now", so the demo and tests can replay a past date
-(the demo is set at the 2021 filing deadline) without touching the audit log's own timestamps."""
+(the demo replays the 2021 pilot on its real dates, and its open work in the last working days: see
+`demotime`) without touching the audit log's own timestamps."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

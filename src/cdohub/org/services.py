@@ -13,10 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdohub.core import audit, calendar
+from cdohub.core import audit, calendar, clock
 from cdohub.core.calendar import working_days_between
 from cdohub.core.models import OfficialCalendar
 from cdohub.core.permissions import Scope, can, require
@@ -379,9 +378,13 @@ def tree_search(units: QuerySet[Unit], text: str, limit: int = TREE_SEARCH_LIMIT
     return TreeMatches(shown, Unit.ancestors_of(shown), len(found) > limit)
 
 
+# A milestone passed longer ago than this is the program's history: shown by its date, not counted.
+HISTORY_AFTER_WORKING_DAYS = 60
+
+
 def milestone_countdown(milestones: Iterable[Milestone], today: date | None = None) -> list[dict[str, Any]]:
     """Each milestone with the working days (and calendar days) left until it is due."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rows = []
     for m in milestones:
         working_days = working_days_between(today, m.due_on)
@@ -391,6 +394,7 @@ def milestone_countdown(milestones: Iterable[Milestone], today: date | None = No
                 "working_days": working_days,
                 "working_days_ago": -working_days,
                 "days": (m.due_on - today).days,
+                "history": -working_days > HISTORY_AFTER_WORKING_DAYS,
             }
         )
     return rows

@@ -6,6 +6,11 @@ platform duplicated one the city had approved; the provincial medical insurance 
 reached acceptance without its data shared as declared. Findings are open, answered, closed, and
 one order to 茂名 is overdue and escalated to the provincial bureau. 茂名's health commission is
 left alone for the browser test.
+
+What is still open is laid around today: 茂名's education bureau and 广州's police submitted
+projects in the last working days for their CDOs to decide; orders to 深圳's human resources bureau
+and 广州's police, 茂名's natural resources bureau and 茂南's health bureau are due in a few working
+days, or were missed by a few.
 """
 
 import datetime
@@ -17,12 +22,14 @@ from cdohub.appointments.demo import at, letter
 from cdohub.catalog import services as catalog_services
 from cdohub.catalog.demo import metadata
 from cdohub.catalog.models import Resource
-from cdohub.core import clock
+from cdohub.core import clock, demotime
 from cdohub.core.calendar import add_working_days
 from cdohub.org.choices import Role
 from cdohub.org.models import Unit
 
 from . import services
+from .choices import FindingStatus, ReviewStatus
+from .models import Finding, Review
 from .policies import reviewing_body
 
 
@@ -337,6 +344,30 @@ def load(admin) -> None:
     # 肇庆市公安局: a draft.
     create(actors, "441200-GA", "肇庆市智慧警务大数据平台", systems=["智慧警务大数据平台"], on=days_ago(5))
 
+    # Submitted in the last working days, for the CDOs of 茂名 and of 广州's police to decide.
+    s, p = create(
+        actors,
+        "440900-JY",
+        "茂名市智慧教育公共服务平台",
+        budget="320",
+        systems=["智慧教育公共服务平台"],
+        outputs=[("学生资助发放信息", "conditional")],
+        uses=[population()],
+        on=demotime.ago(9),
+    )
+    submit(s, p, "initiation", demotime.ago(2))
+    s, p = create(
+        actors,
+        "440100-GA",
+        "广州市公安视频图像联网共享平台二期",
+        kind="upgrade",
+        budget="860",
+        systems=["视频图像联网共享平台"],
+        outputs=[("视频图像目录信息", "conditional")],
+        on=demotime.ago(12),
+    )
+    submit(s, p, "initiation", demotime.ago(4))
+
     findings(actors)
 
 
@@ -406,6 +437,101 @@ ORDERS = [
 ]
 
 
+# Orders still running: one missed by a few working days, one due in a few (days ago, in working days).
+RUNNING = [
+    (
+        ("government_cdo", "440300"),
+        "440300-RS",
+        8,
+        {
+            "category": "sharing",
+            "severity": "medium",
+            "title": "就业登记信息未按目录共享",
+            "description": "就业登记信息已登记为无条件共享，但共享平台仍未提供数据。",
+            "evidence": "共享平台资源调用记录",
+            "order_kind": "correct",
+            "order_text": "五个工作日内在共享平台提供就业登记信息并报送调用情况。",
+            "deadline_days": 5,
+        },
+    ),
+    (
+        ("government_cdo", "440300"),
+        "440300-RS",
+        1,
+        {
+            "category": "security",
+            "severity": "low",
+            "title": "就业创业服务平台日志留存不足",
+            "description": "平台访问日志仅留存三十日，不满足六个月留存要求。",
+            "evidence": "安全检查记录",
+            "order_kind": "correct",
+            "order_text": "十个工作日内将日志留存期限调整为不少于六个月。",
+            "deadline_days": 10,
+        },
+    ),
+    (
+        ("cdo", "440100-GA"),
+        "440100-GA",
+        7,
+        {
+            "category": "collection",
+            "severity": "medium",
+            "title": "视频图像平台超范围采集人脸信息",
+            "description": "部分点位在非公共安全场所采集人脸图像。",
+            "evidence": "点位清单、现场核查记录",
+            "order_kind": "stop",
+            "order_text": "立即停止非公共安全场所点位的人脸采集，五个工作日内报送整改情况。",
+            "deadline_days": 5,
+        },
+    ),
+    (
+        ("government_cdo", "440900"),
+        "440900-ZR",
+        3,
+        {
+            "category": "sharing",
+            "severity": "medium",
+            "title": "不动产登记信息共享接口响应超时",
+            "description": "共享平台调用不动产登记信息接口平均响应超过十秒，影响政务服务办理。",
+            "evidence": "共享平台接口监测报表",
+            "order_kind": "correct",
+            "order_text": "十个工作日内完成接口性能优化并报送监测结果。",
+            "deadline_days": 10,
+        },
+    ),
+    (
+        ("government_cdo", "440902"),
+        "440902-WJ",
+        9,
+        {
+            "category": "collection",
+            "severity": "medium",
+            "title": "家庭医生签约系统重复采集居民身份信息",
+            "description": "签约系统要求居民重复填报已由人口基础信息共享的身份信息。",
+            "evidence": "系统填报页面截图",
+            "order_kind": "correct",
+            "order_text": "五个工作日内改为调用人口基础信息共享接口核验身份。",
+            "deadline_days": 5,
+        },
+    ),
+    (
+        ("cdo", "440100-GA"),
+        "440100-GA",
+        2,
+        {
+            "category": "sharing",
+            "severity": "low",
+            "title": "视频图像目录信息更新不及时",
+            "description": "目录中的视频图像目录信息超过一个月未更新。",
+            "evidence": "目录更新记录",
+            "order_kind": "correct",
+            "order_text": "十个工作日内按实际更新频率更新目录并说明原因。",
+            "deadline_days": 10,
+        },
+    ),
+]
+
+
 def answer(actors, finding, on, text, document=None):
     """The unit concerned reports its rectification."""
     with clock.travel(at(on, 15)):
@@ -426,7 +552,18 @@ def findings(actors) -> None:
     closed = answer(actors, closed, days_ago(57), "已完成口令整改并清理闲置账号。")
     with clock.travel(at(days_ago(55), 10)):
         services.close_finding(actors.cdo(closed.unit), closed, "复测通过。", closed.version)
+    for (account, body), code, days, order in RUNNING:
+        issuer = getattr(actors, account)(unit(body))
+        with clock.travel(at(demotime.ago(days), 11)):
+            services.open_finding(issuer, unit=unit(code), **order)
     services.escalate_overdue()
+
+
+def open_links() -> list[str]:
+    """Reviews still to decide and orders still to rectify or verify: their notices stay unread."""
+    reviews = Review.objects.filter(status=ReviewStatus.SUBMITTED)
+    running = Finding.objects.filter(status__in=(FindingStatus.OPEN, FindingStatus.ANSWERED))
+    return [obj.get_absolute_url() for queryset in (reviews, running) for obj in queryset]
 
 
 LOGINS = ["cdo_440100-GA", "ds_440300-RS", "bureau_440300", "ds_440900-SJ"]

@@ -132,6 +132,7 @@ TEMPLATES = [
 ]
 # The official holiday schedule: a banner for the provincial bureau while a year's is not loaded.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("cdohub.org.context_processors.calendar_notice")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cdohub.core.demotime.banner")
 
 DATABASES = {"default": database_from_env(f"sqlite:///{DATA_DIR / 'cdohub.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -253,6 +254,7 @@ LOGGING = {
 }
 
 CDOHUB = {
+    "DEMO": env_bool("CDOHUB_DEMO"),  # served by `cdohub demo`: a banner says how the demo's dates are laid
     # Data sources: connections are read-only and time-limited; files are read only under these roots.
     "SOURCE_CONNECT_TIMEOUT": float(os.environ.get("CDOHUB_SOURCE_CONNECT_TIMEOUT", 5)),
     "SOURCE_STATEMENT_TIMEOUT": float(os.environ.get("CDOHUB_SOURCE_STATEMENT_TIMEOUT", 30)),

@@ -1,4 +1,5 @@
 import importlib
+import os
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -9,7 +10,7 @@ from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cdohub.core import audit
+from cdohub.core import audit, demotime
 
 DEMO_PASSWORD = "Demo@2021!"
 
@@ -22,6 +23,16 @@ def demo_modules() -> Iterator[ModuleType]:
                 yield importlib.import_module(f"{config.name}.demo")
             except ModuleNotFoundError:
                 continue
+
+
+def load_all(admin: Any) -> None:
+    """Every app's part of the demo in order, then its notices settled: only those about work still
+    open (each module's optional `open_links()`) are left unread."""
+    modules = list(demo_modules())
+    with audit.acting_as(admin, "command"):
+        for module in modules:
+            module.load(admin)
+    demotime.settle_notices(link for m in modules if hasattr(m, "open_links") for link in m.open_links())
 
 
 class Command(BaseCommand):
@@ -44,13 +55,12 @@ class Command(BaseCommand):
                 )
                 admin.set_password(DEMO_PASSWORD)
                 admin.save()
-                with audit.acting_as(admin, "command"):
-                    for module in demo_modules():
-                        module.load(admin)
+                load_all(admin)
         self.stdout.write("\n" + _("Demo sign-ins (password for all: %(pw)s)") % {"pw": DEMO_PASSWORD})
         for module in demo_modules():
             for username, role, unit in module.logins():
                 self.stdout.write(f"  {username:<20} {role:<24} {unit}")
         self.stdout.write("")
         if not options["no_serve"]:
+            os.environ["CDOHUB_DEMO"] = "1"  # the server it starts shows the demo banner
             call_command("serve", bind=options["bind"])
