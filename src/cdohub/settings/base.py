@@ -281,6 +281,7 @@ CDOHUB = {
         (3600, ["escalate_findings"]),
         (600, ["quality", "scan", "--due"]),
         (3600, ["quality", "escalate"]),
+        (3600, ["digest"]),
     ],
 }
 
