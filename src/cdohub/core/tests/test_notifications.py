@@ -70,7 +70,9 @@ def test_the_unread_count_is_one_query_and_leaves_settled_notices_out(users):
     assert len(ctx.captured_queries) == 1
 
 
-def test_a_decision_settles_the_earlier_notices_about_its_subject(users, units, django_capture_on_commit_callbacks):
+def test_a_decision_settles_the_earlier_notices_about_its_subject(
+    users, units, django_capture_on_commit_callbacks
+):
     """A notice names its subject; the next step taken on it marks the older ones settled."""
     subject = units["440900-GA"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +85,9 @@ def test_a_decision_settles_the_earlier_notices_about_its_subject(users, units, 
     assert older.settled_at is not None and not older.is_unread and "Filed" in older.settled_by
 
 
-def test_the_workflow_settles_review_notices_once_a_filing_is_decided(users, django_capture_on_commit_callbacks):
+def test_the_workflow_settles_review_notices_once_a_filing_is_decided(
+    users, django_capture_on_commit_callbacks
+):
     """The real filing workflow: submitting tells the filing body; filing it settles that notice."""
     from cdohub.appointments import services
     from cdohub.appointments.choices import FilingStatus
@@ -134,7 +138,11 @@ def test_the_daily_digest_mails_unread_notices_once_a_day(users, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         assert digest.send_digests() == 1
     (sent,) = mail.outbox
-    assert sent.to == [cdo.email] and "逾期：茂名市公安局的质量问题" in sent.body and "Already read" not in sent.body
+    assert (
+        sent.to == [cdo.email]
+        and "逾期：茂名市公安局的质量问题" in sent.body
+        and "Already read" not in sent.body
+    )
     assert AuditEntry.objects.filter(action="core.digest_sent").latest("pk").data["recipient"] == cdo.pk
     with django_capture_on_commit_callbacks(execute=True):
         assert digest.send_digests() == 0  # once a day
