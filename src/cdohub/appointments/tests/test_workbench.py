@@ -47,6 +47,7 @@ def test_filings_owed_are_those_the_preparing_body_may_submit():
 
 
 def test_an_owed_filing_carries_the_programs_deadline():
-    answers = [contribution("appointments.filings_due").query(u, 8) for u in User.objects.filter(is_active=True)]
+    owed = contribution("appointments.filings_due")
+    answers = [owed.query(user, 8) for user in User.objects.filter(is_active=True)]
     items = [i for a in answers for i in a.items]
     assert items and all(i.deadline is not None for i in items)
