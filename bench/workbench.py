@@ -163,6 +163,7 @@ def add_items(total: int, start: int) -> None:
                     kind="new",
                     budget=100,
                     funding_source="budget",
+                    security_level=2,
                     status="initiation_review",
                     created_by=someone,
                 )

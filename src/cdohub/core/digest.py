@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,7 @@ from .services import _mail  # the one place a mail failure is logged and never 
 MOST = 50  # notices listed in one digest; the rest wait in the app
 
 
-def due_preferences(now: datetime):
+def due_preferences(now: datetime) -> QuerySet[NotificationPreference]:
     """Those who asked for a digest and had none today."""
     today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     wanting = NotificationPreference.objects.filter(email_digest=True, user__is_active=True).exclude(
@@ -62,7 +63,7 @@ def compose(notices: list[Notification]) -> tuple[str, str]:
     subject = ngettext(
         "%(site)s: %(n)d unread notification", "%(site)s: %(n)d unread notifications", len(notices)
     ) % {"site": settings.CDOHUB["SITE_NAME"], "n": len(notices)}
-    base = settings.CDOHUB.get("BASE_URL", "").rstrip("/")
+    base = str(settings.CDOHUB.get("BASE_URL", "")).rstrip("/")
     lines = []
     for notice in notices:
         lines.append(f"- {timezone.localtime(notice.created_at):%Y-%m-%d %H:%M}  {notice.title}")

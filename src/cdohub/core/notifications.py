@@ -14,9 +14,14 @@ def inbox(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+def unread(user: Any) -> QuerySet[Notification]:
+    """The user's notices neither read nor settled."""
+    return Notification.objects.unread().filter(recipient=user)
+
+
 def unread_count(user: Any) -> int:
     """One COUNT on the partial index of unread notices (every page asks, for the navbar)."""
-    return Notification.objects.unread().filter(recipient=user).count()
+    return unread(user).count()
 
 
 def mark_read(user: Any, notification: Notification) -> None:

@@ -153,8 +153,9 @@ class NotificationListView(LoginRequiredMixin, ListView):  # type: ignore[type-a
     def get_queryset(self) -> QuerySet[Notification]:
         user = self.request.user
         assert user.is_authenticated  # LoginRequiredMixin turns anonymous visitors away first
-        mine = notifications.inbox(user)
-        return mine.unread() if self.request.GET.get("show") == "unread" else mine
+        if self.request.GET.get("show") == "unread":
+            return notifications.unread(user)
+        return notifications.inbox(user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(show_unread=self.request.GET.get("show") == "unread", **kwargs)

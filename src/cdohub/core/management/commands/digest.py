@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management import BaseCommand
 
 from cdohub.core import audit
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "`cdohub periodic` runs this on its schedule."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with audit.acting_as(None, "command"):
             sent = send_digests()
         self.stdout.write(f"digests sent: {sent}")
