@@ -241,7 +241,14 @@ def run_one(db: str, small: bool) -> dict:
     add_items(many - few, few)
     generated = time.perf_counter() - start
     rows += measure_all(f"{open_items():,}")
-    return {"db": db, "small": small, "generated_s": round(generated, 1), "rows": rows}
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
+    return {
+        "db": db,
+        "small": small,
+        "generated_s": round(generated, 1),
+        "load": round(load, 1),
+        "rows": rows,
+    }
 
 
 def check(result: dict) -> list[str]:
@@ -274,6 +281,8 @@ def report(results: list[dict]) -> str:
         size = " (small run)" if result["small"] else ""
         lines += [
             f"### {result['db']}{size}",
+            "",
+            f"Load average during the run: {result.get('load', '?')} (2 cores).",
             "",
             "| open items | user | waiting for them | p50 ms | p95 ms | queries |",
             "| ---: | --- | ---: | ---: | ---: | ---: |",

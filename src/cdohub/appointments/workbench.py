@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cdohub.core.permissions import NOTHING, Scope, signed_in
-from cdohub.core.workbench import Answer, Kind, answer, contribute, granted_on, item
+from cdohub.core.workbench import Answer, Kind, answer, contribute, granted_on, holds_any, item
 from cdohub.org.choices import UnitKind
 from cdohub.org.models import Milestone, Unit
 
@@ -16,6 +16,7 @@ from .models import Appointment, ImplementationPlan
 from .policies import DECIDERS, DEPARTMENT_PREPARERS, PREPARERS
 
 FILINGS = (Appointment, ImplementationPlan)
+PREPARER_ROLES = frozenset(DEPARTMENT_PREPARERS).union(*PREPARERS.values())
 ACTING_THROUGH_GOVERNMENT = (UnitKind.LEADING_GROUP, UnitKind.DATA_BUREAU)
 
 
@@ -66,6 +67,8 @@ def _submitted_on(filing) -> str:
 )
 def filings_to_decide(user, limit: int) -> Answer:
     """Submitted filings of the bodies the user decides for; never one they prepared or submitted."""
+    if not granted_on(user, DECIDERS):
+        return Answer(0)
     found = [
         answer(
             model.objects.filter(bodies_decided_by(user), status=FilingStatus.SUBMITTED)
@@ -108,6 +111,8 @@ def _deadline(filing, cache: dict) -> object:
 )
 def filings_due(user, limit: int) -> Answer:
     """Drafts and returned filings of the bodies the user prepares for, with the program's deadline."""
+    if not holds_any(user, PREPARER_ROLES):
+        return Answer(0)
     cache: dict = {}
     querysets = (
         Appointment.objects.filter(bodies_prepared_by(user, "appointing_body")),

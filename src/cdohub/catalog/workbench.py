@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cdohub.core.permissions import EVERYTHING, Scope, restrict, subtrees
-from cdohub.core.workbench import Answer, Kind, answer, contribute, item
+from cdohub.core.workbench import Answer, Kind, answer, contribute, holds_any, item
+from cdohub.org.choices import REGISTRARS
 
 from .choices import CampaignStatus, ParticipationStatus, ResourceStatus
 from .models import Participation, Resource
@@ -48,6 +49,8 @@ def _resource(resource: Resource) -> object:
 )
 def resources_to_review(user, limit: int) -> Answer:
     """Submitted resources the user's bureau reviews; never one they drafted or submitted."""
+    if not holds_any(user, REVIEWERS):
+        return Answer(0)
     submitted = Resource.objects.filter(reviewed_by(user), status=ResourceStatus.SUBMITTED)
     return answer(
         restrict(user, "view", submitted)
@@ -70,6 +73,8 @@ def resources_to_review(user, limit: int) -> Answer:
     url="catalog:campaign_list",
 )
 def census_to_review(user, limit: int) -> Answer:
+    if not holds_any(user, REVIEWERS):
+        return Answer(0)
     scope = Scope.of(user)
     organised = (
         EVERYTHING if scope.superuser else subtrees("campaign__organiser__path", scope.paths(REVIEWERS))
@@ -93,6 +98,8 @@ def census_to_review(user, limit: int) -> Answer:
 )
 def census_due(user, limit: int) -> Answer:
     """Open campaigns' parts the user's units still register (or must fix), by the census deadline."""
+    if not holds_any(user, REGISTRARS):
+        return Answer(0)
     owed = Participation.objects.filter(status__in=TO_REGISTER, campaign__status=CampaignStatus.OPEN)
     return answer(
         restrict(user, "submit", owed)

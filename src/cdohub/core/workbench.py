@@ -131,12 +131,21 @@ def contribution(key: str) -> Contribution:
 def answer(queryset: QuerySet[Any], limit: int, to_item: Callable[[Any], Item]) -> Answer:
     """The count and the first `limit` rows of an ordered queryset, as items.
 
-    Two queries at most, each bounded by an index: the page of rows, and the COUNT only when the
-    page is full (a shorter page is the whole answer).
+    Two queries, each bounded by an index whatever the number of rows: the page, and the COUNT.
     """
     rows = list(queryset[:limit]) if limit else []
-    count = len(rows) if len(rows) < limit else queryset.order_by().count()
-    return Answer(count, [to_item(row) for row in rows])
+    return Answer(queryset.order_by().count(), [to_item(row) for row in rows])
+
+
+def holds_any(user: User, roles: Iterable[str]) -> bool:
+    """Whether `user` holds one of `roles` anywhere (a superuser holds them all): a list for other
+    roles answers nothing without asking the database."""
+    from .permissions import Scope, signed_in
+
+    if not signed_in(user):
+        return False
+    scope = Scope.of(user)
+    return scope.superuser or bool(scope.roles & set(roles))
 
 
 def item(

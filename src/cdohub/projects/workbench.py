@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cdohub.core.permissions import NOTHING, restrict
-from cdohub.core.workbench import Answer, Kind, answer, contribute, granted_on, item
-from cdohub.org.choices import Role
+from cdohub.core.workbench import Answer, Kind, answer, contribute, granted_on, holds_any, item
+from cdohub.org.choices import REGISTRARS, Role
 from cdohub.org.models import Unit
 
 from .choices import FindingStatus, ReviewStatus
@@ -58,6 +58,8 @@ def _finding(finding: Finding) -> object:
     url="projects:finding_list",
 )
 def findings_assigned(user, limit: int) -> Answer:
+    if not holds_any(user, REGISTRARS):
+        return Answer(0)
     owed = restrict(user, "answer", Finding.objects.filter(status=FindingStatus.OPEN)).exclude(opened_by=user)
     return answer(owed.select_related("unit").order_by("due_on", "pk"), limit, _finding)
 
@@ -89,6 +91,8 @@ def verified_by(user) -> Q:
     url="projects:finding_list",
 )
 def findings_to_verify(user, limit: int) -> Answer:
+    if not granted_on(user, {Role.CDO, Role.BUREAU_ADMIN}):
+        return Answer(0)
     reported = Finding.objects.filter(verified_by(user), status=FindingStatus.ANSWERED).exclude(
         answered_by=user
     )

@@ -4,7 +4,8 @@ rectification deadline, and issues escalated to them as chief data officer (see 
 from django.utils.translation import gettext_lazy
 
 from cdohub.core.permissions import restrict
-from cdohub.core.workbench import Answer, Kind, answer, contribute, granted_on, item
+from cdohub.core.workbench import Answer, Kind, answer, contribute, granted_on, holds_any, item
+from cdohub.org.choices import REGISTRARS
 
 from .choices import OPEN_ISSUE, IssueStatus
 from .models import Issue
@@ -26,6 +27,8 @@ def _issue(issue: Issue) -> object:
 )
 def issues_assigned(user, limit: int) -> Answer:
     """Open issues (not yet answered) of the units whose data the user keeps, by rectification date."""
+    if not holds_any(user, REGISTRARS):
+        return Answer(0)
     owed = restrict(user, "answer", Issue.objects.filter(status=IssueStatus.OPEN))
     return answer(owed.select_related("unit", "resource", "rule").order_by("due_on", "pk"), limit, _issue)
 

@@ -4,10 +4,11 @@
 from django.utils.translation import gettext_lazy
 
 from cdohub.core.permissions import restrict
-from cdohub.core.workbench import Answer, Kind, answer, contribute, item
+from cdohub.core.workbench import Answer, Kind, answer, contribute, holds_any, item
 
 from .choices import StandardStatus
 from .models import CodeSet, DataElement
+from .policies import STEWARDS
 
 
 @contribute(
@@ -18,6 +19,8 @@ from .models import CodeSet, DataElement
     url="standards:element_list",
 )
 def drafts_to_publish(user, limit: int) -> Answer:
+    if not holds_any(user, STEWARDS):
+        return Answer(0)
     found = [
         answer(
             restrict(user, "change", model.objects.filter(status=StandardStatus.DRAFT))

@@ -69,16 +69,22 @@ def test_overdue_first_then_by_deadline_and_undated_last():
     assert ordered[2].days_left == 5 and not ordered[2].overdue
 
 
-def test_answer_counts_only_when_the_page_is_full(users):
+def test_an_answer_is_one_page_and_one_count_whatever_the_number_of_rows(users):
     mine = Notification.objects.filter(recipient=users["maonan_bureau"]).order_by("pk")
     for n in range(3):
         Notification.objects.create(recipient=users["maonan_bureau"], title=f"n{n}")
-    with CaptureQueriesContext(connection) as short:
-        result = workbench.answer(mine, 10, lambda n: Item(n.title, "/"))
-    assert result.count == mine.count() and len(short.captured_queries) == 1
-    with CaptureQueriesContext(connection) as full:
-        result = workbench.answer(mine, 2, lambda n: Item(n.title, "/"))
-    assert result.count == mine.count() and len(result.items) == 2 and len(full.captured_queries) == 2
+    for limit in (2, 10):
+        with CaptureQueriesContext(connection) as ctx:
+            result = workbench.answer(mine, limit, lambda n: Item(n.title, "/"))
+        assert result.count == mine.count() and len(result.items) == min(limit, mine.count())
+        assert len(ctx.captured_queries) == 2
+        assert "LIMIT" in ctx.captured_queries[0]["sql"] and "COUNT" in ctx.captured_queries[1]["sql"]
+
+
+def test_a_list_for_roles_the_user_does_not_hold_asks_nothing(users):
+    with CaptureQueriesContext(connection) as ctx:
+        (section,) = workbench.gather(users["maoming_staff"], keys=["projects.reviews_to_decide"])
+    assert section.count == 0 and not ctx.captured_queries
 
 
 def test_the_home_page_is_the_workbench_with_counts_lists_and_the_dashboard_one_click_away(client_for):
