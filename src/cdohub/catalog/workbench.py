@@ -15,6 +15,16 @@ from .models import Participation, Resource
 from .policies import REVIEWERS
 
 TO_REGISTER = (ParticipationStatus.OPEN, ParticipationStatus.RETURNED)
+# What a resource's item shows: fewer columns to read and convert on every home page.
+RESOURCE_FIELDS = (
+    "name",
+    "code",
+    "status",
+    "return_reason",
+    "submitted_at",
+    "unit__name",
+    "campaign__deadline",
+)
 
 
 def reviewed_by(user) -> Q:
@@ -57,6 +67,7 @@ def resources_to_review(user, limit: int) -> Answer:
         .exclude(created_by=user)
         .exclude(submitted_by=user)
         .select_related("unit", "campaign")
+        .only(*RESOURCE_FIELDS)
         .order_by("submitted_at", "pk"),
         limit,
         lambda r: item(
@@ -124,6 +135,7 @@ def my_drafts(user, limit: int) -> Answer:
     return answer(
         restrict(user, "change", mine)
         .select_related("unit", "campaign")
+        .only(*RESOURCE_FIELDS)
         .order_by(F("campaign__deadline").asc(nulls_last=True), "-status", "-updated_at", "pk"),
         limit,
         _resource,
@@ -141,6 +153,7 @@ def my_submissions(user, limit: int) -> Answer:
     return answer(
         Resource.objects.filter(submitted_by=user, status=ResourceStatus.SUBMITTED)
         .select_related("unit", "campaign")
+        .only(*RESOURCE_FIELDS)
         .order_by("-submitted_at", "pk"),
         limit,
         _resource,

@@ -45,6 +45,9 @@ def reviews_to_decide(user, limit: int) -> Answer:
     )
 
 
+FINDING_FIELDS = ("title", "status", "order_kind", "due_on", "unit__name")
+
+
 def _finding(finding: Finding) -> object:
     detail = f"{finding.unit.name} · {finding.get_order_kind_display()}"
     return item(finding, state=finding.get_status_display(), deadline=finding.due_on, detail=detail)
@@ -61,7 +64,7 @@ def findings_assigned(user, limit: int) -> Answer:
     if not holds_any(user, REGISTRARS):
         return Answer(0)
     owed = restrict(user, "answer", Finding.objects.filter(status=FindingStatus.OPEN)).exclude(opened_by=user)
-    return answer(owed.select_related("unit").order_by("due_on", "pk"), limit, _finding)
+    return answer(owed.select_related("unit").only(*FINDING_FIELDS).order_by("due_on", "pk"), limit, _finding)
 
 
 def verified_by(user) -> Q:
@@ -96,7 +99,9 @@ def findings_to_verify(user, limit: int) -> Answer:
     reported = Finding.objects.filter(verified_by(user), status=FindingStatus.ANSWERED).exclude(
         answered_by=user
     )
-    return answer(reported.select_related("unit").order_by("due_on", "pk"), limit, _finding)
+    return answer(
+        reported.select_related("unit").only(*FINDING_FIELDS).order_by("due_on", "pk"), limit, _finding
+    )
 
 
 @contribute(

@@ -69,3 +69,30 @@ def test_drafts_and_submissions_are_the_users_own(users):
     submitted = contribution("catalog.my_submissions").query(specialist, 100)
     assert resource.get_absolute_url() in {i.url for i in submitted.items}
     assert contribution("catalog.my_submissions").query(users["maoming_staff"], 100).count == 0
+
+
+def test_the_home_page_asks_as_many_queries_with_many_items_as_with_few(users, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    specialist = users["maoming_specialist"]
+    client = client_for("maoming_specialist")
+    client.get("/")
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = page_queries()
+    template = Resource.objects.filter(created_by=specialist).first()
+    for n in range(20):
+        Resource.objects.create(
+            unit=template.unit,
+            classification=template.classification,
+            code=f"WB-{n:04d}",
+            name=f"工作台测试资源{n}",
+            created_by=specialist,
+        )
+    assert contribution("catalog.my_drafts").query(specialist, 8).count >= 20
+    assert page_queries() == few

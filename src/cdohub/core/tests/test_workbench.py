@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cdohub.core import workbench
 from cdohub.core.models import Notification
+from cdohub.core.permissions import Scope
 from cdohub.core.workbench import Answer, Item, Kind
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,7 @@ def test_an_answer_is_one_page_and_one_count_whatever_the_number_of_rows(users):
 
 
 def test_a_list_for_roles_the_user_does_not_hold_asks_nothing(users):
+    Scope.of(users["maoming_staff"])  # the user's grants, read once per request
     with CaptureQueriesContext(connection) as ctx:
         (section,) = workbench.gather(users["maoming_staff"], keys=["projects.reviews_to_decide"])
     assert section.count == 0 and not ctx.captured_queries
