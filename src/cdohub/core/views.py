@@ -67,14 +67,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The workbench (工作台): what is waiting for this person, across every app (core.workbench)."""
     sections = workbench.gather(request.user)
-    counts = [
-        (kind, sum(s.count for s in sections if s.contribution.kind == kind)) for kind in workbench.Kind
-    ]
-    groups = [(kind, [s for s in sections if s.contribution.kind == kind]) for kind in workbench.Kind]
+    waiting = [s for s in sections if s.count]
+    groups = []
+    for kind in workbench.Kind:
+        listed = sorted((s for s in waiting if s.contribution.kind == kind), key=lambda s: -s.overdue)
+        if listed:
+            groups.append((kind, listed))
     context = {
-        "sections": sections,
-        "counts": [(kind, n) for kind, n in counts if any(s.contribution.kind == kind for s in sections)],
-        "groups": [(kind, listed) for kind, listed in groups if listed],
+        "counts": [(kind, sum(s.count for s in waiting if s.contribution.kind == kind)) for kind in workbench.Kind],
+        "groups": groups,
+        "empty": [s for s in sections if not s.count],
         "overdue": sum(s.overdue for s in sections),
         "today": clock.today(),
     }

@@ -95,12 +95,13 @@ def test_the_home_page_is_the_workbench_with_counts_lists_and_the_dashboard_one_
     page = response.content.decode()
     assert 'id="workbench-counts"' in page and reverse("org:dashboard") in page
     assert client_for("gd_bureau").get(reverse("core:home")).status_code == 200
-    sections = {s.contribution.key: s for s in response.context["sections"]}
-    reviews = sections["catalog.resource_reviews"]
+    listed = {s.contribution.key: s for _kind, sections in response.context["groups"] for s in sections}
+    reviews = listed["catalog.resource_reviews"]
     assert reviews.count and reviews.items[0].url in page
-    for section in sections.values():  # an empty list says why
-        if not section.items:
-            assert str(section.contribution.empty) in page
+    empty = response.context["empty"]
+    assert len(listed) + len(empty) == len(workbench.contributions())
+    for section in empty:  # an empty list says why
+        assert not section.count and str(section.contribution.empty) in page
 
 
 def test_a_user_without_roles_is_told_why_nothing_waits(client):
@@ -109,8 +110,8 @@ def test_a_user_without_roles_is_told_why_nothing_waits(client):
     nobody = get_user_model().objects.create_user("nobody", password="x")
     client.force_login(nobody)
     page = client.get(reverse("home")).content.decode()
-    assert "workbench-item" not in page
-    assert page.count("workbench-empty") == len(workbench.contributions())
+    assert "workbench-item" not in page and 'id="workbench-clear"' in page
+    assert page.count('class="list-group-item workbench-section workbench-empty') == len(workbench.contributions())
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client):
