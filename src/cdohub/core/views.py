@@ -68,13 +68,14 @@ def home(request: HttpRequest) -> HttpResponse:
     """The workbench (工作台): what is waiting for this person, across every app (core.workbench)."""
     sections = workbench.gather(request.user)
     waiting = [s for s in sections if s.count]
+    kinds = list(workbench.Kind)
     groups = []
     for kind in workbench.Kind:
         listed = sorted((s for s in waiting if s.contribution.kind == kind), key=lambda s: -s.overdue)
         if listed:
             groups.append((kind, listed))
     context = {
-        "counts": [(kind, sum(s.count for s in waiting if s.contribution.kind == kind)) for kind in workbench.Kind],
+        "counts": [(kind, sum(s.count for s in waiting if s.contribution.kind == kind)) for kind in kinds],
         "groups": groups,
         "empty": [s for s in sections if not s.count],
         "overdue": sum(s.overdue for s in sections),

@@ -111,7 +111,8 @@ def test_a_user_without_roles_is_told_why_nothing_waits(client):
     client.force_login(nobody)
     page = client.get(reverse("home")).content.decode()
     assert "workbench-item" not in page and 'id="workbench-clear"' in page
-    assert page.count('class="list-group-item workbench-section workbench-empty') == len(workbench.contributions())
+    empty_rows = page.count('class="list-group-item workbench-section workbench-empty')
+    assert empty_rows == len(workbench.contributions())
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client):
