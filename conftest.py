@@ -158,9 +158,13 @@ def browser_page(live_server, committed_demo):
     assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
 
 
-def sign_in(page, base, username):
+def sign_in(page, base, username, then="/dashboard/"):
+    """Sign in; the browser lands on the workbench (the home page), then goes on to `then` (the
+    program dashboard, where the older tests start; None stays on the workbench)."""
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "Demo@2021!")
     page.click("#sign-in")
-    page.wait_for_url(f"{base}/dashboard/")
+    page.wait_for_url(f"{base}/")
+    if then:
+        page.goto(f"{base}{then}")

@@ -15,3 +15,4 @@ class CoreConfig(AppConfig):
         tables.install()
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py
+        autodiscover_modules("workbench")  # every app's "waiting for you" queries (core.workbench)

@@ -254,7 +254,17 @@ class AuditChainHead(models.Model):
         return self.last_hash
 
 
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> "NotificationQuerySet":
+        """Not read, and not settled: what the navbar counts (one COUNT on a partial index)."""
+        return self.filter(read_at__isnull=True, settled_at__isnull=True)
+
+
 class Notification(models.Model):
+    """A notice to one person. It may name its subject (the object it is about, as a model label
+    and a primary key): once a decision is taken on that subject, older notices about it are
+    settled, shown as such and no longer counted unread (see `settle_notices`)."""
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -266,11 +276,61 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.CharField(_("settled by"), max_length=200, blank=True)  # what was decided
+    emailed_at = models.DateTimeField(_("sent in a digest at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True, settled_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=models.Q(settled_at__isnull=True),
+                name="notification_open_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None and self.settled_at is None
+
+
+def subject_key(obj: models.Model) -> tuple[str, str]:
+    """How a notification names the object it is about."""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+class NotificationPreference(TrackedModel):
+    """How one person wants to hear of their notifications beyond the app: a daily e-mail digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_digest = models.BooleanField(_("daily e-mail digest of unread notifications"), default=False)
+    last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+    audit_exclude = ("created_at", "updated_at", "last_digest_at")
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

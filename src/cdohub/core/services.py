@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import models, transaction
 
-from . import audit
-from .models import Notification
+from . import audit, clock
+from .models import Notification, subject_key
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,26 +38,64 @@ class Notice:
     body: str = ""
     url: str = ""
     email: bool = False
+    subject: models.Model | None = None  # what it is about; a later decision on it settles it
 
-    def queue(self) -> None:
-        notify_on_commit(self.recipients, self.title, self.body, self.url, email=self.email)
+    def queue(self, subject: models.Model | None = None) -> None:
+        """Queue it; `subject` names what it is about when the notice itself does not."""
+        notify_on_commit(
+            self.recipients,
+            self.title,
+            self.body,
+            self.url,
+            email=self.email,
+            subject=self.subject or subject,
+        )
 
 
 def notify_on_commit(
-    recipients: Iterable[Any], title: str, body: str = "", url: str = "", *, email: bool = False
+    recipients: Iterable[Any],
+    title: str,
+    body: str = "",
+    url: str = "",
+    *,
+    email: bool = False,
+    subject: models.Model | None = None,
 ) -> None:
     """Queue in-app notifications, and with `email` a mail to each recipient that has an address;
-    they go out only if the surrounding transaction commits."""
+    they go out only if the surrounding transaction commits. `subject` is the object they are
+    about: a later decision on it settles them (`settle_notices`)."""
     recipients = list(recipients)
+    subject_type, subject_id = subject_key(subject) if subject is not None else ("", "")
 
     def send() -> None:
         Notification.objects.bulk_create(
-            Notification(recipient=user, title=title, body=body, url=url) for user in recipients
+            Notification(
+                recipient=user,
+                title=title,
+                body=body,
+                url=url,
+                subject_type=subject_type,
+                subject_id=subject_id,
+            )
+            for user in recipients
         )
         if email:
             _mail([(title, body, None, [user.email]) for user in recipients if user.email])
 
     transaction.on_commit(send)
+
+
+def settle_notices(subject: models.Model, outcome: str) -> int:
+    """Mark the open notices about `subject` as settled by `outcome` (what was decided), so they
+    leave the unread count and say that the matter moved on. Returns how many were settled.
+
+    Called inside the deciding transaction; the notices of the decision itself are created after
+    it commits, so they stay open.
+    """
+    subject_type, subject_id = subject_key(subject)
+    return Notification.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, settled_at__isnull=True
+    ).update(settled_at=clock.now(), settled_by=outcome[:200])
 
 
 def _mail(mails: list[tuple[str, str, None, list[str]]]) -> None:

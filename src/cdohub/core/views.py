@@ -16,8 +16,11 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 from django.views.generic.base import TemplateResponseMixin
 from django_filters.views import FilterView
@@ -25,6 +28,7 @@ from django_tables2 import SingleTableMixin
 
 from cdohub import __version__
 
+from . import clock, notifications, workbench
 from .excel import XLSX_MIME, ImportFileError, ImportResult, SheetsImportResult
 from .forms import ImportForm
 from .models import Notification
@@ -59,8 +63,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "version": __version__, "database": {"vendor": connection.vendor}})
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("org:dashboard")
+    """The workbench (工作台): what is waiting for this person, across every app (core.workbench)."""
+    sections = workbench.gather(request.user)
+    waiting = [s for s in sections if s.count]
+    kinds = list(workbench.Kind)
+    groups = []
+    for kind in workbench.Kind:
+        listed = sorted((s for s in waiting if s.contribution.kind == kind), key=lambda s: -s.overdue)
+        if listed:
+            groups.append((kind, listed))
+    context = {
+        "counts": [(kind, sum(s.count for s in waiting if s.contribution.kind == kind)) for kind in kinds],
+        "groups": groups,
+        "empty": [s for s in sections if not s.count],
+        "overdue": sum(s.overdue for s in sections),
+        "today": clock.today(),
+    }
+    return render(request, "core/workbench.html", context)
 
 
 class HtmxPartialMixin(TemplateResponseMixin):
@@ -127,13 +148,76 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 class NotificationListView(LoginRequiredMixin, ListView):  # type: ignore[type-arg]
+    """One's own notifications; `?show=unread` keeps the unread only."""
+
     template_name = "core/notifications.html"
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Notification]:
         user = self.request.user
         assert user.is_authenticated  # LoginRequiredMixin turns anonymous visitors away first
-        return user.notifications.all()
+        if self.request.GET.get("show") == "unread":
+            return notifications.unread(user)
+        return notifications.inbox(user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(show_unread=self.request.GET.get("show") == "unread", **kwargs)
+
+
+def _own_notification(request: HttpRequest, pk: int) -> Notification:
+    """The signed-in user's notification `pk`; another person's is a 404 like a missing one."""
+    found = notifications.inbox(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: it is read from now on, and the reader goes where it points."""
+    notification = _own_notification(request, pk)
+    notifications.mark_read(request.user, notification)
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("core:notifications")
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    show = "?show=unread" if request.POST.get("show") == "unread" else ""
+    return redirect(reverse("core:notifications") + show)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notifications.mark_read(request.user, _own_notification(request, pk))
+    return _back_to_list(request)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    n = notifications.mark_all_read(request.user)
+    messages.success(
+        request, ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", n) % {"n": n}
+    )
+    return _back_to_list(request)
+
+
+@login_required
+@require_POST
+def notification_digest(request: HttpRequest) -> HttpResponse:
+    """The daily e-mail digest preference, set from the profile page."""
+    wanted = request.POST.get("email_digest") == "on"
+    notifications.set_digest(request.user, wanted)
+    if wanted and not request.user.email:  # type: ignore[union-attr]  # signed in: a User
+        messages.warning(
+            request, _("Your account has no e-mail address: the digest cannot be sent until it has one.")
+        )
+    else:
+        messages.success(request, _("Daily digest turned on.") if wanted else _("Daily digest turned off."))
+    return redirect("accounts:profile")
 
 
 # Excel imports -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from . import audit, clock
 from .models import DecisionRecord
 from .permissions import require
-from .services import Notice
+from .services import Notice, settle_notices
 
 Row = Any  # a model instance with `status` and `version` fields
 User = Any  # who acts
@@ -121,6 +121,11 @@ class Workflow:
         message = _("Someone else acted first: %(what)s. Reload to see the current state.")
         return lock(obj, seen_version, lambda fresh: message % {"what": self.describe(fresh)})
 
+    @staticmethod
+    def settled_text(fresh: Row, actor: User) -> str:
+        """What older notices about `fresh` are told: where it stands now, and who moved it."""
+        return _("Since then: %(status)s by %(who)s") % {"status": fresh.get_status_display(), "who": actor}
+
     def refuse_state(self, fresh: Row) -> ValidationError:
         what = {"status": fresh.get_status_display(), "what": self.describe(fresh)}
         return ValidationError(str(self.wrong_state) % what, code="wrong_state")
@@ -171,8 +176,9 @@ class Workflow:
             )
         said: dict[str, Any] = {self.comment_field: comment}  # audit data, typed as loosely as `facts`
         audit.record_event(step.event, fresh, version=seen, **said, **facts)
+        settle_notices(fresh, self.settled_text(fresh, actor))
         for notice in step.notify(fresh, actor, comment) if step.notify else ():
-            notice.queue()
+            notice.queue(subject=fresh)
         return fresh
 
     @staticmethod

@@ -155,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Eight failed sign-ins lock the account (by user name) for a while; every attempt is logged.
@@ -286,6 +286,7 @@ CDOHUB = {
         (3600, ["escalate_findings"]),
         (600, ["quality", "scan", "--due"]),
         (3600, ["quality", "escalate"]),
+        (3600, ["digest"]),
     ],
 }
 
