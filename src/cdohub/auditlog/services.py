@@ -28,6 +28,7 @@ from cdohub.core.services import service
 from cdohub.org.choices import Role
 from cdohub.org.models import Unit
 from cdohub.projects import services as projects
+from cdohub.quality.choices import RuleKind, Severity
 
 from . import events
 from .labels import CHANGE_ACTIONS, FACT_MODELS, FACTS, SECRET_WORDS
@@ -249,7 +250,25 @@ def _field_change(model: type[Model] | None, attname: str, values: Any, names: "
     if _is_secret(attname):
         return Change(label, secret=True)
     before, after = values if isinstance(values, list) and len(values) == 2 else (None, values)
+    if attname in CHECK_FACTS and isinstance(after, list):  # a review's pre-checks, by code
+        return Change(label, before=_check_titles(before), after=_check_titles(after))
+    listed = FIELD_NAME_FIELDS.get((model._meta.label_lower if model else "", attname))
+    if listed is not None:  # a list of another model's field names: said by their labels
+        named = _model(listed)
+        return Change(label, before=_field_labels(named, before), after=_field_labels(named, after))
     return Change(label, before=_value(model_field, before, names), after=_value(model_field, after, names))
+
+
+def _check_titles(value: Any) -> str:
+    if not isinstance(value, list) or not value:
+        return EMPTY
+    return "、".join(projects.check_title(str(code)) for code in value)
+
+
+def _field_labels(model: type[Model] | None, value: Any) -> str:
+    if not isinstance(value, list) or not value:
+        return EMPTY
+    return "、".join(_field_label(model, str(name)) for name in value)
 
 
 def _unnamed(name: str) -> str:
@@ -285,6 +304,8 @@ def _fact(model: type[Model] | None, key: str, value: Any, names: "_Names") -> C
 CHECK_FACTS = ("cited_checks", "failed_checks")  # a project review's pre-checks, by code
 # Facts that list field names: of this model, or ("") of the entry's object.
 FIELD_NAME_FACTS = {"fields": "", "required": "catalog.resource"}
+# Fields that hold a list of another model's field names.
+FIELD_NAME_FIELDS = {("catalog.censuscampaign", "required_fields"): "catalog.resource"}
 
 
 def _field_label(model: type[Model] | None, name: str) -> str:
@@ -352,6 +373,8 @@ def _item(item: Any) -> str:
 
 
 NAME_KEYS = ("name", "title", "item_name", "code", "identifier")
+# Codes inside a structure (a data element's rules) that have labels.
+CODED_FACTS: dict[str, dict[Any, Any]] = {"kind": dict(RuleKind.choices), "severity": dict(Severity.choices)}
 
 
 def _mapping(value: dict[str, Any]) -> str:
@@ -359,7 +382,11 @@ def _mapping(value: dict[str, Any]) -> str:
     for key in NAME_KEYS:
         if value.get(key):
             return str(value[key])
-    known = [f"{FACTS[k]}：{_item(v)}" for k, v in value.items() if k in FACTS and not _is_secret(k)]
+    known = [
+        f"{FACTS[k]}：{CODED_FACTS[k].get(v, _item(v)) if k in CODED_FACTS else _item(v)}"
+        for k, v in value.items()
+        if k in FACTS and not _is_secret(k)
+    ]
     return "；".join(known) if known else str(_("(details recorded)"))
 
 

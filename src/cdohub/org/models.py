@@ -49,6 +49,11 @@ class Unit(MP_Node, TrackedModel):
     audit_exclude = ("created_at", "updated_at", "numchild")
     node_order_by = None
 
+    # treebeard's tree fields, as its MP_Node declares them, named for readers of the audit history.
+    path = models.CharField(_("position in the tree"), max_length=255, unique=True)
+    depth = models.PositiveIntegerField(_("level in the tree"))
+    numchild = models.PositiveIntegerField(_("units directly below"), default=0)
+
     code = models.CharField(_("unit code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)

@@ -17,7 +17,8 @@ from cdohub.core import audit
 from cdohub.core.models import AuditEntry
 from cdohub.org.models import Unit
 
-SECRETIVE = audit.event("test.auditlog_secretive", "Secretive", "password", "note")
+# Registered for the whole session: labelled in Chinese, as pages read by other tests show them.
+SECRETIVE = audit.event("test.auditlog_secretive", "保密测试", "password", "note")
 APPEND_ONLY = import_module("cdohub.core.migrations.0002_audit_append_only")
 NO_DELETE = import_module("cdohub.core.migrations.0003_audit_refuses_delete")
 LOG = reverse("auditlog:log")

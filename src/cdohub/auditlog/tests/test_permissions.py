@@ -7,7 +7,8 @@ from cdohub.core import audit
 from cdohub.core.testing import Absent, Route, RoutePermissions
 from cdohub.org.models import Unit
 
-PROBE = audit.event("test.auditlog_route_probe", "Route probe", "note")
+# Registered for the whole session: labelled in Chinese, as pages read by other tests show them.
+PROBE = audit.event("test.auditlog_route_probe", "路由探测", "note")
 NOT_READERS = {"department": 403}
 ANY_READER = "the check covers the whole chain, the export the reader's own scope: any reader may run them"
 
