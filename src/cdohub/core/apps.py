@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from . import audit, checks  # noqa: F401  (connects the change signals, registers the checks)
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py
+        autodiscover_modules("nav")  # every app's menu entries, declared in its nav.py
