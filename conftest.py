@@ -167,3 +167,10 @@ def sign_in(page, base, username):
     page.fill("#id_password", "Demo@2021!")
     page.click("#sign-in")
     page.wait_for_url(f"{base}/dashboard/")
+
+
+def confirm(page, selector):
+    """Press the button of a final act and confirm it in the dialog that asks first."""
+    page.click(selector)
+    page.wait_for_selector("#confirm-dialog.show #confirm-ok")
+    page.click("#confirm-ok")

@@ -114,7 +114,9 @@ def test_breadcrumbs_lead_from_the_workbench_through_group_and_section(registry)
 
 def test_a_flat_group_is_no_extra_crumb():
     home = Item(Entry("workbench", "home", "Workbench"), "/", active=True)
-    menu = Navigation([navigation.MenuGroup(Group("workbench", "Workbench", 0, flat=True), [home])], home, "/x/")
+    menu = Navigation(
+        [navigation.MenuGroup(Group("workbench", "Workbench", 0, flat=True), [home])], home, "/x/"
+    )
     assert [c.label for c in menu.trail()] == ["Workbench"]
 
 
