@@ -113,11 +113,9 @@ def test_breadcrumbs_lead_from_the_workbench_through_group_and_section(registry)
 
 
 def test_a_flat_group_is_no_extra_crumb():
-    home = Item(Entry("workbench", "home", "Workbench"), "/", active=True)
-    menu = Navigation(
-        [navigation.MenuGroup(Group("workbench", "Workbench", 0, flat=True), [home])], home, "/x/"
-    )
-    assert [c.label for c in menu.trail()] == ["Workbench"]
+    units = Item(Entry("units", "org:unit_list", "Units"), "/units/", active=True)
+    flat = navigation.MenuGroup(Group("units", "Unit group", 10, flat=True), [units])
+    assert [c.label for c in Navigation([flat], units, "/units/5/").trail()][1:] == ["Units"]
 
 
 def test_every_declared_entry_resolves_and_says_its_page_in_chinese():
