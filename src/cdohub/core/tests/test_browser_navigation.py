@@ -146,7 +146,7 @@ def test_a_veto_asks_first_cancel_keeps_the_reasons_and_confirm_vetoes(browser_p
     from cdohub.projects import services
     from cdohub.projects.models import Review
 
-    review = Review.objects.get(project__name="深圳市就业创业一体化服务平台", status="under_review")
+    review = Review.objects.get(project__name="深圳市就业创业一体化服务平台", status="submitted")
     decider = next(u for u in User.objects.all() if services.REVIEW.allows(review, "veto", u))
     page, base = browser_page
     page.set_viewport_size(DESKTOP)
@@ -165,7 +165,7 @@ def test_a_veto_asks_first_cancel_keeps_the_reasons_and_confirm_vetoes(browser_p
     page.wait_for_selector("#confirm-dialog", state="hidden")
     assert page.input_value("#id_reasons") == reasons  # nothing typed is lost
     review.refresh_from_db()
-    assert review.status == "under_review"  # and nothing was sent
+    assert review.status == "submitted"  # and nothing was sent
 
     page.click("#veto")
     page.wait_for_selector("#confirm-dialog.show #confirm-ok")
