@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cdohub.core.navigation import entry, group
+from cdohub.core.navigation import entry, gate, group
 
 from .policies import registrar_units
 
@@ -17,3 +17,4 @@ entry(
     order=50,
     allowed=lambda user: registrar_units(user).exists(),  # the import page's own check
 )
+gate("catalog:resource_create", lambda user: registrar_units(user).exists())  # the form's own check

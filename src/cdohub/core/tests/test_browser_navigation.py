@@ -106,7 +106,7 @@ def test_every_menu_page_opens_for_every_demo_account_with_its_section_and_bread
                 status = page.request.get(base + link, max_redirects=0).status
                 if status in REFUSED:
                     failures.append(f"{username}: {href} links to {link}, which answers {status}")
-    assert failures == []
+    assert not failures, "\n".join(failures)
 
 
 def test_the_bar_holds_a_long_name_at_1440_and_folds_at_390(browser_page):
