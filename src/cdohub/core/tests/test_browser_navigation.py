@@ -38,7 +38,9 @@ def sign_in(page, base, username):
     page.fill("#id_password", DEMO_PASSWORD)
     with page.expect_navigation():
         page.click("#sign-in")
-    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+    if "/accounts/login/" in page.url:
+        said = " ".join(page.locator("main").all_inner_texts())
+        raise AssertionError(f"{username} could not sign in: {said}")
 
 
 def menu_links(page):
@@ -82,8 +84,11 @@ def test_every_menu_page_opens_for_every_demo_account_with_its_section_and_bread
     logins = demo_logins()
     assert len(logins) >= 15
     failures = []
+    browser = page.context.browser
     for username in logins:
-        page.context.clear_cookies()
+        page.context.close()  # a fresh browser context for each account: nothing carried over
+        page = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
+        page.set_default_timeout(15000)
         sign_in(page, base, username)
         check_the_phone_menu(page, base, username)
         followed = set()
