@@ -173,4 +173,5 @@ def confirm(page, selector):
     """Press the button of a final act and confirm it in the dialog that asks first."""
     page.click(selector)
     page.wait_for_selector("#confirm-dialog.show #confirm-ok")
-    page.click("#confirm-ok")
+    with page.expect_navigation():  # the form is sent on confirming
+        page.click("#confirm-ok")

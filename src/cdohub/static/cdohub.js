@@ -38,7 +38,9 @@ document.addEventListener("change", function (event) {
     let confirmed = false;
     const onOk = function () {
       confirmed = true;
+      parts.ok.removeEventListener("click", onOk);
       parts.modal.hide();
+      proceed(); // at once: the form is sent while the dialog fades
     };
     parts.ok.addEventListener("click", onOk);
     parts.element.addEventListener("shown.bs.modal", function () { parts.ok.focus(); }, { once: true });
@@ -46,8 +48,7 @@ document.addEventListener("change", function (event) {
       "hidden.bs.modal",
       function () {
         parts.ok.removeEventListener("click", onOk);
-        if (confirmed) proceed();
-        else if (source.focus) source.focus();
+        if (!confirmed && source.focus) source.focus();
       },
       { once: true },
     );
