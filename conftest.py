@@ -168,3 +168,11 @@ def sign_in(page, base, username, then="/dashboard/"):
     page.wait_for_url(f"{base}/")
     if then:
         page.goto(f"{base}{then}")
+
+
+def confirm(page, selector):
+    """Press the button of a final act and confirm it in the dialog that asks first."""
+    page.click(selector)
+    page.wait_for_selector("#confirm-dialog.show #confirm-ok")
+    with page.expect_navigation():  # the form is sent on confirming
+        page.click("#confirm-ok")

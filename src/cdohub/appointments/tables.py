@@ -21,6 +21,10 @@ class AppointmentTable(tables.Table):
         model = Appointment
         fields = ["unit", "post", "person_name", "position", "effective_on", "ends_on", "status", "flagged"]
         attrs = ATTRS
+        empty_text = _(
+            "No appointment matches: the bodies that appoint a chief data officer record it here and "
+            "submit it for filing (备案). Change the filter to see others."
+        )
         order_by = "unit"
 
     def render_post(self, record):
@@ -38,4 +42,8 @@ class PlanTable(tables.Table):
         model = ImplementationPlan
         fields = ["unit", "title", "document_number", "first_submitted_at", "status"]
         attrs = ATTRS
+        empty_text = _(
+            "No implementation plan matches: each pilot files its plan here for filing (备案). Change the"
+            " filter to see others."
+        )
         order_by = "unit"

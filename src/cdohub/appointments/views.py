@@ -340,12 +340,17 @@ class PlanDetailView(ScopedDetailView):
         )
 
 
+def plan_units(user, program) -> list[Unit]:
+    """The pilot units whose implementation plan this user files."""
+    rule = rules.plan_rule(program)
+    members = members_in_scope(user, program).filter(category__in=rule.filers if rule else [])
+    return [m.unit for m in members.select_related("unit") if may_prepare(user, m.unit)]
+
+
 @login_required
 def plan_create(request):
     program = _program(request)
-    rule = rules.plan_rule(program)
-    members = members_in_scope(request.user, program).filter(category__in=rule.filers if rule else [])
-    units = [m.unit for m in members.select_related("unit") if may_prepare(request.user, m.unit)]
+    units = plan_units(request.user, program)
     if not units:
         raise PermissionDenied(_("You do not file an implementation plan for any pilot."))
     form = NewPlanForm(request.POST or None, request.FILES or None, units=units)

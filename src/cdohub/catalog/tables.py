@@ -16,6 +16,10 @@ class ResourceTable(tables.Table):
         fields = ["code", "name", "unit", "classification", "format", "share_type", "status", "completeness"]
         order_by = ["code"]
         attrs = {"class": "table table-sm table-hover", "id": "resource-table"}
+        empty_text = _(
+            "No resource matches: register one, import them from Excel or discover them from a data "
+            "source. Change the filter to see others."
+        )
 
     def render_completeness(self, value: float) -> str:
         # A plain method: a TemplateColumn compiles its template again for every cell.

@@ -16,3 +16,4 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("events")  # every app's audit events, declared in its events.py
         autodiscover_modules("workbench")  # every app's "waiting for you" queries (core.workbench)
+        autodiscover_modules("nav")  # every app's menu entries, declared in its nav.py

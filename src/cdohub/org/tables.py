@@ -16,6 +16,9 @@ class UnitTable(tables.Table):
         model = Unit
         fields = ["name", "code", "kind", "level", "region"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _(
+            "No unit matches: try a shorter name or code, or search all units rather than your scope."
+        )
         order_by = "path"
 
     def before_render(self, request):

@@ -28,6 +28,10 @@ class SourceTable(tables.Table):
         model = DataSource
         fields = ["name", "unit", "kind", "location", "health", "last_checked_at"]
         attrs = ATTRS
+        empty_text = _(
+            "No data source yet: a unit's registrar records the databases its resources live in, to "
+            "discover their tables and check their quality."
+        )
         order_by = "unit"
 
     def render_location(self, record):

@@ -6,7 +6,7 @@ import os
 import pytest
 from pypdf import PdfWriter
 
-from conftest import sign_in
+from conftest import confirm, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +60,11 @@ def test_city_cdo_returned_corrected_filed_and_a_department_cdo_filed_in_the_cit
 
     sign_in(page, base, "gd_bureau")
     open_appointment(page, base, "陈明")
-    page.click("#return")  # no reason: refused, nothing changes
+    confirm(page, "#return")  # no reason: refused, nothing changes
     assert "请说明理由" in page.locator("#messages").inner_text()
     assert page.locator("#filing-status").inner_text() == "已报送"
     page.fill("#id_reason", "职务应写全称：茂名市人民政府副市长")
-    page.click("#return")
+    confirm(page, "#return")
     assert page.locator("#filing-status").inner_text() == "已退回"
     sign_out(page)
 
@@ -80,7 +80,7 @@ def test_city_cdo_returned_corrected_filed_and_a_department_cdo_filed_in_the_cit
 
     sign_in(page, base, "gd_bureau")
     open_appointment(page, base, "陈明")
-    page.click("#file")
+    confirm(page, "#file")
     assert page.locator("#filing-status").inner_text() == "已备案"
     assert page.locator("#decisions tbody tr").count() == 4
     page.goto(f"{base}/cdo/roster/")
@@ -103,7 +103,7 @@ def test_city_cdo_returned_corrected_filed_and_a_department_cdo_filed_in_the_cit
     sign_out(page)
     sign_in(page, base, "maoming_bureau")
     open_appointment(page, base, "林涛")
-    page.click("#file")
+    confirm(page, "#file")
     assert page.locator("#filing-status").inner_text() == "已备案"
     page.goto(f"{base}/cdo/status/")
     assert (

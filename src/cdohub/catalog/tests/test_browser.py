@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from cdohub.core import clock
-from conftest import sign_in
+from conftest import confirm, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,7 +96,7 @@ def test_census_from_launch_to_discovery_return_and_dashboard(browser_page, traf
         page.click("#save-resource")
         page.wait_for_selector("#resource-status")
         page.goto(part_url)
-    page.click("#submit-census")
+    confirm(page, "#submit-census")
     page.wait_for_selector("#part-status")
     assert page.locator("#part-status").inner_text() == "已报送"
     sign_out(page)
@@ -106,7 +106,7 @@ def test_census_from_launch_to_discovery_return_and_dashboard(browser_page, traf
     page.locator("#unit-table a", has_text="茂名市公安局").click()
     page.locator("#part-resources a", has_text="交通违法记录").click()
     page.fill("#id_reason", "罚款金额字段缺少计量单位说明，请补充后重新报送。")
-    page.click("#review-form button[value=return]")
+    confirm(page, "#review-form button[value=return]")
     page.wait_for_selector("#return-reason")
     assert page.locator("#resource-status").inner_text() == "已退回"
     page.goto(campaign_url)

@@ -9,7 +9,7 @@ import pytest
 from cdohub.appointments.demo import letter
 from cdohub.catalog import services as catalog_services
 from cdohub.projects.models import Project, Review
-from conftest import sign_in
+from conftest import confirm, sign_in
 
 from .factories import health_records, person, population
 
@@ -59,7 +59,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     page.click("#save-project")
     page.wait_for_selector("#submit-initiation")
     project_url = page.url
-    page.click("#submit-initiation")
+    confirm(page, "#submit-initiation")
     page.wait_for_selector("#checks")
     first_url = page.url
     assert check_result(page, "reuse") == "failed"
@@ -69,12 +69,12 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     sign_in(page, base, "maoming_cdo")
     page.goto(first_url)
     assert "广东省公安厅「人口基础信息」" in page.locator("#check-reuse").inner_text()
-    page.click("#veto")  # without reasons: refused
+    confirm(page, "#veto")  # without reasons: refused
     page.wait_for_selector(".alert-danger")
     assert page.locator("#review-status").inner_text() != "已否决（一票否决）"
     page.fill("#id_reasons", "人口基础信息已由省公安厅在目录中共享，不得重复采集。")
     page.check("#cite-reuse")
-    page.click("#veto")
+    confirm(page, "#veto")
     page.wait_for_selector("#veto-record")
     assert "人口基础信息已由省公安厅" in page.locator("#veto-record").inner_text()
     sign_out(page)
@@ -109,7 +109,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     page.click("#save-project")
     page.wait_for_selector("#submit-initiation")
     assert shared.code in page.locator("#uses").inner_text()
-    page.click("#submit-initiation")
+    confirm(page, "#submit-initiation")
     page.wait_for_selector("#checks")
     second_url = page.url
     assert second_url != first_url and check_result(page, "reuse") == "not_applicable"
@@ -117,7 +117,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
 
     sign_in(page, base, "maoming_cdo")
     page.goto(second_url)
-    page.click("#approve")
+    confirm(page, "#approve")
     page.wait_for_selector("#decision-record")
     assert Project.objects.get(name="茂名市全民健康信息平台").status == "initiated"
     sign_out(page)
@@ -133,7 +133,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     page.fill("#id_outputs-0-resource", resource.code)
     page.click("#save-project")
     page.wait_for_selector("#submit-acceptance")
-    page.click("#submit-acceptance")
+    confirm(page, "#submit-acceptance")
     page.wait_for_selector("#checks")
     acceptance_url = page.url
     assert check_result(page, "outputs_registered") == "failed"
@@ -142,7 +142,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     # The city bureau publishes the resource; the CDO runs the checks again and accepts.
     sign_in(page, base, "maoming_bureau")
     page.goto(f"{base}/catalog/resources/{resource.pk}/")
-    page.click("#review-form button[value=publish]")
+    confirm(page, "#review-form button[value=publish]")
     page.wait_for_selector("#resource-status")
     sign_out(page)
     sign_in(page, base, "maoming_cdo")
@@ -152,7 +152,7 @@ def test_veto_cannot_be_overridden_and_a_second_round_is_accepted(browser_page, 
     page.wait_for_selector("#checks")
     assert check_result(page, "outputs_registered") == "passed"
     assert check_result(page, "sharing_in_place") == "passed"
-    page.click("#approve")
+    confirm(page, "#approve")
     page.wait_for_selector("#decision-record")
     page.goto(project_url)
     assert page.locator("#project-status").inner_text() == "验收通过"

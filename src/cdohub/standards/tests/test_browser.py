@@ -4,7 +4,7 @@ specialist finds the element by searching on the link page, sees the rules it im
 import pytest
 
 from cdohub.standards.models import ElementLink
-from conftest import sign_in
+from conftest import confirm, sign_in
 
 from .factories import population_item
 
@@ -19,7 +19,7 @@ def test_draft_publish_search_and_link(browser_page):
     page.fill("#id_name", "户籍类型代码")
     page.fill("#id_values_text", "1\t本地户籍\n2\t外地户籍")
     page.click("#save-code-set")
-    page.click("#publish-code-set")
+    confirm(page, "#publish-code-set")
     page.wait_for_selector("#code-set-status.bg-success")
     page.goto(f"{base}/standards/elements/new/")
     page.fill("#id_identifier", "MM-DE-HJ")
@@ -29,7 +29,7 @@ def test_draft_publish_search_and_link(browser_page):
     page.select_option("#id_code_set", label="户籍类型代码（MM-HJ）")
     page.click("#save-element")
     assert "allowed" in page.locator("#implied-rules").inner_text()
-    page.click("#publish-element")
+    confirm(page, "#publish-element")
     page.wait_for_selector("#element-status.bg-success")
 
     item = population_item("440900-GA", name="性别")
