@@ -127,7 +127,7 @@ def test_the_city_bureau_files_the_police_cdo_is_told_no_account_acts_and_grants
     sign_in(page, base, "maoming_bureau")
     open_appointment(page, base, "林涛")
     assert "林涛没有持有茂名市公安局首席数据官角色的账号" in page.locator("#cdo-account").inner_text()
-    page.click("#file")
+    confirm(page, "#file")
     assert page.locator("#filing-status").inner_text() == "已备案"
     assert "项目审查无人可以作出决定" in page.locator("#messages").inner_text()
     page.check("#cdo-mode-new")

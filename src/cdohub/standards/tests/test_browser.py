@@ -28,7 +28,7 @@ def test_draft_publish_search_and_link(browser_page):
     page.fill("#id_format", "n1")
     page.select_option("#id_code_set", label="户籍类型代码（MM-HJ）")
     page.click("#save-element")
-    assert "allowed" in page.locator("#implied-rules").inner_text()
+    assert "允许的代码值" in page.locator("#implied-rules").inner_text()  # the rule kind, by its label
     confirm(page, "#publish-element")
     page.wait_for_selector("#element-status.bg-success")
 
