@@ -43,9 +43,9 @@ def second_reviewer():
 
 def events(filing):
     return list(
-        AuditEntry.objects.filter(object_id=str(filing.pk), action__startswith="appointment.").values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(object_id=str(filing.pk), action__startswith="appointment.")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
 
 

@@ -15,7 +15,8 @@ from cdohub.core.models import AuditChainHead, AuditEntry
 from cdohub.core.testing import unavailable
 from cdohub.org.models import Unit
 
-NOTED = audit.event("test.noted", "Noted", "note")
+# Registered for the whole session: labelled in Chinese, as pages read by other tests show them.
+NOTED = audit.event("test.noted", "已记录（测试）", "note")
 
 
 APPEND_ONLY = import_module("cdohub.core.migrations.0002_audit_append_only")

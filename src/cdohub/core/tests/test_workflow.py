@@ -25,8 +25,9 @@ def tell_submitter(filing, actor, comment) -> list[Notice]:
     return [Notice([filing.submitted_by], f"filed: {comment}", email=True)]
 
 
-FILED = audit.event("test.filed", "Filed", "version", "comment", "due_on")
-RETURNED = audit.event("test.returned", "Returned", "version", "comment")
+# Registered for the whole session: labelled in Chinese, as pages read by other tests show them.
+FILED = audit.event("test.filed", "已备案（测试）", "version", "comment", "due_on")
+RETURNED = audit.event("test.returned", "已退回（测试）", "version", "comment")
 FILING = Workflow(
     Step(
         "file",
