@@ -398,6 +398,12 @@ def bench(db: str, seconds: float, saturation_users: int, workers: int | None) -
     return results
 
 
+def _program(cmdline: str) -> str:
+    """The command line without the folder of its program (no local paths in the docs)."""
+    program, _, rest = cmdline.partition(" ")
+    return f"{Path(program).name} {rest}".strip()
+
+
 def machine_load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{os.cpu_count()} cores, load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
@@ -441,7 +447,7 @@ def report(label: str, results: dict[str, dict], seconds: float, load_before: st
             f"{total:.0f} MB resident (sum of RSS):",
             "",
         ]
-        lines += [f"- {rss:.0f} MB `{cmd[:110]}`" for _, cmd, rss in result["footprint"]]
+        lines += [f"- {rss:.0f} MB `{_program(cmd)[:110]}`" for _, cmd, rss in result["footprint"]]
     return "\n".join(lines) + "\n"
 
 
