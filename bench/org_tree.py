@@ -15,12 +15,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from report import write_section  # bench/report.py (this script's folder is on sys.path)
+from report import (  # bench/report.py (this script's folder is on sys.path)
+    measure_each_database,
+    write_section,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -339,14 +340,7 @@ def main():
         print(json.dumps(run_one(args.one), ensure_ascii=False))
         return
     dbs = ["sqlite", "postgresql"] if args.db == "all" else [args.db]
-    OUT.mkdir(parents=True, exist_ok=True)
-    for db in dbs:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", db], capture_output=True, text=True, cwd=ROOT, check=True
-        )
-        (OUT / f"org_tree-{db}.json").write_text(out.stdout.strip().splitlines()[-1], encoding="utf-8")
-    # The report holds the latest run of each database, so one database can be re-measured alone.
-    results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(OUT.glob("org_tree-*.json"))]
+    results = measure_each_database(__file__, "org_tree", dbs)
     text = report(results)
     print(text)
     write_section(text)

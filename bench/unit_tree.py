@@ -12,12 +12,10 @@ name and a unit code prefix; with the SQL queries each costs.
 import argparse
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from org_tree import OUT, measure, queries, run_one  # bench/org_tree.py (this folder is on sys.path)
-from report import write_section
+from org_tree import measure, queries, run_one  # bench/org_tree.py (this folder is on sys.path)
+from report import measure_each_database, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,13 +128,7 @@ def main():
         print(json.dumps(run(args.one), ensure_ascii=False))
         return
     dbs = ["sqlite", "postgresql"] if args.db == "all" else [args.db]
-    OUT.mkdir(parents=True, exist_ok=True)
-    for db in dbs:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", db], capture_output=True, text=True, cwd=ROOT, check=True
-        )
-        (OUT / f"unit_tree-{db}.json").write_text(out.stdout.strip().splitlines()[-1], encoding="utf-8")
-    results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(OUT.glob("unit_tree-*.json"))]
+    results = measure_each_database(__file__, "unit_tree", dbs)
     text = report(results)
     print(text)
     write_section(text)
